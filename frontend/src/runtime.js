@@ -1,0 +1,161 @@
+// Browser runtime of pyreact_asgi. Compiled app modules import everything from here.
+// Every URL is derived from <meta name="pyreact-mount">, so one build serves any mount path.
+import * as React from "react";
+import { createRoot } from "react-dom/client";
+import { io } from "socket.io-client";
+import { CSS } from "./styles.js";
+
+export { React };
+
+// ---- state store: {stateName: {varName: value}}, replaced immutably on every delta
+let store = {};
+const listeners = new Set();
+
+function publish(next) {
+  store = next;
+  for (const listener of listeners) listener();
+}
+
+function subscribe(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function applyDelta(delta) {
+  const next = { ...store };
+  for (const [name, vars] of Object.entries(delta)) next[name] = { ...next[name], ...vars };
+  publish(next);
+}
+
+export function useVars() {
+  return React.useSyncExternalStore(subscribe, () => store);
+}
+
+// ---- connection
+export const mountPath = () => document.querySelector('meta[name="pyreact-mount"]')?.content ?? "";
+
+function clientToken(mount) {
+  // sessionStorage: survives a reload of this tab, separate for every tab.
+  const key = `pyreact-token:${mount}`;
+  let token = sessionStorage.getItem(key);
+  if (!token) {
+    // getRandomValues works on plain http too, unlike crypto.randomUUID.
+    const bytes = crypto.getRandomValues(new Uint8Array(18));
+    token = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
+    sessionStorage.setItem(key, token);
+  }
+  return token;
+}
+
+let socket = null;
+let nextId = 1;
+const inflight = new Map();
+const statusListeners = new Set();
+let status = "connecting";
+
+function setStatus(value) {
+  status = value;
+  for (const listener of statusListeners) listener();
+}
+
+function useStatus() {
+  return React.useSyncExternalStore(
+    (l) => (statusListeners.add(l), () => statusListeners.delete(l)),
+    () => status,
+  );
+}
+
+function reportError(error) {
+  console.error(`pyreact: ${error.code}: ${error.message}`);
+  window.dispatchEvent(new CustomEvent("pyreact:error", { detail: error }));
+}
+
+function onUpdate(update) {
+  if (update.delta) applyDelta(update.delta);
+  if (update.error) reportError(update.error);
+  if (update.done && update.id != null) {
+    const resolve = inflight.get(update.id);
+    inflight.delete(update.id);
+    if (resolve) resolve(update);
+  }
+}
+
+// Sends one event; resolves with the server's final update for it.
+export function emit(handler, args = []) {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    inflight.set(id, resolve);
+    socket.emit("event", { id, handler, args });
+  });
+}
+
+function connect(mount) {
+  socket = io({
+    path: `${mount}/_event`,
+    transports: ["websocket"],
+    auth: { token: clientToken(mount) },
+  });
+  socket.on("connect", () => setStatus("connected"));
+  socket.on("disconnect", () => setStatus("reconnecting"));
+  socket.on("connect_error", () => setStatus("reconnecting"));
+  socket.on("state", (full) => publish({ ...store, ...full }));
+  socket.on("update", onUpdate);
+}
+
+// ---- components that need client-side behaviour
+
+// A text input bound to a server var. It keeps what the user typed locally and
+// adopts the server's value only when none of its own changes is still in flight,
+// so a late echo of an older value never overwrites newer keystrokes.
+export function Input({ value, onChange, ...rest }) {
+  const [local, setLocal] = React.useState(value ?? "");
+  const pending = React.useRef(0);
+  const [settled, settle] = React.useReducer((n) => n + 1, 0);
+  React.useEffect(() => {
+    if (pending.current === 0 && value !== undefined) setLocal(value);
+  }, [value, settled]);
+  const handle = (e) => {
+    setLocal(e.target.value);
+    if (!onChange) return;
+    pending.current += 1;
+    Promise.resolve(onChange(e)).finally(() => {
+      pending.current -= 1;
+      settle();
+    });
+  };
+  return React.createElement("input", { ...rest, value: local, onChange: handle });
+}
+
+function Banner() {
+  const current = useStatus();
+  if (current !== "reconnecting") return null;
+  return React.createElement("div", { className: "pr-banner", role: "status" }, "Reconnecting…");
+}
+
+function normalise(path) {
+  return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path || "/";
+}
+
+function App({ routes }) {
+  const mount = mountPath();
+  let path = decodeURI(window.location.pathname);
+  path = path.startsWith(mount) ? path.slice(mount.length) : path;
+  const Page = routes[normalise(path)];
+  return React.createElement(
+    React.Fragment,
+    null,
+    Page ? React.createElement(Page) : React.createElement("p", null, "Page not found."),
+    React.createElement(Banner),
+  );
+}
+
+// Entry point called by the compiled app module.
+export function start({ routes, state }) {
+  store = state;
+  const style = document.createElement("style");
+  style.textContent = CSS;
+  document.head.appendChild(style);
+  const mount = decodeURI(mountPath());
+  connect(mountPath());
+  createRoot(document.getElementById("pyreact-root")).render(React.createElement(App, { routes, mount }));
+}

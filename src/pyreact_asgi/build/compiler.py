@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from pyreact_asgi._codec import js_literal
+from pyreact_asgi.components.base import Component
+from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
+from pyreact_asgi.state import EventSpec, State
+from pyreact_asgi.vars import StateVar, Var
+
+__all__ = ["CompiledApp", "PageFn", "compile_app"]
+
+PageFn = Callable[[], Component]
+
+# Components the browser runtime exports; every other tag must be a lowercase HTML element.
+RUNTIME_COMPONENTS = frozenset({"Input"})
+# What a trigger hands to a handler that takes a value and was given no explicit arguments.
+TRIGGER_VALUES = {"on_change": "e.target.value", "on_input": "e.target.value"}
+_HTML_TAG = re.compile(r"^[a-z][a-z0-9]*$")
+_SPECIAL_PROPS = {"class_name": "className", "html_for": "htmlFor"}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _prop_name(name: str) -> str:
+    if name in _SPECIAL_PROPS:
+        return _SPECIAL_PROPS[name]
+    if name.startswith(("aria_", "data_")):
+        return name.replace("_", "-")
+    return _camel(name)
+
+
+@dataclass(frozen=True)
+class CompiledApp:
+    """The pages of an app compiled to JSX, and the states they use.
+
+    Attributes:
+        pages: JSX source of one function component per route.
+        states: Every State class a page reads or sends events to, by state name.
+    """
+
+    pages: dict[str, str]
+    states: dict[str, type[State]]
+
+    def module(self, runtime_file: str) -> str:
+        """Returns the app's JSX module, importing the runtime by the relative URL ``./<runtime_file>``."""
+        idents = {route: f"Page{i}" for i, route in enumerate(self.pages)}
+        used = sorted(name for name in RUNTIME_COMPONENTS if any(f"<{name} " in src for src in self.pages.values()))
+        imports = ", ".join(["React", "emit", "start", "useVars", *used])
+        parts = [f'import {{ {imports} }} from "./{runtime_file}";']
+        parts += [f"function {idents[route]}() {{\n  const v = useVars();\n  return {src};\n}}" for route, src in self.pages.items()]
+        routes = ", ".join(f"{js_literal(route)}: {ident}" for route, ident in idents.items())
+        state = js_literal({name: cls.public_defaults() for name, cls in self.states.items()})
+        parts.append(f"start({{ routes: {{ {routes} }}, state: {state} }});")
+        return "\n".join(parts) + "\n"
+
+
+def compile_app(pages: Mapping[str, PageFn]) -> CompiledApp:
+    """Calls every page function and compiles the components it returns to JSX.
+
+    Raises:
+        CompileError: A page returned something that cannot run in the browser; the message names the page.
+        ConfigError: Two different State classes share a name.
+    """
+    compiled: dict[str, str] = {}
+    states: dict[str, type[State]] = {}
+    for route, fn in pages.items():
+        page = _PageCompiler(route)
+        try:
+            root = fn()
+        except PyReactError as exc:
+            raise CompileError(str(exc), page=route) from exc
+        if not isinstance(root, Component):
+            raise CompileError(f"Expected the page function to return a component, but got {root!r}", page=route)
+        compiled[route] = page.node(root)
+        for cls in page.states:
+            other = states.setdefault(cls.state_name(), cls)
+            if other is not cls:
+                raise ConfigError(
+                    f'Two states are named "{cls.state_name()}": {other.__module__}.{other.__qualname__} and '
+                    f'{cls.__module__}.{cls.__qualname__}; pass name="..." to one of them.'
+                )
+    for cls in states.values():
+        _check_encodable(cls)
+    return CompiledApp(compiled, states)
+
+
+def _check_encodable(cls: type[State]) -> None:
+    cls.var_types()  # resolve annotations now, not on the first event
+    for name, value in cls.public_defaults().items():
+        try:
+            js_literal(value)
+        except (TypeError, msgspec.EncodeError) as exc:
+            raise ConfigError(f'The default of "{cls.__name__}.{name}" cannot be sent to the browser: {exc}') from exc
+
+
+class _PageCompiler:
+    def __init__(self, route: str) -> None:
+        self.route = route
+        self.states: set[type[State]] = set()
+
+    def error(self, message: str) -> CompileError:
+        return CompileError(message, page=self.route)
+
+    def node(self, component: Component) -> str:
+        tag = component.tag
+        if tag not in RUNTIME_COMPONENTS and not _HTML_TAG.match(tag):
+            raise self.error(f"Unknown component tag {tag!r}")
+        attrs = "".join(
+            f" {_prop_name(name)}={{{self.prop(name, value)}}}" for name, value in component.props.items() if value is not None
+        )
+        children = "".join(self.child(child) for child in component.children)
+        return f"<{tag}{attrs}>{children}</{tag}>"
+
+    def child(self, child: Any) -> str:
+        if isinstance(child, Component):
+            return self.node(child)
+        if child is None:
+            return ""
+        if isinstance(child, bool) or not isinstance(child, (Var, str, int, float)):
+            raise self.error(f"Expected a component, Var, text or number as a child, but got {child!r}")
+        return f"{{{self.expr(child)}}}"
+
+    def prop(self, name: str, value: Any) -> str:
+        if name.startswith("on_"):
+            return self.event(name, value)
+        if name == "style" and isinstance(value, Mapping):
+            return "{" + ", ".join(f"{_camel(str(k))}: {self.expr(v)}" for k, v in value.items()) + "}"
+        return self.expr(value)
+
+    def expr(self, value: Any) -> str:
+        if isinstance(value, StateVar) and value.backend:
+            raise self.error(
+                f'"{value.state.__name__}.{value.name}" is backend-only (its name starts with "_") and never '
+                "reaches the browser"
+            )
+        if isinstance(value, Var):
+            self.states.update(value.states)
+            return value.js
+        if isinstance(value, EventSpec):
+            raise self.error(f"An event handler ({value.path}) can only be given to an on_* trigger")
+        if isinstance(value, Mapping):
+            return "{" + ", ".join(f"{js_literal(str(k))}: {self.expr(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, (list, tuple)):
+            return "[" + ", ".join(self.expr(v) for v in value) + "]"
+        try:
+            return js_literal(value)
+        except (TypeError, msgspec.EncodeError):
+            raise self.error(f"{value!r} cannot be sent to the browser") from None
+
+    def event(self, trigger: str, spec: EventSpec) -> str:
+        self.states.add(spec.state)
+        params = spec.handler.params(spec.state)
+        required = sum(p.required for p in params)
+        if spec.args is None:
+            args = [TRIGGER_VALUES[trigger]] if trigger in TRIGGER_VALUES and params else []
+        else:
+            if not required <= len(spec.args) <= len(params):
+                raise self.error(
+                    f'Expected {required} to {len(params)} arguments for "{spec.path}", but got {len(spec.args)}'
+                )
+            if not any(isinstance(a, Var) for a in spec.args):
+                try:
+                    spec.handler.parse_args(spec.state, list(spec.args))
+                except ProtocolError as exc:
+                    raise self.error(str(exc)) from None
+            args = [self.expr(a) for a in spec.args]
+        if len(args) < required:
+            raise self.error(
+                f'"{spec.path}" needs {required} argument(s) that {trigger} does not supply; bind them as '
+                f"{spec.state.__name__}.{spec.handler.name}(...)"
+            )
+        return f"(e) => emit({js_literal(spec.path)}, [{', '.join(args)}])"

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import filelock
+
+from pyreact_asgi import __version__
+from pyreact_asgi._codec import encode
+from pyreact_asgi.build import esbuild
+from pyreact_asgi.build.compiler import CompiledApp
+from pyreact_asgi.build.manifest import MANIFEST_NAME, Manifest, read_manifest, write_atomic
+from pyreact_asgi.config import BuildMode
+from pyreact_asgi.exceptions import BuildError
+
+__all__ = ["RUNTIME_PATH", "Asset", "Bundle", "build_bundle"]
+
+logger = logging.getLogger(__name__)
+
+RUNTIME_PATH = Path(__file__).parent.parent / "_static" / "runtime.js"
+# Bump when the layout of the build output changes, so old builds count as stale.
+_FORMAT = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A built file, held in memory: served without touching the disk again."""
+
+    body: bytes
+    gzipped: bytes
+    etag: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    manifest: Manifest
+    assets: dict[str, Asset]
+    built: bool
+
+
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def _load(build_dir: Path, manifest: Manifest, *, built: bool) -> Bundle:
+    assets = {}
+    for name in manifest.files:
+        body = (build_dir / name).read_bytes()
+        assets[name] = Asset(body, (build_dir / f"{name}.gz").read_bytes(), f'"{name.split(".")[1]}"')
+    return Bundle(manifest, assets, built)
+
+
+def _fresh(build_dir: Path, source_hash: str, mode: BuildMode) -> Manifest | None:
+    manifest = read_manifest(build_dir)
+    if manifest is not None and (mode == "never" or (mode == "auto" and manifest.source_hash == source_hash)):
+        return manifest
+    return None
+
+
+def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, lock_timeout: float = 120.0) -> Bundle:
+    """Returns the app's bundle, building it only when the manifest's hash differs from the sources'.
+
+    Blocking: run it in a worker thread. Several processes may call it at once on the same directory: one
+    builds under a file lock, the others wait and load its result. Files are written to temporary names and
+    renamed, and the manifest last, so a build killed at any point leaves the previous build intact.
+
+    Args:
+        compiled: The compiled pages.
+        build_dir: Directory of the build output; created if missing.
+        mode: See `Config.build`.
+        lock_timeout: Seconds to wait for another process's build.
+
+    Raises:
+        BuildError: The runtime is missing, esbuild failed, the directory is not writable, or mode is
+            "never" and there is no build.
+    """
+    try:
+        runtime = RUNTIME_PATH.read_bytes()
+    except OSError as exc:
+        raise BuildError(
+            f"The browser runtime is missing ({RUNTIME_PATH}); reinstall pyreact-asgi, or run `pip install -e .` "
+            "with npm available when working from a source checkout."
+        ) from exc
+    runtime_name = f"runtime.{_digest(runtime)[:16]}.js"
+    source = compiled.module(runtime_name)
+    source_hash = _digest(_FORMAT.encode(), __version__.encode(), source.encode())
+
+    manifest = _fresh(build_dir, source_hash, mode)
+    if manifest is not None:
+        return _load(build_dir, manifest, built=False)
+    if mode == "never":
+        raise BuildError(f'build="never" but there is no complete build in {build_dir}; build it once first.')
+
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        with filelock.FileLock(build_dir / ".build.lock", timeout=lock_timeout):
+            # Another process may have finished the same build while we waited for the lock.
+            manifest = _fresh(build_dir, source_hash, "auto") if mode == "auto" else None
+            if manifest is not None:
+                return _load(build_dir, manifest, built=False)
+            return _build(build_dir, source, source_hash, runtime, runtime_name)
+    except filelock.Timeout as exc:
+        raise BuildError(f"Timed out after {lock_timeout}s waiting for another process's build in {build_dir}.") from exc
+    except OSError as exc:
+        raise BuildError(
+            f"Cannot write the build to {build_dir} ({exc}); set Config(build_dir=...) to a writable directory."
+        ) from exc
+
+
+def _build(build_dir: Path, source: str, source_hash: str, runtime: bytes, runtime_name: str) -> Bundle:
+    started = time.perf_counter()
+    app = esbuild.transform(source, name="app module").encode()
+    entry = f"app.{_digest(app)[:16]}.js"
+    assets = {}
+    for name, body in ((runtime_name, runtime), (entry, app)):
+        gzipped = gzip.compress(body, compresslevel=9, mtime=0)
+        write_atomic(build_dir / name, body)
+        write_atomic(build_dir / f"{name}.gz", gzipped)
+        assets[name] = Asset(body, gzipped, f'"{name.split(".")[1]}"')
+    manifest = Manifest(source_hash=source_hash, entry=entry, runtime=runtime_name)
+    write_atomic(build_dir / MANIFEST_NAME, encode(manifest))
+    _remove_stale(build_dir, manifest)
+    logger.info("Built the frontend bundle in %s in %.0f ms", build_dir, (time.perf_counter() - started) * 1000)
+    return Bundle(manifest, assets, built=True)
+
+
+def _remove_stale(build_dir: Path, manifest: Manifest) -> None:
+    # Running processes serve their bundle from memory, so older files on disk are no longer needed.
+    keep = {*manifest.files, *(f"{name}.gz" for name in manifest.files)}
+    for path in build_dir.glob("*.js*"):
+        if path.name not in keep and path.name.startswith(("app.", "runtime.")):
+            path.unlink(missing_ok=True)

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Union
+
+from pyreact_asgi._codec import js_literal
+from pyreact_asgi.exceptions import ConfigError
+from pyreact_asgi.state import EventSpec
+from pyreact_asgi.vars import Var
+
+__all__ = ["Child", "Component", "element"]
+
+Child = Union["Component", Var, str, int, float, None]
+
+# Keyword arguments every component takes as attributes; any other plain keyword is a CSS property.
+COMMON_PROPS = frozenset({"id", "class_name", "key", "title", "role", "tab_index", "style", "hidden", "lang", "dir"})
+_PROP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class Component:
+    """One element of a page: a tag, its props and its children.
+
+    Built by the component functions (``pr.vstack(...)``, ``pr.button(...)``), compiled to JSX at build time.
+
+    Args:
+        tag: An HTML tag (``"div"``) or the name of a component exported by the browser runtime (``"Input"``).
+        props: Attributes, event triggers (``on_click``) and ``style``, with Python names.
+        children: Nested components, Vars or text.
+    """
+
+    __slots__ = ("children", "props", "tag")
+
+    def __init__(self, tag: str, props: Mapping[str, Any], children: Iterable[Child] = ()) -> None:
+        self.tag = tag
+        self.props = dict(props)
+        self.children = tuple(children)
+
+    def __repr__(self) -> str:
+        return f"Component({self.tag!r}, props={sorted(self.props)!r}, children={len(self.children)})"
+
+
+def element(
+    tag: str,
+    children: Iterable[Child],
+    kwargs: Mapping[str, Any],
+    *,
+    props: frozenset[str] = frozenset(),
+    base_class: str | None = None,
+    defaults: Mapping[str, Any] | None = None,
+) -> Component:
+    """Builds a Component, sorting keyword arguments into props, event triggers and style.
+
+    Args:
+        tag: See `Component`.
+        children: See `Component`.
+        kwargs: The user's keyword arguments.
+        props: Names this component accepts as attributes besides the common ones.
+        base_class: A CSS class of the runtime's default theme, merged with the user's ``class_name``.
+        defaults: Attribute values used when the user passes none.
+    """
+    attrs: dict[str, Any] = dict(defaults or {})
+    style: dict[str, Any] = {}
+    for name, value in kwargs.items():
+        if not _PROP_NAME.match(name):
+            raise ConfigError(f"Expected a snake_case keyword for <{tag}>, but got {name!r}.")
+        if name.startswith("on_"):
+            if not isinstance(value, EventSpec):
+                raise ConfigError(
+                    f"Expected an event handler such as `State.handler` for {name!r} of <{tag}>, but got {value!r}."
+                )
+            attrs[name] = value
+        elif name in COMMON_PROPS or name in props or name.startswith(("aria_", "data_")):
+            attrs[name] = value
+        else:
+            style[name] = value
+    if style:
+        explicit = attrs.get("style") or {}
+        if not isinstance(explicit, Mapping):
+            raise ConfigError(f"Expected style of <{tag}> to be a dict, but got {explicit!r}.")
+        attrs["style"] = {**style, **explicit}
+    if base_class:
+        user_class = attrs.get("class_name")
+        attrs["class_name"] = base_class if user_class is None else _join_class(base_class, user_class)
+    return Component(tag, attrs, children)
+
+
+def _join_class(base: str, user: Any) -> Any:
+    if isinstance(user, Var):
+        return Var(f"{js_literal(base + ' ')} + ({user.js})", user.states)
+    return f"{base} {user}"

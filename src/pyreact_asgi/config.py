@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+from pyreact_asgi.exceptions import ConfigError
+
+__all__ = ["BuildMode", "Config"]
+
+BuildMode = Literal["auto", "always", "never"]
+
+_EVENT_PATH = re.compile(r"^/[A-Za-z0-9_\-]+$")
+
+
+class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """Settings of one PyApp. Every field has a working default.
+
+    Attributes:
+        title: The HTML ``<title>`` of every page.
+        build: "auto" rebuilds the bundle when the pages changed, "always" rebuilds at every start,
+            "never" serves the last bundle and fails when there is none.
+        build_dir: Where the built bundle is written. Defaults to ``.pyreact/<app name>`` in the working
+            directory, which must be writable; the installed package itself is never written to.
+        event_path: Path of the websocket endpoint under the mount path.
+        allowed_origins: Extra origins (``"https://example.com"``) allowed to open the websocket;
+            the page's own origin is always allowed.
+        max_event_bytes: Largest websocket message a client may send.
+        state_ttl: Seconds a client's state is kept after its last event or connection.
+        ping_interval: Seconds between websocket pings.
+        ping_timeout: Seconds to wait for a pong before the connection counts as lost.
+    """
+
+    title: str = "pyreact app"
+    build: BuildMode = "auto"
+    build_dir: Path | None = None
+    event_path: str = "/_event"
+    allowed_origins: tuple[str, ...] = ()
+    max_event_bytes: int = 1_000_000
+    state_ttl: float = 3600.0
+    ping_interval: float = 25.0
+    ping_timeout: float = 20.0
+
+    def __post_init__(self) -> None:
+        if self.build not in ("auto", "always", "never"):
+            raise ConfigError(f'Expected build to be "auto", "always" or "never", but got {self.build!r}.')
+        if not _EVENT_PATH.match(self.event_path):
+            raise ConfigError(f'Expected event_path like "/_event", but got {self.event_path!r}.')
+        for origin in self.allowed_origins:
+            if not re.match(r"^https?://[^/\s]+$", origin):
+                raise ConfigError(
+                    f'Expected each allowed origin as "scheme://host[:port]", but got {origin!r}.'
+                )
+        for name in ("max_event_bytes", "state_ttl", "ping_interval", "ping_timeout"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"Expected {name} to be positive, but got {getattr(self, name)!r}.")

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import quote
+
+__all__ = ["not_found_page", "render_shell", "url_prefix"]
+
+
+def url_prefix(mount: str) -> str:
+    """Returns the mount path percent-encoded for use in URLs."""
+    return quote(mount, safe="/:@!$&'()*+,;=-._~")
+
+
+def render_shell(*, mount: str, title: str, entry: str, runtime: str) -> bytes:
+    """Returns the HTML page every route serves: the mount ``<meta>`` tag, and the bundle's URLs under it.
+
+    Args:
+        mount: The mount path of this request ("" at the root), as discovered from the ASGI scope.
+        title: Page title.
+        entry: File name of the app module.
+        runtime: File name of the runtime module the entry imports (preloaded to save a round trip).
+    """
+    prefix = escape(url_prefix(mount), quote=True)
+    return (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="pyreact-mount" content="{prefix}">'
+        f"<title>{escape(title)}</title>"
+        f'<link rel="modulepreload" href="{prefix}/_static/{runtime}">'
+        f'<script type="module" src="{prefix}/_static/{entry}"></script>'
+        '</head><body><div id="pyreact-root"></div>'
+        "<noscript>This app needs JavaScript.</noscript></body></html>\n"
+    ).encode()
+
+
+def not_found_page(title: str) -> bytes:
+    return f"<!doctype html><html><head><title>{escape(title)}</title></head><body><h1>404: Not Found</h1></body></html>".encode()

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from pyreact_asgi.exceptions import ProtocolError
+from pyreact_asgi.runtime.messages import EventMessage
+from pyreact_asgi.state import EventHandler, State
+
+__all__ = ["Call", "Engine"]
+
+ClientStates = dict[str, State]
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    id: int
+    state: type[State]
+    handler: EventHandler
+    args: tuple[Any, ...]
+
+
+class Engine:
+    """Turns client events into handler calls and deltas. Knows nothing of sockets or locks.
+
+    Args:
+        states: The app's State classes by state name.
+    """
+
+    def __init__(self, states: Mapping[str, type[State]]) -> None:
+        self.states = dict(states)
+        self._handlers = {
+            f"{name}.{handler_name}": (cls, handler)
+            for name, cls in self.states.items()
+            for handler_name, handler in cls.handlers().items()
+        }
+
+    def resolve(self, raw: Any) -> Call:
+        """Validates one decoded ``"event"`` payload.
+
+        Raises:
+            ProtocolError: The payload is malformed, names an unknown handler, or has arguments of the wrong
+                shape or type. Nothing has run.
+        """
+        try:
+            message = msgspec.convert(raw, EventMessage)
+        except msgspec.ValidationError as exc:
+            raise ProtocolError(f"Malformed event: {exc}", code="malformed") from exc
+        target = self._handlers.get(message.handler)
+        if target is None:
+            raise ProtocolError(f'Unknown event handler "{message.handler}".', code="unknown_handler")
+        cls, handler = target
+        return Call(message.id, cls, handler, handler.parse_args(cls, message.args))
+
+    def full_state(self, client: ClientStates) -> dict[str, dict[str, Any]]:
+        """Returns every public var of every state, for a client that (re)connects."""
+        return {name: self._get(client, name)._pr_public() for name in self.states}
+
+    async def apply(self, client: ClientStates, call: Call) -> dict[str, dict[str, Any]]:
+        """Runs the handler; returns the delta. If the handler raises, its assignments are undone."""
+        name = call.state.state_name()
+        state = self._get(client, name)
+        try:
+            result = call.handler.call(state, call.args)
+            if inspect.isawaitable(result):
+                await result
+        except BaseException:
+            state._pr_rollback()
+            raise
+        delta = state._pr_take_delta()
+        return {name: delta} if delta else {}
+
+    def _get(self, client: ClientStates, name: str) -> State:
+        state = client.get(name)
+        if state is None:
+            state = client[name] = self.states[name]()
+        return state

@@ -1,0 +1,46 @@
+"""Wire protocol; docs/protocol.md describes it for client authors."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+__all__ = ["ErrorInfo", "EventMessage", "Update"]
+
+HandlerPath = Annotated[str, msgspec.Meta(min_length=3, max_length=200, pattern=r"^[a-z_][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+class EventMessage(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Client → server, socket.io event ``"event"``: call one handler.
+
+    Attributes:
+        id: Chosen by the client, echoed in the reply so it can tell which event finished.
+        handler: ``"<state name>.<handler name>"``.
+        args: Positional arguments, validated against the handler's signature.
+    """
+
+    id: Annotated[int, msgspec.Meta(ge=0, le=2**53)]
+    handler: HandlerPath
+    args: list[Any] = []
+
+
+class ErrorInfo(msgspec.Struct, frozen=True):
+    code: str
+    message: str
+
+
+class Update(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Server → client, socket.io event ``"update"``.
+
+    Attributes:
+        id: The event this update answers; None for updates no event asked for.
+        delta: Only the vars that changed, by state name then var name.
+        error: Why the event was rejected or failed; the state is as before the event.
+        done: The event is finished; no more updates for this id follow.
+    """
+
+    id: int | None = None
+    delta: dict[str, dict[str, Any]] = {}
+    error: ErrorInfo | None = None
+    done: bool = True

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import socketio
+
+from pyreact_asgi._codec import MsgspecPacket
+from pyreact_asgi._types import Receive, Scope, Send
+from pyreact_asgi.config import Config
+from pyreact_asgi.exceptions import ProtocolError
+from pyreact_asgi.runtime.engine import Engine
+from pyreact_asgi.runtime.manager import MemoryStateManager
+from pyreact_asgi.runtime.messages import ErrorInfo, Update
+
+__all__ = ["SocketTransport"]
+
+logger = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class SocketTransport:
+    """Adapts python-socketio to the engine: one event at a time per connection, in order.
+
+    python-socketio runs with ``async_handlers=False``, so each connection's events are handled inline in
+    that connection's receive loop (in order, without a task per event), while other connections go on.
+    A per-token lock in the state manager orders events of tabs that share a token.
+
+    Args:
+        config: The app's settings.
+        engine: Returns the engine; called once the app has started.
+        manager: Where each client's state lives.
+    """
+
+    def __init__(self, config: Config, engine: Callable[[], Engine], manager: MemoryStateManager) -> None:
+        self._engine = engine
+        self._manager = manager
+        self._allowed_origins = frozenset(o.lower() for o in config.allowed_origins)
+        self._tokens: dict[str, str] = {}
+        self.sio = socketio.AsyncServer(
+            async_mode="asgi",
+            serializer=MsgspecPacket,
+            async_handlers=False,
+            transports=["websocket"],
+            cors_allowed_origins=self._origin_allowed,
+            max_http_buffer_size=config.max_event_bytes,
+            ping_interval=config.ping_interval,
+            ping_timeout=config.ping_timeout,
+            logger=False,
+            engineio_logger=False,
+        )
+        self.sio.on("connect", self._on_connect)
+        self.sio.on("disconnect", self._on_disconnect)
+        self.sio.on("event", self._on_event)
+
+    @property
+    def connections(self) -> int:
+        return len(self._tokens)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
+        """Serves one request for the socket endpoint; ``path`` is relative to the app's mount path."""
+        # engine.io matches and parses the full scope["path"] and ignores root_path, so it gets a copy
+        # relative to our mount. The host's scope is never mutated.
+        local = dict(scope)
+        local["path"] = path
+        local["raw_path"] = path.encode()
+        local["root_path"] = ""
+        await self.sio.handle_request(local, receive, send)
+
+    async def shutdown(self) -> None:
+        await self.sio.shutdown()
+
+    def _origin_allowed(self, origin: str | None, environ: dict[str, Any]) -> bool:
+        # Browsers always send Origin on a websocket handshake; clients without it are not browsers, and
+        # the check exists to stop other sites' pages from using a visitor's browser.
+        if origin is None:
+            return True
+        if origin.lower() in self._allowed_origins:
+            return True
+        # Compare with the Host header only: X-Forwarded-Host is never trusted by default.
+        host = environ.get("HTTP_HOST", "")
+        return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
+
+    async def _on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if not isinstance(token, str) or not _TOKEN.match(token):
+            raise socketio.exceptions.ConnectionRefusedError("Expected auth {token: <16-64 URL-safe characters>}.")
+        self._tokens[sid] = token
+        engine = self._engine()
+        async with self._manager.session(token) as states:
+            full = engine.full_state(states)
+        # A reconnecting client gets the whole state for its token, so it resynchronises.
+        await self.sio.emit("state", full, to=sid)
+
+    async def _on_disconnect(self, sid: str, *_: Any) -> None:
+        self._tokens.pop(sid, None)
+
+    async def _on_event(self, sid: str, data: Any = None) -> None:
+        token = self._tokens.get(sid)
+        if token is None:  # pragma: no cover - socketio only delivers events of connected sids
+            return
+        engine = self._engine()
+        event_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), int) else None
+        try:
+            call = engine.resolve(data)
+        except ProtocolError as exc:
+            await self._reply(sid, Update(id=event_id, error=ErrorInfo(exc.code, str(exc))))
+            return
+        async with self._manager.session(token) as states:
+            try:
+                delta = await engine.apply(states, call)
+            except Exception:
+                logger.exception('Event handler "%s.%s" raised', call.state.state_name(), call.handler.name)
+                error = ErrorInfo("handler_error", "The event failed on the server; nothing was changed.")
+                update = Update(id=call.id, error=error)
+            else:
+                update = Update(id=call.id, delta=delta)
+            # Sent under the lock, so two tabs sharing a token see updates in the order they were made.
+            await self._reply(sid, update)
+
+    async def _reply(self, sid: str, update: Update) -> None:
+        await self.sio.emit("update", update, to=sid)

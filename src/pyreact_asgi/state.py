@@ -1,0 +1,333 @@
+from __future__ import annotations
+
+import copy
+import inspect
+import re
+import typing
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import msgspec
+
+from pyreact_asgi.exceptions import ConfigError, ProtocolError
+from pyreact_asgi.vars import StateVar
+
+__all__ = ["EventHandler", "EventSpec", "State", "event"]
+
+_STATE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Immutable values need no copy per client, and an assignment of an equal value is no change.
+_SCALARS = (int, float, str, bool, bytes, type(None))
+
+HandlerFn = Callable[..., Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    hint: Any
+    default: Any = inspect.Parameter.empty
+
+    @property
+    def required(self) -> bool:
+        return self.default is inspect.Parameter.empty
+
+
+class EventHandler:
+    """A method of a State that the browser can call. Created by ``@pr.event``.
+
+    On the class (``Counter.increment``) it is a reference a page can attach to a trigger; called with
+    arguments (``Counter.increment(5)``) it becomes an `EventSpec` with those arguments bound. On an instance
+    it is a plain bound method.
+
+    Args:
+        fn: The handler function; sync or async, its parameters annotated with the types it accepts.
+        params: The parameters, when they are not read from ``fn``'s signature (generated setters).
+    """
+
+    def __init__(self, fn: HandlerFn, *, params: Callable[[type[State]], list[Param]] | None = None) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self._params_fn = params
+        self._resolved: dict[type[State], tuple[list[Param], type[msgspec.Struct]]] = {}
+        signature = inspect.signature(fn)
+        for param in list(signature.parameters.values())[1:]:
+            if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+                raise ConfigError(
+                    f'Expected event handler "{fn.__qualname__}" to take plain positional parameters, '
+                    f"but {param.name!r} is {param.kind.description}."
+                )
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @typing.overload
+    def __get__(self, instance: None, owner: type[State]) -> EventSpec: ...
+    @typing.overload
+    def __get__(self, instance: State, owner: type[State]) -> Callable[..., Any]: ...
+    def __get__(self, instance: State | None, owner: type[State]) -> EventSpec | Callable[..., Any]:
+        if instance is None:
+            return EventSpec(owner, self)
+        return self.fn.__get__(instance, owner)  # type: ignore[no-any-return]
+
+    def params(self, state: type[State]) -> list[Param]:
+        """Returns the parameters a client passes, resolving string annotations."""
+        return self._resolve(state)[0]
+
+    def parse_args(self, state: type[State], args: list[Any]) -> tuple[Any, ...]:
+        """Validates the arguments a client sent against the handler's signature.
+
+        Raises:
+            ProtocolError: The arguments do not fit; the message names the offending position.
+        """
+        struct = self._resolve(state)[1]
+        try:
+            parsed = msgspec.convert(args, struct)
+        except msgspec.ValidationError as exc:
+            raise ProtocolError(
+                f'Invalid arguments for "{state.state_name()}.{self.name}": {exc}', code="invalid_args"
+            ) from exc
+        return msgspec.structs.astuple(parsed)
+
+    def call(self, instance: State, args: tuple[Any, ...]) -> Any | Awaitable[Any]:
+        return self.fn(instance, *args)
+
+    def _resolve(self, state: type[State]) -> tuple[list[Param], type[msgspec.Struct]]:
+        resolved = self._resolved.get(state)
+        if resolved is None:
+            params = self._params_fn(state) if self._params_fn else self._signature_params()
+            fields: list[tuple[str, Any] | tuple[str, Any, Any]] = [
+                (p.name, p.hint) if p.required else (p.name, p.hint, p.default) for p in params
+            ]
+            try:
+                # array_like: the client sends positional arguments; forbid_unknown_fields rejects extras.
+                struct = msgspec.defstruct(
+                    f"{state.__name__}_{self.name}_args", fields, array_like=True, forbid_unknown_fields=True
+                )
+                msgspec.json.Decoder(struct)  # raises TypeError now for types msgspec cannot validate
+            except TypeError as exc:
+                raise ConfigError(f'Event handler "{state.__name__}.{self.name}" has an unsupported type: {exc}') from exc
+            resolved = self._resolved[state] = (params, struct)
+        return resolved
+
+    def _signature_params(self) -> list[Param]:
+        try:
+            hints = typing.get_type_hints(self.fn)
+        except Exception as exc:
+            raise ConfigError(f'Cannot resolve the annotations of event handler "{self.fn.__qualname__}": {exc}') from exc
+        params = list(inspect.signature(self.fn).parameters.values())[1:]
+        return [Param(p.name, hints.get(p.name, Any), p.default) for p in params]
+
+
+class EventSpec:
+    """A handler with its state and the arguments bound so far, ready to attach to a trigger.
+
+    ``Counter.increment`` is an EventSpec with no arguments; ``Counter.increment(5)`` binds ``by=5``.
+    Arguments may be literals or Vars.
+    """
+
+    __slots__ = ("args", "handler", "state")
+
+    def __init__(self, state: type[State], handler: EventHandler, args: tuple[Any, ...] | None = None) -> None:
+        self.state = state
+        self.handler = handler
+        self.args = args
+
+    @property
+    def path(self) -> str:
+        """The handler's address on the wire: ``"<state name>.<handler name>"``."""
+        return f"{self.state.state_name()}.{self.handler.name}"
+
+    def __call__(self, *args: Any) -> EventSpec:
+        return EventSpec(self.state, self.handler, args)
+
+    def __repr__(self) -> str:
+        return f"EventSpec({self.path!r}, args={self.args!r})"
+
+
+def event(fn: HandlerFn) -> Any:
+    """Marks a State method as an event handler the browser can call.
+
+    The handler may be sync or async. Its parameters' annotations are the types a client must send;
+    anything else is rejected before the handler runs. Blocking work belongs in an async handler
+    (``await anyio.to_thread.run_sync(...)``), since sync handlers run on the event loop.
+
+    Returns:
+        An `EventHandler` (typed as ``Any`` so that ``Counter.increment(5)`` type-checks in pages).
+    """
+    if not callable(fn):
+        raise ConfigError(f"Expected @pr.event on a function, but got {fn!r}.")
+    return EventHandler(fn)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    default: Any
+    backend: bool
+
+
+class _VarDescriptor:
+    __slots__ = ("field",)
+
+    def __init__(self, field: Field) -> None:
+        self.field = field
+
+    def __get__(self, instance: State | None, owner: type[State]) -> Any:
+        if instance is None:
+            return StateVar(owner, self.field.name, backend=self.field.backend)
+        return instance._pr_values[self.field.name]
+
+    def __set__(self, instance: State, value: Any) -> None:
+        instance._pr_set(self.field.name, value)
+
+
+def _is_classvar(annotation: Any) -> bool:
+    if isinstance(annotation, str):
+        return re.match(r"^(typing\.)?ClassVar\b", annotation) is not None
+    return typing.get_origin(annotation) is ClassVar or annotation is ClassVar
+
+
+def _setter(field: Field) -> EventHandler:
+    name = field.name
+
+    def setter(self: State, value: Any) -> None:
+        setattr(self, name, value)
+
+    setter.__name__ = setter.__qualname__ = f"set_{name}"
+    return EventHandler(setter, params=lambda state: [Param("value", state.var_types()[name])])
+
+
+class State:
+    """Base class of the server-side state of each client.
+
+    Declare vars as annotated class attributes with defaults, and handlers with ``@pr.event``. Each client
+    (browser tab) gets its own instance. Vars whose names start with an underscore are backend-only: they
+    never leave the server. Every public var ``x`` gets a generated handler ``set_x(value)``.
+
+    The name on the wire is the class name in snake case (``TodoList`` → ``"todo_list"``); pass
+    ``class TodoList(pr.State, name="todos")`` to choose another.
+    """
+
+    _pr_fields: ClassVar[dict[str, Field]] = {}
+    _pr_handlers: ClassVar[dict[str, EventHandler]] = {}
+    _pr_name: ClassVar[str] = "state"
+    _pr_types: ClassVar[dict[str, Any] | None] = None
+
+    _pr_values: dict[str, Any]
+    _pr_dirty: dict[str, Any]
+
+    def __init_subclass__(cls, *, name: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._pr_name = name or _CAMEL_BOUNDARY.sub("_", cls.__name__).lower()
+        if not _STATE_NAME.match(cls._pr_name):
+            raise ConfigError(f"Expected a state name of lowercase letters, digits and _, but got {cls._pr_name!r}.")
+        fields = dict(cls._pr_fields)
+        for attr, annotation in inspect.get_annotations(cls).items():
+            if _is_classvar(annotation):
+                continue
+            if attr.startswith("_pr_"):
+                raise ConfigError(f'Var names starting with "_pr_" are reserved, but {cls.__name__} declares {attr!r}.')
+            if attr not in cls.__dict__:
+                raise ConfigError(
+                    f'Expected var "{attr}" of {cls.__name__} to have a default value, as in `{attr}: int = 0`.'
+                )
+            default = cls.__dict__[attr]
+            if isinstance(default, EventHandler):
+                raise ConfigError(f'"{cls.__name__}.{attr}" is both an annotated var and an event handler.')
+            fields[attr] = Field(attr, default, backend=attr.startswith("_"))
+            setattr(cls, attr, _VarDescriptor(fields[attr]))
+        handlers = dict(cls._pr_handlers)
+        handlers.update({attr: value for attr, value in cls.__dict__.items() if isinstance(value, EventHandler)})
+        for field in fields.values():
+            setter_name = f"set_{field.name}"
+            if not field.backend and setter_name not in handlers and not hasattr(cls, setter_name):
+                handlers[setter_name] = _setter(field)
+                setattr(cls, setter_name, handlers[setter_name])
+        cls._pr_fields = fields
+        cls._pr_handlers = handlers
+        cls._pr_types = None
+
+    def __init__(self) -> None:
+        object.__setattr__(
+            self,
+            "_pr_values",
+            {
+                name: f.default if isinstance(f.default, _SCALARS) else copy.deepcopy(f.default)
+                for name, f in self._pr_fields.items()
+            },
+        )
+        object.__setattr__(self, "_pr_dirty", {})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self._pr_fields:
+            self._pr_set(name, value)
+        else:
+            raise AttributeError(
+                f'{type(self).__name__} has no var "{name}"; declare it on the class with a type and a default.'
+            )
+
+    def __repr__(self) -> str:
+        public = ", ".join(f"{k}={v!r}" for k, v in self._pr_values.items() if not k.startswith("_"))
+        return f"{type(self).__name__}({public})"
+
+    # --- class-level introspection -------------------------------------------------------------------
+
+    @classmethod
+    def state_name(cls) -> str:
+        """Returns the name this state has on the wire and in the browser."""
+        return cls._pr_name
+
+    @classmethod
+    def handlers(cls) -> dict[str, EventHandler]:
+        """Returns the event handlers by name, generated setters included."""
+        return dict(cls._pr_handlers)
+
+    @classmethod
+    def var_types(cls) -> dict[str, Any]:
+        """Returns the declared type of every var, backend-only ones included.
+
+        Raises:
+            ConfigError: An annotation names something that does not exist.
+        """
+        if cls._pr_types is None:
+            try:
+                hints = typing.get_type_hints(cls)
+            except Exception as exc:
+                raise ConfigError(f"Cannot resolve the var annotations of {cls.__name__}: {exc}") from exc
+            cls._pr_types = {name: hints.get(name, Any) for name in cls._pr_fields}
+        return cls._pr_types
+
+    @classmethod
+    def public_defaults(cls) -> dict[str, Any]:
+        """Returns the default value of every var a client may see."""
+        return {name: f.default for name, f in cls._pr_fields.items() if not f.backend}
+
+    # --- per-instance change tracking ----------------------------------------------------------------
+
+    def _pr_set(self, name: str, value: Any) -> None:
+        if name not in self._pr_dirty:
+            self._pr_dirty[name] = self._pr_values[name]
+        self._pr_values[name] = value
+
+    def _pr_public(self) -> dict[str, Any]:
+        return {name: value for name, value in self._pr_values.items() if not name.startswith("_")}
+
+    def _pr_take_delta(self) -> dict[str, Any]:
+        """Returns the public vars assigned since the last call, leaving out unchanged scalars."""
+        delta = {}
+        for name, old in self._pr_dirty.items():
+            if name.startswith("_"):
+                continue
+            new = self._pr_values[name]
+            if isinstance(new, _SCALARS) and type(new) is type(old) and new == old:
+                continue
+            delta[name] = new
+        self._pr_dirty.clear()
+        return delta
+
+    def _pr_rollback(self) -> None:
+        """Restores every var assigned since the last delta (reassignments; in-place edits are not undone)."""
+        self._pr_values.update(self._pr_dirty)
+        self._pr_dirty.clear()
