@@ -73,7 +73,8 @@ function reportError(error) {
 function onUpdate(update) {
   if (update.delta) applyDelta(update.delta);
   if (update.error) reportError(update.error);
-  if (update.done && update.id != null) {
+  // Fields at their default are left out on the wire: an update without "done" is done.
+  if ((update.done ?? true) && update.id != null) {
     const resolve = inflight.get(update.id);
     inflight.delete(update.id);
     if (resolve) resolve(update);

@@ -6,7 +6,7 @@ import re
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import msgspec
 
@@ -199,7 +199,17 @@ def _setter(field: Field) -> EventHandler:
     return EventHandler(setter, params=lambda state: [Param("value", state.var_types()[name])])
 
 
-class State:
+if TYPE_CHECKING:
+
+    class _StateType(type):
+        # Tells type checkers about the generated ``set_<var>`` handlers: ``Counter.set_name`` is an EventSpec.
+        def __getattr__(cls, name: str) -> EventSpec: ...
+
+else:
+    _StateType = type
+
+
+class State(metaclass=_StateType):
     """Base class of the server-side state of each client.
 
     Declare vars as annotated class attributes with defaults, and handlers with ``@pr.event``. Each client

@@ -55,7 +55,7 @@ def button(*children: Child, **kwargs: Any) -> Component:
     )
 
 
-def input(**kwargs: Any) -> Component:  # noqa: A001 - mirrors the HTML element, as users expect
+def input(**kwargs: Any) -> Component:
     """A text input.
 
     Bind it to a var with ``value=State.var`` and ``on_change=State.set_var``: the handler receives the

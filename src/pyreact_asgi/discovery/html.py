@@ -27,6 +27,7 @@ def render_shell(*, mount: str, title: str, entry: str, runtime: str) -> bytes:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="pyreact-mount" content="{prefix}">'
         f"<title>{escape(title)}</title>"
+        '<link rel="icon" href="data:,">'  # keeps browsers from asking the host for /favicon.ico
         f'<link rel="modulepreload" href="{prefix}/_static/{runtime}">'
         f'<script type="module" src="{prefix}/_static/{entry}"></script>'
         '</head><body><div id="pyreact-root"></div>'
