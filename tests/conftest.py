@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+class _ErrorCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def logged_errors() -> Iterator[list[logging.LogRecord]]:
+    """Fails the test if anything under ``pyreact_asgi`` logged an ERROR that the test did not expect.
+
+    A test that provokes an error on purpose asserts on the returned list and clears it.
+    """
+    collector = _ErrorCollector()
+    logger = logging.getLogger("pyreact_asgi")
+    logger.addHandler(collector)
+    try:
+        yield collector.records
+    finally:
+        logger.removeHandler(collector)
+    if collector.records:
+        messages = "\n".join(f"{r.name}: {r.getMessage()}" for r in collector.records)
+        pytest.fail(f"pyreact_asgi logged errors:\n{messages}")
+
+
+@pytest.fixture(scope="session")
+def shared_build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build directory for the session, so apps with the same pages build once."""
+    return tmp_path_factory.mktemp("build")

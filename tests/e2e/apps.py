@@ -1,0 +1,63 @@
+"""Host applications for end-to-end tests: the demo counter mounted every way a user would mount it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Mount, Route
+
+import pyreact_asgi as pr
+from examples.counter import index
+from pyreact_asgi._types import ASGIApp
+
+
+class Flaky(pr.State):
+    """A state whose handler changes a var and then fails, to show the change is undone."""
+
+    value: int = 0
+
+    @pr.event
+    def set_then_fail(self, value: int) -> None:
+        self.value = value
+        raise RuntimeError("boom")
+
+
+def flaky_page() -> pr.Component:
+    return pr.vstack(
+        pr.text(Flaky.value, id="flaky-value"),
+        pr.button("Fail", on_click=Flaky.set_then_fail(7), id="fail"),
+    )
+
+
+def make_ui(build_dir: Path, **config: object) -> pr.PyApp:
+    return pr.PyApp(
+        pages={"/": index, "/flaky": flaky_page},
+        config=pr.Config(title="Counter", build_dir=build_dir, **config),  # type: ignore[arg-type]
+    )
+
+
+def _home(request: object) -> PlainTextResponse:
+    return PlainTextResponse("host home")
+
+
+def starlette_host(ui: pr.PyApp, mount: str) -> ASGIApp:
+    """Mounts ``ui`` at ``mount`` ("" for the root, "/a/b/c" as nested mounts) of a Starlette app."""
+    if not mount:
+        return Starlette(routes=[Mount("/", ui)], lifespan=ui.lifespan)
+    first, *rest = mount.strip("/").split("/")
+    inner: Mount = Mount("/" + "/".join(rest), ui) if rest else Mount(f"/{first}", ui)
+    route = Mount(f"/{first}", routes=[inner]) if rest else inner
+    return Starlette(routes=[Route("/", _home), route], lifespan=ui.lifespan)
+
+
+def fastapi_host(ui: pr.PyApp, mount: str) -> ASGIApp:
+    app = FastAPI(lifespan=ui.lifespan)
+    app.mount(mount or "/", ui)
+    return app
+
+
+HOSTS: dict[str, Callable[[pr.PyApp, str], ASGIApp]] = {"starlette": starlette_host, "fastapi": fastapi_host}

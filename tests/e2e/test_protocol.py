@@ -1,0 +1,272 @@
+"""The websocket protocol, spoken by a real python-socketio client and by hand, against a real uvicorn."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+import anyio
+import pytest
+import socketio
+
+from pyreact_asgi._codec import decode, encode
+from tests.servers import LiveServer
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.e2e]
+
+SOCKET_PATH = "/ui/_event"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Client:
+    """A python-socketio client that records every state and update it receives."""
+
+    def __init__(self, sio: socketio.AsyncClient) -> None:
+        self.sio = sio
+        self.states: list[dict[str, Any]] = []
+        self.updates: dict[int, dict[str, Any]] = {}
+        self._state_seen = anyio.Event()
+        self._waiters: dict[int, anyio.Event] = {}
+        self._next_id = 1
+        sio.on("state", self._on_state)
+        sio.on("update", self._on_update)
+
+    async def _on_state(self, data: dict[str, Any]) -> None:
+        self.states.append(data)
+        self._state_seen.set()
+
+    async def _on_update(self, data: dict[str, Any]) -> None:
+        self.updates[data["id"]] = data
+        self._waiters.setdefault(data["id"], anyio.Event()).set()
+
+    async def first_state(self) -> dict[str, Any]:
+        await self._state_seen.wait()
+        return self.states[0]
+
+    async def send(self, payload: Any) -> None:
+        await self.sio.emit("event", payload)
+
+    async def reply(self, event_id: int) -> dict[str, Any]:
+        await self._waiters.setdefault(event_id, anyio.Event()).wait()
+        return self.updates[event_id]
+
+    async def call(self, handler: str, *args: Any) -> dict[str, Any]:
+        event_id = self._next_id
+        self._next_id += 1
+        await self.send({"id": event_id, "handler": handler, "args": list(args)})
+        return await self.reply(event_id)
+
+
+@asynccontextmanager
+async def connect(
+    server: LiveServer, token: str | None = None, headers: dict[str, str] | None = None
+) -> AsyncIterator[Client]:
+    async with aiohttp.ClientSession() as session:
+        sio = socketio.AsyncClient(http_session=session, reconnection=False)
+        client = Client(sio)
+        with anyio.fail_after(5):
+            await sio.connect(
+                server.url,
+                socketio_path=SOCKET_PATH,
+                transports=["websocket"],
+                auth={"token": token or new_token()},
+                headers=headers or {},
+            )
+            try:
+                await client.first_state()
+                yield client
+            finally:
+                await sio.disconnect()
+
+
+async def test_connect_sends_full_public_state(live_server: LiveServer) -> None:
+    async with connect(live_server) as client:
+        state = await client.first_state()
+    assert state == {"counter": {"count": 0, "name": ""}, "flaky": {"value": 0}}
+
+
+async def test_delta_contains_only_changed_vars(live_server: LiveServer) -> None:
+    async with connect(live_server) as client:
+        assert (await client.call("counter.increment"))["delta"] == {"counter": {"count": 1}}
+        assert (await client.call("counter.set_name", "Ada"))["delta"] == {"counter": {"name": "Ada"}}
+        assert (await client.call("counter.increment", 10))["delta"] == {"counter": {"count": 11}}
+        update = await client.call("counter.set_name", "Ada")
+    assert update == {"id": 4}, "setting a var to its current value sends no delta"
+
+
+async def test_async_handler_updates_state(live_server: LiveServer) -> None:
+    async with connect(live_server) as client:
+        await client.call("counter.increment", 5)
+        update = await client.call("counter.reset")
+    assert update["delta"] == {"counter": {"count": 0}}
+
+
+async def test_events_are_processed_in_order(live_server: LiveServer) -> None:
+    async with connect(live_server) as client:
+        for event_id in range(1, 51):
+            await client.send({"id": event_id, "handler": "counter.increment", "args": [1]})
+        last = await client.reply(50)
+    assert last["delta"] == {"counter": {"count": 50}}
+    assert [client.updates[i]["delta"]["counter"]["count"] for i in range(1, 51)] == list(range(1, 51))
+
+
+async def test_each_token_has_its_own_state_and_keeps_it(live_server: LiveServer) -> None:
+    token = new_token()
+    async with connect(live_server, token) as first, connect(live_server) as other:
+        await first.call("counter.increment", 3)
+        assert (await other.call("counter.increment"))["delta"] == {"counter": {"count": 1}}
+    # A page reload reconnects with the same token: the state is still there.
+    async with connect(live_server, token) as again:
+        assert (await again.first_state())["counter"]["count"] == 3
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        pytest.param({"id": 99, "handler": "counter.nope", "args": []}, "unknown_handler", id="unknown-handler"),
+        pytest.param({"id": 99, "handler": "nope.increment", "args": []}, "unknown_handler", id="unknown-state"),
+        pytest.param({"id": 99, "handler": "counter._clicks_ever", "args": []}, "unknown_handler", id="backend-var"),
+        pytest.param({"id": 99, "handler": "counter.increment", "args": ["x"]}, "invalid_args", id="wrong-type"),
+        pytest.param({"id": 99, "handler": "counter.increment", "args": [1, 2]}, "invalid_args", id="too-many-args"),
+        pytest.param({"id": 99, "handler": "counter.set_name", "args": []}, "invalid_args", id="missing-arg"),
+        pytest.param({"id": 99, "handler": "counter.increment", "args": {"by": 1}}, "malformed", id="args-not-list"),
+        pytest.param({"id": 99, "args": []}, "malformed", id="no-handler"),
+        pytest.param({"id": "1", "handler": "counter.increment"}, "malformed", id="id-not-int"),
+        pytest.param({"id": 99, "handler": "counter.increment", "extra": 1}, "malformed", id="unknown-field"),
+        pytest.param({"id": 99, "handler": "x" * 5000}, "malformed", id="long-handler"),
+        pytest.param([1, 2, 3], "malformed", id="not-an-object"),
+        pytest.param("increment", "malformed", id="string"),
+    ],
+)
+async def test_bad_event_gets_error_and_changes_nothing(live_server: LiveServer, payload: Any, code: str) -> None:
+    async with connect(live_server) as client:
+        await client.call("counter.increment", 2)
+        await client.send(payload)
+        rejected = await client.reply(99) if isinstance(payload, dict) and payload.get("id") == 99 else None
+        after = await client.call("counter.increment")
+    if rejected is not None:
+        assert rejected["error"]["code"] == code
+        assert "delta" not in rejected
+    assert after["delta"] == {"counter": {"count": 3}}, "the bad event changed nothing and the connection works"
+
+
+async def test_bad_event_without_id_still_gets_error(live_server: LiveServer) -> None:
+    async with connect(live_server) as client:
+        errors: list[dict[str, Any]] = []
+        got = anyio.Event()
+
+        async def on_update(data: dict[str, Any]) -> None:
+            errors.append(data)
+            got.set()
+
+        client.sio.on("update", on_update)
+        await client.send("garbage")
+        await got.wait()
+    assert errors[0]["error"]["code"] == "malformed"
+    assert errors[0].get("id") is None
+
+
+async def test_failing_handler_is_undone_and_reported(live_server: LiveServer, logged_errors: list[Any]) -> None:
+    async with connect(live_server) as client:
+        failed = await client.call("flaky.set_then_fail", 7)
+        after = await client.call("counter.increment")
+    assert failed["error"]["code"] == "handler_error"
+    assert "delta" not in failed
+    assert after["delta"] == {"counter": {"count": 1}}
+    assert [r.getMessage() for r in logged_errors] == ['Event handler "flaky.set_then_fail" raised']
+    logged_errors.clear()
+    async with connect(live_server) as client:
+        assert (await client.first_state())["flaky"] == {"value": 0}
+
+
+class RawSocket:
+    """Engine.io v4 / socket.io v5 spoken by hand over a websocket, to see exactly what is on the wire."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.frames: list[str] = []
+
+    async def receive(self) -> str:
+        while True:
+            message = await self.ws.receive()
+            if message.type != aiohttp.WSMsgType.TEXT:
+                raise ConnectionError(f"websocket closed: {message.type!r} {message.data!r}")
+            self.frames.append(message.data)
+            if message.data == "2":  # engine.io ping
+                await self.ws.send_str("3")
+                continue
+            return str(message.data)
+
+    async def receive_event(self) -> tuple[str, Any]:
+        frame = await self.receive()
+        assert frame.startswith("42"), frame
+        name, data = decode(frame[2:].encode())
+        return name, data
+
+    async def emit(self, data: Any) -> None:
+        await self.ws.send_str("42" + encode(["event", data]).decode())
+
+
+@asynccontextmanager
+async def raw_connect(server: LiveServer, origin: str | None = None) -> AsyncIterator[RawSocket]:
+    url = f"ws://{server.host}:{server.port}{SOCKET_PATH}/?EIO=4&transport=websocket"
+    headers = {"Origin": origin} if origin else {}
+    async with aiohttp.ClientSession() as session, session.ws_connect(url, headers=headers) as ws:
+        raw = RawSocket(ws)
+        with anyio.fail_after(5):
+            assert (await raw.receive()).startswith("0{")
+            await ws.send_str("40" + encode({"token": new_token()}).decode())
+            # The connect handler sends the full state, which may come before the connect acknowledgement.
+            first, second = await raw.receive(), await raw.receive()
+            assert sorted(frame[:3] for frame in (first, second)) == ["40{", "42["]
+            assert '["state",' in first + second
+            yield raw
+
+
+async def test_backend_vars_never_reach_the_wire(live_server: LiveServer) -> None:
+    async with raw_connect(live_server, origin=live_server.url) as raw:
+        for event_id in range(1, 4):
+            await raw.emit({"id": event_id, "handler": "counter.increment", "args": [1]})
+            name, update = await raw.receive_event()
+            assert name == "update"
+            assert update["id"] == event_id
+    assert update["delta"] == {"counter": {"count": 3}}
+    assert not [frame for frame in raw.frames if "clicks_ever" in frame]
+
+
+async def test_oversized_message_is_refused_and_others_keep_working(live_server: LiveServer) -> None:
+    async with connect(live_server) as bystander:
+        async with raw_connect(live_server) as raw:
+            await raw.emit({"id": 1, "handler": "counter.set_name", "args": ["x" * 20_000]})
+            with pytest.raises(ConnectionError, match="CLOSE"):
+                await raw.receive()
+        assert (await bystander.call("counter.increment"))["delta"] == {"counter": {"count": 1}}
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://127.0.0.1:1"])
+async def test_foreign_origin_is_refused(live_server: LiveServer, origin: str) -> None:
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        async with connect(live_server, headers={"Origin": origin}):
+            pass  # pragma: no cover - the connection is refused
+
+
+async def test_same_origin_is_accepted(live_server: LiveServer) -> None:
+    async with connect(live_server, headers={"Origin": live_server.url}) as client:
+        assert (await client.call("counter.increment"))["delta"] == {"counter": {"count": 1}}
+
+
+@pytest.mark.parametrize("auth", [None, {}, {"token": "short"}, {"token": "x" * 65}, {"token": "../../etc/passwd/aa"}])
+async def test_connect_without_valid_token_is_refused(live_server: LiveServer, auth: Any) -> None:
+    async with aiohttp.ClientSession() as session:
+        sio = socketio.AsyncClient(http_session=session, reconnection=False)
+        reasons: list[Any] = []
+        sio.on("connect_error", reasons.append)
+        with anyio.fail_after(5), pytest.raises(socketio.exceptions.ConnectionError):
+            await sio.connect(live_server.url, socketio_path=SOCKET_PATH, transports=["websocket"], auth=auth)
+    assert reasons == [{"message": "Expected auth {token: <16-64 URL-safe characters>}."}]

@@ -1,0 +1,114 @@
+"""A wheel built from a clean clone carries the browser runtime, and the app runs from it without Node.js."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.servers import free_port
+
+pytestmark = pytest.mark.packaging
+
+ROOT = Path(__file__).parent.parent
+
+APP = """\
+import pyreact_asgi as pr
+
+
+class Counter(pr.State):
+    count: int = 0
+
+    @pr.event
+    def increment(self) -> None:
+        self.count += 1
+
+
+def index() -> pr.Component:
+    return pr.vstack(pr.heading(Counter.count), pr.button("+1", on_click=Counter.increment))
+
+
+ui = pr.PyApp(pages={"/": index})
+"""
+
+
+def run(*args: str | Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True, timeout=600, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+
+def get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.read()
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout of the project")
+    tmp = tmp_path_factory.mktemp("packaging")
+    clone = tmp / "clone"
+    run("git", "clone", "--quiet", "--no-hardlinks", ROOT, clone)
+    assert not (clone / "src/pyreact_asgi/_static/runtime.js").exists(), "the bundle must not be committed"
+    run(sys.executable, "-m", "build", "--wheel", "--outdir", tmp / "dist", clone)
+    (built,) = (tmp / "dist").glob("pyreact_asgi-*.whl")
+    return built
+
+
+def test_wheel_from_clean_clone_contains_the_runtime(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        runtime = archive.read("pyreact_asgi/_static/runtime.js")
+    assert "pyreact_asgi/py.typed" in names
+    assert b"createRoot" in runtime, "React DOM is bundled"
+    assert b"pyreact-mount" in runtime, "our client runtime is bundled"
+    assert not [name for name in names if "node_modules" in name or name.startswith("frontend/")]
+
+
+def test_app_runs_from_wheel_without_node(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", venv)
+    python = venv / "bin" / "python"
+    run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel)
+    (tmp_path / "app.py").write_text(APP)
+    env = {"PATH": str(venv / "bin"), "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
+    probe = run(python, "-c", "import shutil; print(shutil.which('node'), shutil.which('npm'))", env=env)
+    assert probe.stdout.split() == ["None", "None"], "node must be off the PATH"
+
+    port = free_port()
+    server = subprocess.Popen(
+        [python, "-m", "uvicorn", "app:ui", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        deadline = time.monotonic() + 60
+        for line in server.stderr:
+            if "Application startup complete" in line:
+                break
+            assert time.monotonic() < deadline, "uvicorn did not start within 60s"
+        else:
+            pytest.fail(f"uvicorn exited with {server.wait()}")
+        status, page = get(f"http://127.0.0.1:{port}/")
+        assert status == 200
+        assert b'<meta name="pyreact-mount" content="">' in page
+        assets = [part.split(b'"')[0].decode() for part in page.split(b"/_static/")[1:]]
+        assert len(assets) == 2
+        for asset in assets:
+            status, body = get(f"http://127.0.0.1:{port}/_static/{asset}")
+            assert status == 200
+            assert body
+        assert (tmp_path / ".pyreact").is_dir(), "the bundle is built in the working directory"
+    finally:
+        server.terminate()
+        server.wait(10)
+        assert server.stderr is not None
+        server.stderr.close()
