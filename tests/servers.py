@@ -31,7 +31,9 @@ class LiveServer:
 
 
 @contextmanager
-def serve(app: ASGIApp, *, root_path: str = "", lifespan: Literal["auto", "on", "off"] = "auto", timeout: float = 10.0) -> Iterator[LiveServer]:
+def serve(
+    app: ASGIApp, *, root_path: str = "", lifespan: Literal["auto", "on", "off"] = "auto", timeout: float = 10.0
+) -> Iterator[LiveServer]:
     """Runs ``app`` under a real uvicorn on 127.0.0.1 with an OS-chosen port until the block ends."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -227,4 +227,3 @@ class PyApp:
     def client_count(self) -> int:
         """Returns how many websocket clients are connected to this process."""
         return 0 if self._transport is None else self._transport.connections
-

@@ -50,9 +50,7 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
             raise ConfigError(f'Expected event_path like "/_event", but got {self.event_path!r}.')
         for origin in self.allowed_origins:
             if not re.match(r"^https?://[^/\s]+$", origin):
-                raise ConfigError(
-                    f'Expected each allowed origin as "scheme://host[:port]", but got {origin!r}.'
-                )
+                raise ConfigError(f'Expected each allowed origin as "scheme://host[:port]", but got {origin!r}.')
         for name in ("max_event_bytes", "state_ttl", "ping_interval", "ping_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Expected {name} to be positive, but got {getattr(self, name)!r}.")

@@ -107,7 +107,9 @@ class EventHandler:
                 )
                 msgspec.json.Decoder(struct)  # raises TypeError now for types msgspec cannot validate
             except TypeError as exc:
-                raise ConfigError(f'Event handler "{state.__name__}.{self.name}" has an unsupported type: {exc}') from exc
+                raise ConfigError(
+                    f'Event handler "{state.__name__}.{self.name}" has an unsupported type: {exc}'
+                ) from exc
             resolved = self._resolved[state] = (params, struct)
         return resolved
 
@@ -115,7 +117,9 @@ class EventHandler:
         try:
             hints = typing.get_type_hints(self.fn)
         except Exception as exc:
-            raise ConfigError(f'Cannot resolve the annotations of event handler "{self.fn.__qualname__}": {exc}') from exc
+            raise ConfigError(
+                f'Cannot resolve the annotations of event handler "{self.fn.__qualname__}": {exc}'
+            ) from exc
         params = list(inspect.signature(self.fn).parameters.values())[1:]
         return [Param(p.name, hints.get(p.name, Any), p.default) for p in params]
 

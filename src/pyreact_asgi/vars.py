@@ -59,4 +59,3 @@ class StateVar(Var):
 
     def __repr__(self) -> str:
         return f"StateVar({self.state.__name__}.{self.name})"
-

@@ -56,7 +56,10 @@ class CompiledApp:
         used = sorted(name for name in RUNTIME_COMPONENTS if any(f"<{name} " in src for src in self.pages.values()))
         imports = ", ".join(["React", "emit", "start", "useVars", *used])
         parts = [f'import {{ {imports} }} from "./{runtime_file}";']
-        parts += [f"function {idents[route]}() {{\n  const v = useVars();\n  return {src};\n}}" for route, src in self.pages.items()]
+        parts += [
+            f"function {idents[route]}() {{\n  const v = useVars();\n  return {src};\n}}"
+            for route, src in self.pages.items()
+        ]
         routes = ", ".join(f"{js_literal(route)}: {ident}" for route, ident in idents.items())
         state = js_literal({name: cls.public_defaults() for name, cls in self.states.items()})
         parts.append(f"start({{ routes: {{ {routes} }}, state: {state} }});")
@@ -115,7 +118,9 @@ class _PageCompiler:
         if tag not in RUNTIME_COMPONENTS and not _HTML_TAG.match(tag):
             raise self.error(f"Unknown component tag {tag!r}")
         attrs = "".join(
-            f" {_prop_name(name)}={{{self.prop(name, value)}}}" for name, value in component.props.items() if value is not None
+            f" {_prop_name(name)}={{{self.prop(name, value)}}}"
+            for name, value in component.props.items()
+            if value is not None
         )
         children = "".join(self.child(child) for child in component.children)
         return f"<{tag}{attrs}>{children}</{tag}>"
@@ -133,7 +138,8 @@ class _PageCompiler:
         if name.startswith("on_"):
             return self.event(name, value)
         if name == "style" and isinstance(value, Mapping):
-            return "{" + ", ".join(f"{_camel(str(k))}: {self.expr(v)}" for k, v in value.items()) + "}"
+            # Keys are quoted: a user's dict may hold "font-size" or "--brand", which are not JS identifiers.
+            return "{" + ", ".join(f"{js_literal(_camel(str(k)))}: {self.expr(v)}" for k, v in value.items()) + "}"
         return self.expr(value)
 
     def expr(self, value: Any) -> str:

@@ -106,18 +106,32 @@ def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, loc
             manifest = _fresh(build_dir, source_hash, "auto") if mode == "auto" else None
             if manifest is not None:
                 return _load(build_dir, manifest, built=False)
-            return _build(build_dir, source, source_hash, runtime, runtime_name)
+            return _build(build_dir, compiled, source, source_hash, runtime, runtime_name)
     except filelock.Timeout as exc:
-        raise BuildError(f"Timed out after {lock_timeout}s waiting for another process's build in {build_dir}.") from exc
+        raise BuildError(
+            f"Timed out after {lock_timeout}s waiting for another process's build in {build_dir}."
+        ) from exc
     except OSError as exc:
         raise BuildError(
             f"Cannot write the build to {build_dir} ({exc}); set Config(build_dir=...) to a writable directory."
         ) from exc
 
 
-def _build(build_dir: Path, source: str, source_hash: str, runtime: bytes, runtime_name: str) -> Bundle:
+def _transform(compiled: CompiledApp, source: str) -> bytes:
+    try:
+        return esbuild.transform(source, name="app module").encode()
+    except BuildError:
+        # esbuild-py reports no position: transform each page alone so the error names the page at fault.
+        for route, page in compiled.pages.items():
+            esbuild.transform(f"function Page() {{\n  return {page};\n}}\n", name=f"page {route}")
+        raise
+
+
+def _build(
+    build_dir: Path, compiled: CompiledApp, source: str, source_hash: str, runtime: bytes, runtime_name: str
+) -> Bundle:
     started = time.perf_counter()
-    app = esbuild.transform(source, name="app module").encode()
+    app = _transform(compiled, source)
     entry = f"app.{_digest(app)[:16]}.js"
     assets = {}
     for name, body in ((runtime_name, runtime), (entry, app)):

@@ -74,11 +74,17 @@ def element(
             attrs[name] = value
         else:
             style[name] = value
+    explicit = attrs.get("style")
+    # React throws on a string style at render time, which would blank the page in the browser.
+    if explicit is not None and not isinstance(explicit, (Mapping, Var)):
+        raise ConfigError(f'Expected style of <{tag}> to be a dict such as {{"color": "red"}}, but got {explicit!r}.')
     if style:
-        explicit = attrs.get("style") or {}
-        if not isinstance(explicit, Mapping):
-            raise ConfigError(f"Expected style of <{tag}> to be a dict, but got {explicit!r}.")
-        attrs["style"] = {**style, **explicit}
+        if isinstance(explicit, Var):
+            raise ConfigError(
+                f"Expected style of <{tag}> to be a dict when CSS keywords are also given, but got {explicit!r}; "
+                "pass the CSS keywords inside the style Var instead."
+            )
+        attrs["style"] = {**style, **(explicit or {})}
     if base_class:
         user_class = attrs.get("class_name")
         attrs["class_name"] = base_class if user_class is None else _join_class(base_class, user_class)

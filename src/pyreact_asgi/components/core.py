@@ -50,7 +50,11 @@ def text(*children: Child, **kwargs: Any) -> Component:
 def button(*children: Child, **kwargs: Any) -> Component:
     """A button; attach a handler with ``on_click=State.handler``."""
     return element(
-        "button", children, kwargs, props=frozenset({"disabled", "type", "name"}), base_class="pr-button",
+        "button",
+        children,
+        kwargs,
+        props=frozenset({"disabled", "type", "name"}),
+        base_class="pr-button",
         defaults={"type": "button"},
     )
 
@@ -66,8 +70,18 @@ def input(**kwargs: Any) -> Component:
         (),
         kwargs,
         props=frozenset(
-            {"value", "placeholder", "type", "name", "disabled", "read_only", "auto_focus", "max_length",
-             "auto_complete", "required"}
+            {
+                "value",
+                "placeholder",
+                "type",
+                "name",
+                "disabled",
+                "read_only",
+                "auto_focus",
+                "max_length",
+                "auto_complete",
+                "required",
+            }
         ),
         base_class="pr-input",
     )

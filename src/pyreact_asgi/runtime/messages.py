@@ -8,7 +8,9 @@ import msgspec
 
 __all__ = ["ErrorInfo", "EventMessage", "Update"]
 
-HandlerPath = Annotated[str, msgspec.Meta(min_length=3, max_length=200, pattern=r"^[a-z_][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")]
+HandlerPath = Annotated[
+    str, msgspec.Meta(min_length=3, max_length=200, pattern=r"^[a-z_][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
+]
 
 
 class EventMessage(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
