@@ -24,7 +24,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in this thread while it is
+# open, and pytest-asyncio cannot start its own loop in the modules that run after this one.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     require_tool(CHROMIUM, "chromium")
     with sync_playwright() as playwright:
