@@ -152,3 +152,6 @@ def _remove_stale(build_dir: Path, manifest: Manifest) -> None:
     for path in build_dir.glob("*.js*"):
         if path.name not in keep and path.name.startswith(("app.", "runtime.")):
             path.unlink(missing_ok=True)
+    # Temporary files of a build that was killed mid-write; we hold the lock, so no other writer is live.
+    for path in build_dir.glob(".*.tmp"):
+        path.unlink(missing_ok=True)
