@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
@@ -26,10 +28,34 @@ class Flaky(pr.State):
         raise RuntimeError("boom")
 
 
+class Gate(pr.State):
+    """A handler that waits until another client opens the gate: shows one slow client blocks no other."""
+
+    passed: int = 0
+
+    @pr.event
+    async def wait(self) -> None:
+        await _gate().wait()
+        self.passed += 1
+
+    @pr.event
+    def open(self) -> None:
+        _gate().set()
+
+
+_gates: dict[int, anyio.Event] = {}
+
+
+def _gate() -> anyio.Event:
+    # One gate per server thread's event loop.
+    return _gates.setdefault(threading.get_ident(), anyio.Event())
+
+
 def flaky_page() -> pr.Component:
     return pr.vstack(
         pr.text(Flaky.value, id="flaky-value"),
         pr.button("Fail", on_click=Flaky.set_then_fail(7), id="fail"),
+        pr.text(Gate.passed),
     )
 
 

@@ -88,7 +88,7 @@ async def connect(
 async def test_connect_sends_full_public_state(live_server: LiveServer) -> None:
     async with connect(live_server) as client:
         state = await client.first_state()
-    assert state == {"counter": {"count": 0, "name": ""}, "flaky": {"value": 0}}
+    assert state == {"counter": {"count": 0, "name": ""}, "flaky": {"value": 0}, "gate": {"passed": 0}}
 
 
 async def test_delta_contains_only_changed_vars(live_server: LiveServer) -> None:
@@ -114,6 +114,20 @@ async def test_events_are_processed_in_order(live_server: LiveServer) -> None:
         last = await client.reply(50)
     assert last["delta"] == {"counter": {"count": 50}}
     assert [client.updates[i]["delta"]["counter"]["count"] for i in range(1, 51)] == list(range(1, 51))
+
+
+async def test_slow_handler_blocks_only_its_own_client(live_server: LiveServer) -> None:
+    async with connect(live_server) as waiting, connect(live_server) as other:
+        await waiting.send({"id": 1, "handler": "gate.wait", "args": []})
+        await waiting.send({"id": 2, "handler": "counter.increment", "args": []})
+        # The other client is served while the first one's handler waits ...
+        assert (await other.call("counter.increment"))["delta"] == {"counter": {"count": 1}}
+        assert waiting.updates == {}
+        # ... and the first one's next event waits for its previous one: one at a time, in order.
+        await other.call("gate.open")
+        assert (await waiting.reply(2))["delta"] == {"counter": {"count": 1}}
+    assert list(waiting.updates) == [1, 2]
+    assert waiting.updates[1]["delta"] == {"gate": {"passed": 1}}
 
 
 async def test_each_token_has_its_own_state_and_keeps_it(live_server: LiveServer) -> None:
