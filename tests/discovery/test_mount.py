@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pyreact_asgi.discovery.mount import split_path
+
+
+def _scope(path: str, root_path: str = "", raw_path: bytes | None = None) -> dict[str, Any]:
+    scope: dict[str, Any] = {"type": "http", "path": path, "root_path": root_path}
+    if raw_path is not None:
+        scope["raw_path"] = raw_path
+    return scope
+
+
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        # Starlette Mount("/ui"): path stays full, root_path grows by the mount.
+        (_scope("/ui/", "/ui", b"/ui/"), ("/ui", "/")),
+        (_scope("/ui", "/ui", b"/ui"), ("/ui", "/")),
+        (_scope("/ui/_static/app.js", "/ui", b"/ui/_static/app.js"), ("/ui", "/_static/app.js")),
+        (_scope("/ui/reports/daily/", "/ui", b"/ui/reports/daily/"), ("/ui", "/reports/daily/")),
+        # Nested Mount("/a", routes=[Mount("/b/c", ui)]).
+        (_scope("/a/b/c/page", "/a/b/c", b"/a/b/c/page"), ("/a/b/c", "/page")),
+        # A root_path with a trailing slash is the same mount.
+        (_scope("/ui/x", "/ui/"), ("/ui", "/x")),
+        # The mount is a whole segment: "/uix" is not under "/ui".
+        (_scope("/uix", "/ui"), ("/ui", "/uix")),
+    ],
+    ids=[
+        "mount-index",
+        "mount-no-slash",
+        "mount-asset",
+        "mount-deep",
+        "nested",
+        "root-path-trailing-slash",
+        "not-a-prefix",
+    ],
+)
+def test_split_path_starlette_mount(scope: dict[str, Any], expected: tuple[str, str]) -> None:
+    assert split_path(scope) == expected
+
+
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        # uvicorn --root-path /proxy prefixes both path and raw_path.
+        (_scope("/proxy/", "/proxy", b"/proxy/"), ("/proxy", "/")),
+        (_scope("/proxy/_static/app.js", "/proxy", b"/proxy/_static/app.js"), ("/proxy", "/_static/app.js")),
+        # Servers that follow the older reading of the spec send path relative to root_path.
+        (_scope("/", "/proxy", b"/"), ("/proxy", "/")),
+        (_scope("/_static/app.js", "/proxy", b"/_static/app.js"), ("/proxy", "/_static/app.js")),
+    ],
+    ids=["uvicorn-index", "uvicorn-asset", "relative-index", "relative-asset"],
+)
+def test_split_path_root_path(scope: dict[str, Any], expected: tuple[str, str]) -> None:
+    assert split_path(scope) == expected
+
+
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        # Litestar asgi(is_mount=True) at "/ui": path is the remainder plus "/", root_path untouched,
+        # only raw_path keeps the prefix.
+        (_scope("/_static/app.js/", "", b"/ui/_static/app.js"), ("/ui", "/_static/app.js")),
+        (_scope("/", "", b"/ui/"), ("/ui", "/")),
+        (_scope("/", "", b"/ui"), ("/ui", "/")),
+        (_scope("/reports/", "", b"/ui/reports"), ("/ui", "/reports")),
+        (_scope("/reports/", "", b"/ui/reports/"), ("/ui", "/reports/")),
+        (_scope("/_event/", "", b"/a/b/_event/"), ("/a/b", "/_event/")),
+        # The mount path may end with the same segment as the remainder.
+        (_scope("/ui/", "", b"/ui/ui"), ("/ui", "/ui")),
+        (_scope("/x/", "", b"/my%20ui/x"), ("/my ui", "/x")),
+    ],
+    ids=["asset", "index", "index-no-slash", "page", "page-slash", "nested-event", "repeated-segment", "encoded"],
+)
+def test_split_path_litestar_mount(scope: dict[str, Any], expected: tuple[str, str]) -> None:
+    assert split_path(scope) == expected
+
+
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        (_scope("/", "", b"/"), ("", "/")),
+        (_scope("/_static/app.js", "", b"/_static/app.js"), ("", "/_static/app.js")),
+        (_scope("/reports/daily", "", b"/reports/daily"), ("", "/reports/daily")),
+        (_scope("/", "/"), ("", "/")),
+        ({"type": "http", "path": "/x"}, ("", "/x")),
+        ({"type": "http", "path": ""}, ("", "/")),
+        ({"type": "http"}, ("", "/")),
+        # A host middleware that rewrote path without touching raw_path is not a mount.
+        (_scope("/new", "", b"/old"), ("", "/new")),
+        (_scope("/new/", "", b"/old"), ("", "/new/")),
+    ],
+    ids=[
+        "index",
+        "asset",
+        "page",
+        "root-path-slash",
+        "no-root-path",
+        "empty-path",
+        "no-path",
+        "rewritten",
+        "rewritten-slash",
+    ],
+)
+def test_split_path_root_mount(scope: dict[str, Any], expected: tuple[str, str]) -> None:
+    assert split_path(scope) == expected
+
+
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        # Starlette decodes path and root_path; the mount comes back decoded.
+        (_scope("/my ui/x", "/my ui", b"/my%20ui/x"), ("/my ui", "/x")),
+        (_scope("/caf\u00e9/", "/caf\u00e9", b"/caf%C3%A9/"), ("/caf\u00e9", "/")),
+        # At the root, a percent-encoded raw_path that decodes to path is not a mount.
+        (_scope("/a b", "", b"/a%20b"), ("", "/a b")),
+        (_scope("/a/b", "", b"/a%2Fb"), ("", "/a/b")),
+        (_scope("/caf\u00e9", "", b"/caf%C3%A9"), ("", "/caf\u00e9")),
+    ],
+    ids=["space-mount", "utf8-mount", "space-root", "encoded-slash-root", "utf8-root"],
+)
+def test_split_path_percent_encoded(scope: dict[str, Any], expected: tuple[str, str]) -> None:
+    assert split_path(scope) == expected
+
+
+def test_split_path_does_not_change_the_scope() -> None:
+    scope = _scope("/_static/app.js/", "", b"/ui/_static/app.js")
+    before = dict(scope)
+    split_path(scope)
+    assert scope == before

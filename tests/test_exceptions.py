@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+
+import pyreact_asgi as pr
+
+
+@pytest.mark.parametrize(
+    ("error", "bases"),
+    [
+        (pr.ConfigError, (pr.PyReactError, ValueError)),
+        (pr.MountPathError, (pr.ConfigError, ValueError)),
+        (pr.CompileError, (pr.PyReactError, ValueError)),
+        (pr.BuildError, (pr.PyReactError, RuntimeError)),
+        (pr.ProtocolError, (pr.PyReactError, ValueError)),
+    ],
+    ids=["config", "mount-path", "compile", "build", "protocol"],
+)
+def test_exception_catchable_as_builtin(error: type[Exception], bases: tuple[type[Exception], ...]) -> None:
+    assert issubclass(error, bases)
+
+
+def test_compile_error_names_the_page() -> None:
+    error = pr.CompileError("Unknown tag 'x'", page="/reports")
+    assert str(error) == "Unknown tag 'x' (in page '/reports')"
+    assert error.page == "/reports"
+    assert repr(error) == "CompileError(\"Unknown tag 'x' (in page '/reports')\", page='/reports')"
+
+
+def test_compile_error_without_page() -> None:
+    error = pr.CompileError("bad")
+    assert (str(error), error.page) == ("bad", None)
+    assert repr(error) == "CompileError('bad', page=None)"
+
+
+def test_protocol_error_carries_code() -> None:
+    error = pr.ProtocolError("Unknown event handler", code="unknown_handler")
+    assert error.code == "unknown_handler"
+    assert repr(error) == "ProtocolError('Unknown event handler', code='unknown_handler')"
+    assert pr.ProtocolError("x").code == "malformed"
+
+
+def test_mount_path_error_carries_path() -> None:
+    error = pr.MountPathError('Expected mount path to start with "/"', path="ui")
+    assert error.path == "ui"
+    assert repr(error) == "MountPathError('Expected mount path to start with \"/\"', path='ui')"
