@@ -226,10 +226,10 @@ def test_app_websocket_outside_the_event_path_is_closed(client: TestClient) -> N
 
 
 def test_app_event_path_refuses_http_polling(client: TestClient) -> None:
-    # The event path under the mount reaches socket.io, which allows the websocket transport only.
+    # Websocket transport only: long-polling requests are refused before engine.io sees (and logs) them.
     response = client.get("/ui/_event/", params={"EIO": "4", "transport": "polling"})
     assert response.status_code == 400
-    assert "Invalid transport" in response.text
+    assert response.text == "This endpoint accepts websocket connections only."
 
 
 # --- static assets -------------------------------------------------------------------------------------
@@ -266,6 +266,24 @@ def test_app_asset_is_gzipped_when_accepted(client: TestClient) -> None:
     assert zipped.headers["content-encoding"] == "gzip"
     assert zipped.content == plain.content  # decoded by the client
     assert int(zipped.headers["content-length"]) < int(plain.headers["content-length"])
+
+
+@pytest.mark.parametrize(
+    ("accept", "gzipped"),
+    [
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("gzip;q=0.000", False),
+        ("gzip;q=bogus", False),
+        ("identity", False),
+        ("", False),
+    ],
+)
+def test_app_asset_gzip_follows_accept_encoding(client: TestClient, accept: str, gzipped: bool) -> None:
+    response = client.get(_asset_path(client, "entry"), headers={"Accept-Encoding": accept})
+    assert ("content-encoding" in response.headers) is gzipped
 
 
 def test_app_gzipped_body_is_valid_gzip(client: TestClient) -> None:
@@ -395,6 +413,11 @@ async def test_app_raw_asset_by_name_is_served(ui: pr.PyApp) -> None:
 def test_app_constructor_rejects_bad_pages(pages: Any, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         pr.PyApp(pages)
+
+
+def test_app_constructor_rejects_routes_that_differ_by_a_trailing_slash() -> None:
+    with pytest.raises(ConfigError, match=r"Two pages have the route '/about'; routes ignore a trailing slash"):
+        pr.PyApp({"/about": index, "/about/": index})
 
 
 def test_app_routes_are_normalised(tmp_path: Path) -> None:

@@ -328,6 +328,26 @@ def test_event_binding_args_returns_a_new_spec() -> None:
     assert Counter.increment.args is None
 
 
+def test_event_binding_keyword_args_places_them_by_position() -> None:
+    assert Counter.increment(by=10).args == (10,)
+    assert Counter.rename("a", times=3).args == ("a", 3)
+    assert Counter.rename(times=3, label="a").args == ("a", 3)
+
+
+@pytest.mark.parametrize(
+    ("bind", "message"),
+    [
+        (lambda: Counter.increment(step=2), r"\"counter.increment\" has no parameter 'step'; it takes \['by'\]"),
+        (lambda: Counter.increment(1, by=2), r"\"counter.increment\" got two values for 'by'"),
+        (lambda: Counter.rename(times=2), r"\"counter.rename\" needs a value for 'label'"),
+    ],
+    ids=["unknown", "twice", "missing-earlier"],
+)
+def test_event_binding_bad_keyword_args_is_rejected(bind: Any, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        bind()
+
+
 def test_event_on_instance_is_a_plain_method() -> None:
     counter = Counter()
     counter.increment(3)

@@ -31,6 +31,20 @@ _STATIC_PREFIX = "/_static/"
 _IMMUTABLE = "public, max-age=31536000, immutable"
 
 
+def _accepts_gzip(accept_encoding: str) -> bool:
+    for coding in accept_encoding.split(","):
+        name, _, params = coding.partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            q = params.strip().lower()
+            if not q.startswith("q="):
+                return True
+            try:
+                return float(q[2:]) > 0
+            except ValueError:
+                return False
+    return False
+
+
 def _normalise_route(route: str) -> str:
     if not isinstance(route, str):
         raise ConfigError(f"Expected page routes to be strings, but got {route!r}.")
@@ -63,7 +77,10 @@ class PyApp:
         for route, fn in pages.items():
             if not callable(fn):
                 raise ConfigError(f"Expected a page function for route {route!r}, but got {fn!r}.")
-            self.pages[_normalise_route(route)] = fn
+            normal = _normalise_route(route)
+            if normal in self.pages:
+                raise ConfigError(f"Two pages have the route {normal!r}; routes ignore a trailing slash.")
+            self.pages[normal] = fn
         self.config = config if config is not None else Config()
         self._manager = MemoryStateManager(self.config.state_ttl)
         self._start_lock = anyio.Lock()
@@ -162,6 +179,11 @@ class PyApp:
             return
         event_path = self.config.event_path
         if path == event_path or path.startswith(event_path + "/"):
+            if scope["type"] == "http":
+                # engine.io would answer long-polling requests, which we never use, with an ERROR log each.
+                response = PlainTextResponse("This endpoint accepts websocket connections only.", status_code=400)
+                await response(scope, receive, send)
+                return
             await transport.handle(scope, receive, send, path)
         elif scope["type"] == "http":
             await self._serve_http(scope, mount, path)(scope, receive, send)
@@ -217,7 +239,7 @@ class PyApp:
         if request_headers.get("if-none-match") == asset.etag:
             return Response(status_code=304, headers=headers)
         body = asset.body
-        if "gzip" in request_headers.get("accept-encoding", ""):
+        if _accepts_gzip(request_headers.get("accept-encoding", "")):
             body = asset.gzipped
             headers["Content-Encoding"] = "gzip"
         return Response(body, headers=headers, media_type="text/javascript")

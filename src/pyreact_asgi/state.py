@@ -143,8 +143,30 @@ class EventSpec:
         """The handler's address on the wire: ``"<state name>.<handler name>"``."""
         return f"{self.state.state_name()}.{self.handler.name}"
 
-    def __call__(self, *args: Any) -> EventSpec:
-        return EventSpec(self.state, self.handler, args)
+    def __call__(self, *args: Any, **kwargs: Any) -> EventSpec:
+        return EventSpec(self.state, self.handler, self._positional(args, kwargs) if kwargs else args)
+
+    def _positional(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+        # The wire carries positional arguments only; keyword arguments are placed here, once, at compile time.
+        params = self.handler.params(self.state)
+        names = [p.name for p in params]
+        for name in kwargs:
+            if name not in names:
+                raise ConfigError(f'Event handler "{self.path}" has no parameter {name!r}; it takes {names}.')
+            if names.index(name) < len(args):
+                raise ConfigError(f'Event handler "{self.path}" got two values for {name!r}.')
+        bound = list(args)
+        remaining = dict(kwargs)
+        for param in params[len(args) :]:
+            if not remaining:
+                break
+            if param.name in remaining:
+                bound.append(remaining.pop(param.name))
+            elif param.required:
+                raise ConfigError(f'Event handler "{self.path}" needs a value for {param.name!r}.')
+            else:
+                bound.append(param.default)
+        return tuple(bound)
 
     def __repr__(self) -> str:
         return f"EventSpec({self.path!r}, args={self.args!r})"

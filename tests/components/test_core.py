@@ -156,7 +156,7 @@ def test_heading_size_can_be_overridden() -> None:
     assert pr.heading("Title", font_size="5rem").props["style"] == {"font_size": "5rem"}
 
 
-@pytest.mark.parametrize("level", [0, 7, "1"], ids=["zero", "seven", "string"])
+@pytest.mark.parametrize("level", [0, 7, "1", True], ids=["zero", "seven", "string", "bool"])
 def test_heading_level_out_of_range_is_rejected(level: object) -> None:
     with pytest.raises(ConfigError, match=r"Expected heading level from 1 to 6, but got"):
         pr.heading("Title", level=level)  # type: ignore[arg-type]

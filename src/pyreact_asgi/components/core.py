@@ -36,7 +36,7 @@ def heading(*children: Child, level: int = 1, **kwargs: Any) -> Component:
         level: 1 for the most important heading, down to 6.
         kwargs: Props and CSS properties.
     """
-    if level not in _HEADING_SIZES:
+    if isinstance(level, bool) or level not in _HEADING_SIZES:
         raise ConfigError(f"Expected heading level from 1 to 6, but got {level!r}.")
     kwargs.setdefault("font_size", _HEADING_SIZES[level])
     return element(f"h{level}", children, kwargs, base_class="pr-heading")
