@@ -1,0 +1,96 @@
+"""The applications the benchmarks run: uvicorn factories for server processes, and a generated 100-page app."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import socketio
+
+import pyreact_asgi as pr
+from benchmarks._common import BUILD_DIR_ENV
+from examples.counter import index
+from pyreact_asgi._types import ASGIApp
+from pyreact_asgi.build.compiler import PageFn
+
+EVENT_PATH = "/_event"
+# The reply of the bare server: the same shape and about the same size as the engine's update.
+_ECHO = {"delta": {"counter": {"count": 1}}, "done": True}
+
+
+def counter_pages() -> dict[str, PageFn]:
+    return {"/": index}
+
+
+def counter_app() -> pr.PyApp:
+    """The README's counter (examples/counter.py), served alone, built into ``$PYREACT_BENCH_BUILD_DIR``."""
+    config = pr.Config(title="Counter", build_dir=Path(os.environ[BUILD_DIR_ENV]))
+    return pr.PyApp(pages=counter_pages(), config=config)
+
+
+def bare_socketio_app() -> ASGIApp:
+    """The round-trip baseline: python-socketio with its defaults, websocket only, echoing a small dict."""
+    sio = socketio.AsyncServer(async_mode="asgi", transports=["websocket"])
+
+    @sio.on("connect")
+    async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        # Like the engine, send a state on connect, so that one client works with both servers.
+        await sio.emit("state", {"counter": {"count": 0, "name": ""}}, to=sid)
+
+    @sio.on("event")
+    async def event(sid: str, data: dict[str, Any]) -> None:
+        await sio.emit("update", {"id": data["id"], **_ECHO}, to=sid)
+
+    return socketio.ASGIApp(sio, socketio_path=EVENT_PATH.strip("/"))
+
+
+def generated_pages(count: int = 100) -> dict[str, PageFn]:
+    """Returns ``count`` pages, each with its own State (3 vars, 2 handlers, a generated setter) and 14 components.
+
+    Every call makes new State classes, so nothing cached on a class by an earlier build is reused.
+    """
+    pages: dict[str, PageFn] = {}
+    for i in range(count):
+        pages["/" if i == 0 else f"/page-{i}"] = _page(i, _state(i))
+    return pages
+
+
+def _state(i: int) -> type[pr.State]:
+    def increment(self: Any, by: int = 1) -> None:
+        self.count += by
+
+    def reset(self: Any) -> None:
+        self.count = 0
+        self.label = ""
+
+    namespace = {
+        "__module__": __name__,
+        "__annotations__": {"count": "int", "label": "str", "tags": "list[str]"},
+        "count": 0,
+        "label": "",
+        "tags": ["alpha", "beta"],
+        "increment": pr.event(increment),
+        "reset": pr.event(reset),
+    }
+    return type(f"Page{i}State", (pr.State,), namespace)
+
+
+def _page(i: int, state: Any) -> PageFn:
+    def page() -> pr.Component:
+        return pr.vstack(
+            pr.heading(f"Page {i}", id="title"),
+            pr.text("Count: ", state.count, id="count"),
+            pr.hstack(
+                pr.button("+1", on_click=state.increment),
+                pr.button("+5", on_click=state.increment(5)),
+                pr.button("Reset", on_click=state.reset, background="#6b7280"),
+            ),
+            pr.input(value=state.label, on_change=state.set_label, placeholder="Label"),
+            pr.text("Hello, ", state.label),
+            pr.box(*(pr.text(f"Row {j} of page {i}") for j in range(5)), padding="1rem"),
+            max_width="40rem",
+        )
+
+    page.__qualname__ = f"page_{i}"
+    return page
