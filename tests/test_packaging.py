@@ -92,7 +92,7 @@ def test_app_runs_from_wheel_without_node(wheel: Path, tmp_path: Path) -> None:
         assert server.stderr is not None
         deadline = time.monotonic() + 60
         for line in server.stderr:
-            if "Application startup complete" in line:
+            if "Uvicorn running on" in line:  # logged once the socket is bound, after lifespan startup
                 break
             assert time.monotonic() < deadline, "uvicorn did not start within 60s"
         else:
