@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import dataclasses
+import datetime
+import enum
+from typing import Annotated, Any, ClassVar, Literal
 
+import msgspec
 import pytest
 
 import pyreact_asgi as pr
@@ -428,6 +432,54 @@ def test_event_handler_with_unsupported_type_is_a_config_error() -> None:
         match=r'Event handler "Odd.take" has an unsupported type: Type unions may not contain more than one array-like',
     ):
         Odd.handlers()["take"].params(Odd)
+
+
+class Point:
+    def __init__(self, x: int) -> None:
+        self.x = x
+
+
+@pytest.mark.parametrize("hint", [Point, list[Point], dict[str, Point], "Point | None"], ids=str)
+def test_event_handler_taking_a_plain_class_is_a_config_error(hint: Any) -> None:
+    def take(self: pr.State, value: Any) -> None:
+        pass
+
+    take.__annotations__["value"] = hint
+
+    class Plain(pr.State):
+        take_it = pr.event(take)
+
+    with pytest.raises(ConfigError, match=r"\"Plain.take_it\" takes 'value' of type Point, which a client cannot send"):
+        Plain.handlers()["take_it"].params(Plain)
+
+
+class Color(enum.Enum):
+    RED = "red"
+
+
+@dataclasses.dataclass
+class Box:
+    width: int
+
+
+def test_event_handler_taking_wire_types_is_accepted() -> None:
+    class Wire(pr.State):
+        @pr.event
+        def take(
+            self,
+            a: dict[str, list[int]],
+            b: tuple[int, ...],
+            c: Literal["x", "y"],
+            d: Annotated[int, msgspec.Meta(ge=0)],
+            e: datetime.date | None,
+            f: Color,
+            g: Box,
+            h: Any,
+        ) -> None:
+            pass
+
+    assert len(Wire.handlers()["take"].params(Wire)) == 8
+    assert Wire.handlers()["take"].parse_args(Wire, [{}, [1], "x", 0, None, "red", {"width": 2}, 3])[5] is Color.RED
 
 
 def test_event_handler_with_unresolvable_annotation_is_a_config_error() -> None:

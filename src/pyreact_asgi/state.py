@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import datetime
+import decimal
+import enum
 import inspect
 import re
 import typing
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -21,6 +26,37 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SCALARS = (int, float, str, bool, bytes, type(None))
 
 HandlerFn = Callable[..., Any]
+
+# Types a client can send as JSON (msgspec decodes them from strings or numbers), beside containers of them.
+_WIRE_LEAVES = frozenset(
+    {int, float, str, bool, bytes, type(None), list, tuple, dict, set, frozenset, datetime.datetime,
+     datetime.date, datetime.time, datetime.timedelta, decimal.Decimal, uuid.UUID}
+)  # fmt: skip
+
+
+def _not_sendable(hint: Any) -> Any:
+    """Returns the first class in ``hint`` that a client cannot send as JSON, or None.
+
+    msgspec accepts any class in a signature, but decodes one only with a hook we do not have, so a handler
+    taking it could never be called: reject it at startup instead.
+    """
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return None
+    if origin is not None:
+        args = typing.get_args(hint)
+        for arg in args[:1] if origin is typing.Annotated else args:
+            found = _not_sendable(arg)
+            if found is not None:
+                return found
+        return None
+    if hint is Any or hint is object or not isinstance(hint, type) or hint in _WIRE_LEAVES:
+        return None
+    if issubclass(hint, (enum.Enum, msgspec.Struct)) or dataclasses.is_dataclass(hint) or typing.is_typeddict(hint):
+        return None
+    if issubclass(hint, tuple) and hasattr(hint, "_fields"):  # NamedTuple
+        return None
+    return hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +146,14 @@ class EventHandler:
                 raise ConfigError(
                     f'Event handler "{state.__name__}.{self.name}" has an unsupported type: {exc}'
                 ) from exc
+            for param in params:
+                bad = _not_sendable(param.hint)
+                if bad is not None:
+                    raise ConfigError(
+                        f'Event handler "{state.__name__}.{self.name}" takes {param.name!r} of type '
+                        f"{bad.__qualname__}, which a client cannot send; use JSON types, Enums, dataclasses "
+                        "or msgspec Structs."
+                    )
             resolved = self._resolved[state] = (params, struct)
         return resolved
 
