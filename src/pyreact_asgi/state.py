@@ -372,8 +372,13 @@ class State(metaclass=_StateType):
             ConfigError: An annotation names something that does not exist.
         """
         if cls._pr_types is None:
+            hints: dict[str, Any] = {}
             try:
-                hints = typing.get_type_hints(cls)
+                # Each class's own annotations, in its own module: typing.get_type_hints(cls) would also
+                # evaluate State's internal annotations again for every subclass, most of the cost at startup.
+                for klass in reversed(cls.__mro__):
+                    if klass is not State and issubclass(klass, State):
+                        hints.update(inspect.get_annotations(klass, eval_str=True))
             except Exception as exc:
                 raise ConfigError(f"Cannot resolve the var annotations of {cls.__name__}: {exc}") from exc
             cls._pr_types = {name: hints.get(name, Any) for name in cls._pr_fields}
@@ -411,8 +416,3 @@ class State(metaclass=_StateType):
         """Restores every var assigned since the last delta (reassignments; in-place edits are not undone)."""
         self._pr_values.update(self._pr_dirty)
         self._pr_dirty.clear()
-
-
-# typing.get_type_hints(cls) evaluates the string annotations of every class in the MRO on each call, and
-# State's own six take most of the time of var_types() for a subclass. Evaluate them once, here.
-State.__annotations__ = typing.get_type_hints(State)
