@@ -1,19 +1,22 @@
-"""A real uvicorn server in a thread, for end-to-end tests."""
+"""Real ASGI servers (uvicorn, hypercorn) in a thread and a real nginx, for end-to-end tests."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import hypercorn.asyncio
+import hypercorn.config
 import pytest
 import uvicorn
 
@@ -30,30 +33,79 @@ class LiveServer:
         return f"http://{self.host}:{self.port}"
 
 
+Server = Literal["uvicorn", "hypercorn"]
+SERVERS: tuple[Server, ...] = ("uvicorn", "hypercorn")
+
+
 @contextmanager
 def serve(
-    app: ASGIApp, *, root_path: str = "", lifespan: Literal["auto", "on", "off"] = "auto", timeout: float = 10.0
+    app: ASGIApp,
+    *,
+    server: Server = "uvicorn",
+    root_path: str = "",
+    lifespan: Literal["auto", "on", "off"] = "auto",
+    timeout: float = 10.0,
 ) -> Iterator[LiveServer]:
-    """Runs ``app`` under a real uvicorn on 127.0.0.1 with an OS-chosen port until the block ends."""
+    """Runs ``app`` under a real ASGI server on 127.0.0.1 with an OS-chosen port until the block ends."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, root_path=root_path, lifespan=lifespan, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    run, started, stop = (_uvicorn if server == "uvicorn" else _hypercorn)(app, sock, root_path, lifespan)
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout
     try:
-        while not server.started:
+        while not started():
             if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn did not start within {timeout}s")
+                raise RuntimeError(f"{server} did not start within {timeout}s")
             time.sleep(0.01)
         yield LiveServer("127.0.0.1", port)
     finally:
-        server.should_exit = True
+        stop()
         thread.join(timeout)
         sock.close()
+
+
+_Control = tuple[Callable[[], None], Callable[[], bool], Callable[[], None]]
+
+
+def _uvicorn(app: ASGIApp, sock: socket.socket, root_path: str, lifespan: Literal["auto", "on", "off"]) -> _Control:
+    server = uvicorn.Server(uvicorn.Config(app, root_path=root_path, lifespan=lifespan, log_level="warning"))
+
+    def stop() -> None:
+        server.should_exit = True
+
+    return lambda: server.run(sockets=[sock]), lambda: server.started, stop
+
+
+def _hypercorn(app: ASGIApp, sock: socket.socket, root_path: str, lifespan: Literal["auto", "on", "off"]) -> _Control:
+    # Hypercorn always runs lifespan; "off" is a uvicorn-only mode.
+    assert lifespan != "off", "hypercorn cannot run without lifespan"
+    config = hypercorn.config.Config()
+    # Hypercorn closes the descriptor it is given when it stops; give it its own.
+    config.bind = [f"fd://{os.dup(sock.fileno())}"]
+    config.root_path = root_path
+    config.loglevel = "WARNING"
+    config.accesslog = None
+    loop = asyncio.new_event_loop()
+    shutdown = asyncio.Event()
+
+    def run() -> None:
+        loop.run_until_complete(hypercorn.asyncio.serve(app, config, shutdown_trigger=shutdown.wait))  # type: ignore[arg-type]
+        loop.close()
+
+    def started() -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", sock.getsockname()[1]), timeout=1).close()
+        except OSError:
+            return False
+        return True
+
+    def stop() -> None:
+        loop.call_soon_threadsafe(shutdown.set)
+
+    return run, started, stop
 
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -13,76 +12,12 @@ import pytest
 import socketio
 
 from pyreact_asgi._codec import decode, encode
+from tests.e2e.client import connect, new_token
 from tests.servers import LiveServer
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.e2e]
 
 SOCKET_PATH = "/ui/_event"
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(18)
-
-
-class Client:
-    """A python-socketio client that records every state and update it receives."""
-
-    def __init__(self, sio: socketio.AsyncClient) -> None:
-        self.sio = sio
-        self.states: list[dict[str, Any]] = []
-        self.updates: dict[int, dict[str, Any]] = {}
-        self._state_seen = anyio.Event()
-        self._waiters: dict[int, anyio.Event] = {}
-        self._next_id = 1
-        sio.on("state", self._on_state)
-        sio.on("update", self._on_update)
-
-    async def _on_state(self, data: dict[str, Any]) -> None:
-        self.states.append(data)
-        self._state_seen.set()
-
-    async def _on_update(self, data: dict[str, Any]) -> None:
-        self.updates[data["id"]] = data
-        self._waiters.setdefault(data["id"], anyio.Event()).set()
-
-    async def first_state(self) -> dict[str, Any]:
-        await self._state_seen.wait()
-        return self.states[0]
-
-    async def send(self, payload: Any) -> None:
-        await self.sio.emit("event", payload)
-
-    async def reply(self, event_id: int) -> dict[str, Any]:
-        await self._waiters.setdefault(event_id, anyio.Event()).wait()
-        return self.updates[event_id]
-
-    async def call(self, handler: str, *args: Any) -> dict[str, Any]:
-        event_id = self._next_id
-        self._next_id += 1
-        await self.send({"id": event_id, "handler": handler, "args": list(args)})
-        return await self.reply(event_id)
-
-
-@asynccontextmanager
-async def connect(
-    server: LiveServer, token: str | None = None, headers: dict[str, str] | None = None
-) -> AsyncIterator[Client]:
-    async with aiohttp.ClientSession() as session:
-        sio = socketio.AsyncClient(http_session=session, reconnection=False)
-        client = Client(sio)
-        with anyio.fail_after(5):
-            await sio.connect(
-                server.url,
-                socketio_path=SOCKET_PATH,
-                transports=["websocket"],
-                auth={"token": token or new_token()},
-                headers=headers or {},
-            )
-            try:
-                await client.first_state()
-                yield client
-            finally:
-                await sio.disconnect()
 
 
 async def test_connect_sends_full_public_state(live_server: LiveServer) -> None:

@@ -1,0 +1,85 @@
+"""A python-socketio client for end-to-end tests: records every state and update the server sends."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+import anyio
+import socketio
+
+from tests.servers import LiveServer
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Client:
+    """A python-socketio client that records every state and update it receives."""
+
+    def __init__(self, sio: socketio.AsyncClient, token: str) -> None:
+        self.sio = sio
+        self.token = token
+        self.states: list[dict[str, Any]] = []
+        self.updates: dict[int, dict[str, Any]] = {}
+        self._state_seen = anyio.Event()
+        self._waiters: dict[int, anyio.Event] = {}
+        self._next_id = 1
+        sio.on("state", self._on_state)
+        sio.on("update", self._on_update)
+
+    async def _on_state(self, data: dict[str, Any]) -> None:
+        self.states.append(data)
+        self._state_seen.set()
+
+    async def _on_update(self, data: dict[str, Any]) -> None:
+        self.updates[data["id"]] = data
+        self._waiters.setdefault(data["id"], anyio.Event()).set()
+
+    async def first_state(self) -> dict[str, Any]:
+        await self._state_seen.wait()
+        return self.states[0]
+
+    async def send(self, payload: Any) -> None:
+        await self.sio.emit("event", payload)
+
+    async def reply(self, event_id: int) -> dict[str, Any]:
+        await self._waiters.setdefault(event_id, anyio.Event()).wait()
+        return self.updates[event_id]
+
+    async def call(self, handler: str, *args: Any) -> dict[str, Any]:
+        event_id = self._next_id
+        self._next_id += 1
+        await self.send({"id": event_id, "handler": handler, "args": list(args)})
+        return await self.reply(event_id)
+
+
+@asynccontextmanager
+async def connect(
+    server: LiveServer,
+    token: str | None = None,
+    headers: dict[str, str] | None = None,
+    *,
+    mount: str = "/ui",
+) -> AsyncIterator[Client]:
+    """Connects to the app mounted at ``mount`` of ``server`` and waits for the first full state."""
+    async with aiohttp.ClientSession() as session:
+        sio = socketio.AsyncClient(http_session=session, reconnection=False)
+        client = Client(sio, token or new_token())
+        with anyio.fail_after(5):
+            await sio.connect(
+                server.url,
+                socketio_path=f"{mount}/_event",
+                transports=["websocket"],
+                auth={"token": client.token},
+                headers=headers or {},
+            )
+            try:
+                await client.first_state()
+                yield client
+            finally:
+                await sio.disconnect()
