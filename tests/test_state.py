@@ -116,13 +116,18 @@ def test_state_var_without_default_is_rejected() -> None:
             count: int
 
 
-def test_state_reserved_var_name_is_rejected() -> None:
-    with pytest.raises(
-        ConfigError, match=r'Var names starting with "_pr_" are reserved, but Reserved declares \'_pr_x\''
-    ):
+@pytest.mark.parametrize("name", ["_pr_x", "router"])
+def test_state_reserved_var_name_is_rejected(name: str) -> None:
+    with pytest.raises(ConfigError, match=rf"are reserved, but Reserved declares '{name}'"):
+        type("Reserved", (pr.State,), {"__annotations__": {name: int}, name: 0})
 
-        class Reserved(pr.State):
-            _pr_x: int = 0
+
+def test_state_router_outside_an_event_is_an_error() -> None:
+    class Plain(pr.State):
+        x: int = 0
+
+    with pytest.raises(RuntimeError, match='Cannot read "router" outside an event handler'):
+        _ = Plain().router
 
 
 def test_state_var_that_is_also_a_handler_is_rejected() -> None:

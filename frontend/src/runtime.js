@@ -47,6 +47,13 @@ function clientToken(mount) {
   return token;
 }
 
+// The page this tab shows, relative to the mount path, with its query string: "/reports?year=2026".
+function currentPage(mount) {
+  const path = window.location.pathname;
+  const local = path.startsWith(mount) ? path.slice(mount.length) : path;
+  return (local || "/") + window.location.search;
+}
+
 let socket = null;
 let nextId = 1;
 const inflight = new Map();
@@ -94,7 +101,8 @@ function connect(mount) {
   socket = io({
     path: `${mount}/_event`,
     transports: ["websocket"],
-    auth: { token: clientToken(mount) },
+    // A function, so every reconnect tells the server the page the tab shows then.
+    auth: (cb) => cb({ token: clientToken(mount), page: currentPage(mount) }),
   });
   socket.on("connect", () => setStatus("connected"));
   socket.on("disconnect", () => setStatus("reconnecting"));

@@ -7,6 +7,7 @@ from pyreact_asgi.components import Component, box, button, heading, hstack, inp
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
 from pyreact_asgi.lifespan import combine_lifespans
+from pyreact_asgi.router import Router
 from pyreact_asgi.state import EventSpec, State, event
 from pyreact_asgi.vars import Var
 
@@ -22,6 +23,7 @@ __all__ = [
     "ProtocolError",
     "PyApp",
     "PyReactError",
+    "Router",
     "State",
     "Var",
     "__version__",

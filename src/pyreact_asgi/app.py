@@ -184,7 +184,7 @@ class PyApp:
                 response = PlainTextResponse("This endpoint accepts websocket connections only.", status_code=400)
                 await response(scope, receive, send)
                 return
-            await transport.handle(scope, receive, send, path)
+            await transport.handle(scope, receive, send, mount, path)
         elif scope["type"] == "http":
             await self._serve_http(scope, mount, path)(scope, receive, send)
         else:

@@ -18,10 +18,14 @@ import msgspec
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.vars import StateVar
 
+if TYPE_CHECKING:
+    from pyreact_asgi.router import Router
+
 __all__ = ["EventHandler", "EventSpec", "State", "event"]
 
 _STATE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_RESERVED = frozenset({"router"})
 # Immutable values need no copy per client, and an assignment of an equal value is no change.
 _SCALARS = (int, float, str, bool, bytes, type(None))
 
@@ -294,6 +298,7 @@ class State(metaclass=_StateType):
     _pr_handlers: ClassVar[dict[str, EventHandler]] = {}
     _pr_name: ClassVar[str] = "state"
     _pr_types: ClassVar[dict[str, Any] | None] = None
+    _pr_router: Router | None = None
 
     _pr_values: dict[str, Any]
     _pr_dirty: dict[str, Any]
@@ -307,8 +312,11 @@ class State(metaclass=_StateType):
         for attr, annotation in inspect.get_annotations(cls).items():
             if _is_classvar(annotation):
                 continue
-            if attr.startswith("_pr_"):
-                raise ConfigError(f'Var names starting with "_pr_" are reserved, but {cls.__name__} declares {attr!r}.')
+            if attr.startswith("_pr_") or attr in _RESERVED:
+                raise ConfigError(
+                    f'Var names starting with "_pr_" and the name "router" are reserved, but {cls.__name__} '
+                    f"declares {attr!r}."
+                )
             if attr not in cls.__dict__:
                 raise ConfigError(
                     f'Expected var "{attr}" of {cls.__name__} to have a default value, as in `{attr}: int = 0`.'
@@ -351,6 +359,17 @@ class State(metaclass=_StateType):
     def __repr__(self) -> str:
         public = ", ".join(f"{k}={v!r}" for k, v in self._pr_values.items() if not k.startswith("_"))
         return f"{type(self).__name__}({public})"
+
+    @property
+    def router(self) -> Router:
+        """The client whose event is running: its page, query, headers, cookies, address and scope.
+
+        Raises:
+            RuntimeError: Read outside an event handler.
+        """
+        if self._pr_router is None:
+            raise RuntimeError('Cannot read "router" outside an event handler.')
+        return self._pr_router
 
     # --- class-level introspection -------------------------------------------------------------------
 

@@ -43,6 +43,27 @@ class Gate(pr.State):
         _gate().set()
 
 
+class Visitor(pr.State):
+    """Copies what a handler can read about its client into vars a test can see."""
+
+    page: str = ""
+    year: str = ""
+    agent: str = ""
+    cookie: str = ""
+    address: str = ""
+    mount: str = ""
+
+    @pr.event
+    def look(self) -> None:
+        router = self.router
+        self.page = router.page
+        self.year = router.query.get("year", "")
+        self.agent = router.headers.get("user-agent", "")
+        self.cookie = router.cookies.get("flavour", "")
+        self.address = router.client.host if router.client else ""
+        self.mount = router.mount
+
+
 _gates: dict[int, anyio.Event] = {}
 
 
@@ -56,6 +77,8 @@ def flaky_page() -> pr.Component:
         pr.text(Flaky.value, id="flaky-value"),
         pr.button("Fail", on_click=Flaky.set_then_fail(7), id="fail"),
         pr.text(Gate.passed),
+        pr.button("Look", on_click=Visitor.look, id="look"),
+        pr.text(Visitor.page, id="visitor-page"),
     )
 
 

@@ -65,6 +65,7 @@ async def connect(
     headers: dict[str, str] | None = None,
     *,
     mount: str = "/ui",
+    page: str | None = None,
 ) -> AsyncIterator[Client]:
     """Connects to the app mounted at ``mount`` of ``server`` and waits for the first full state."""
     async with aiohttp.ClientSession() as session:
@@ -75,7 +76,7 @@ async def connect(
                 server.url,
                 socketio_path=f"{mount}/_event",
                 transports=["websocket"],
-                auth={"token": client.token},
+                auth={"token": client.token} if page is None else {"token": client.token, "page": page},
                 headers=headers or {},
             )
             try:

@@ -154,5 +154,8 @@ def test_deep_link_to_second_page_works(new_tab: NewTab, shared_build_dir: Path)
     ui = make_ui(shared_build_dir)
     with serve(HOSTS["starlette"](ui, "/a/b/c")) as server:
         tab = new_tab()
-        tab.page.goto(f"{server.url}/a/b/c/flaky")
+        tab.page.goto(f"{server.url}/a/b/c/flaky?year=2026")
         expect(tab.page.locator("#flaky-value")).to_have_text("0")
+        # The browser tells the server which page it shows; handlers read it as self.router.page.
+        tab.page.locator("#look").click()
+        expect(tab.page.locator("#visitor-page")).to_have_text("/flaky")

@@ -23,7 +23,12 @@ SOCKET_PATH = "/ui/_event"
 async def test_connect_sends_full_public_state(live_server: LiveServer) -> None:
     async with connect(live_server) as client:
         state = await client.first_state()
-    assert state == {"counter": {"count": 0, "name": ""}, "flaky": {"value": 0}, "gate": {"passed": 0}}
+    assert state == {
+        "counter": {"count": 0, "name": ""},
+        "flaky": {"value": 0},
+        "gate": {"passed": 0},
+        "visitor": {"page": "", "year": "", "agent": "", "cookie": "", "address": "", "mount": ""},
+    }
 
 
 async def test_delta_contains_only_changed_vars(live_server: LiveServer) -> None:
@@ -132,6 +137,29 @@ async def test_failing_handler_is_undone_and_reported(live_server: LiveServer, l
     logged_errors.clear()
     async with connect(live_server) as client:
         assert (await client.first_state())["flaky"] == {"value": 0}
+
+
+async def test_handler_reads_the_clients_page_headers_cookies_and_address(live_server: LiveServer) -> None:
+    headers = {"User-Agent": "pyreact-test/1", "Cookie": "flavour=mint"}
+    async with connect(live_server, headers=headers, page="/flaky?year=2026") as client:
+        reply = await client.call("visitor.look")
+    assert reply["delta"] == {
+        "visitor": {
+            "page": "/flaky",
+            "year": "2026",
+            "agent": "pyreact-test/1",
+            "cookie": "mint",
+            "address": "127.0.0.1",
+            "mount": "/ui",
+        }
+    }
+
+
+@pytest.mark.parametrize("page", ["reports", "//evil.example/x", 7, "/" + "a" * 3000])
+async def test_handler_sees_root_page_when_client_sent_a_bad_one(live_server: LiveServer, page: Any) -> None:
+    async with connect(live_server, page=page) as client:
+        reply = await client.call("visitor.look")
+    assert reply["delta"]["visitor"]["page"] == "/"
 
 
 class RawSocket:

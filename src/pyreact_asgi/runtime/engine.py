@@ -3,13 +3,16 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from pyreact_asgi.exceptions import ProtocolError
 from pyreact_asgi.runtime.messages import EventMessage
 from pyreact_asgi.state import EventHandler, State
+
+if TYPE_CHECKING:
+    from pyreact_asgi.router import Router
 
 __all__ = ["Call", "Engine"]
 
@@ -60,10 +63,17 @@ class Engine:
         """Returns every public var of every state, for a client that (re)connects."""
         return {name: self._get(client, name)._pr_public() for name in self.states}
 
-    async def apply(self, client: ClientStates, call: Call) -> dict[str, dict[str, Any]]:
-        """Runs the handler; returns the delta. If the handler raises, its assignments are undone."""
+    async def apply(self, client: ClientStates, call: Call, router: Router | None = None) -> dict[str, dict[str, Any]]:
+        """Runs the handler; returns the delta. If the handler raises, its assignments are undone.
+
+        Args:
+            client: The client's states, by state name.
+            call: The resolved event.
+            router: What the handler reads as ``self.router``: the connection the event came over.
+        """
         name = call.state.state_name()
         state = self._get(client, name)
+        object.__setattr__(state, "_pr_router", router)
         try:
             result = call.handler.call(state, call.args)
             if inspect.isawaitable(result):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ from pyreact_asgi._codec import MsgspecPacket
 from pyreact_asgi._types import Receive, Scope, Send
 from pyreact_asgi.config import Config
 from pyreact_asgi.exceptions import ProtocolError
+from pyreact_asgi.router import Router
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
@@ -19,6 +21,15 @@ from pyreact_asgi.runtime.messages import ErrorInfo, Update
 __all__ = ["SocketTransport"]
 
 logger = logging.getLogger(__name__)
+
+_MOUNT_KEY = "pyreact.mount"
+
+
+@dataclass(frozen=True, slots=True)
+class _Client:
+    token: str
+    router: Router
+
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -40,7 +51,7 @@ class SocketTransport:
         self._engine = engine
         self._manager = manager
         self._allowed_origins = frozenset(o.lower() for o in config.allowed_origins)
-        self._tokens: dict[str, str] = {}
+        self._clients: dict[str, _Client] = {}
         self.sio = socketio.AsyncServer(
             async_mode="asgi",
             serializer=MsgspecPacket,
@@ -59,16 +70,17 @@ class SocketTransport:
 
     @property
     def connections(self) -> int:
-        return len(self._tokens)
+        return len(self._clients)
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
-        """Serves one request for the socket endpoint; ``path`` is relative to the app's mount path."""
+    async def handle(self, scope: Scope, receive: Receive, send: Send, mount: str, path: str) -> None:
+        """Serves one request for the socket endpoint; ``path`` is relative to ``mount``, the app's mount path."""
         # engine.io matches and parses the full scope["path"] and ignores root_path, so it gets a copy
         # relative to our mount. The host's scope is never mutated.
         local = dict(scope)
         local["path"] = path
         local["raw_path"] = path.encode()
         local["root_path"] = ""
+        local[_MOUNT_KEY] = mount
         await self.sio.handle_request(local, receive, send)
 
     async def shutdown(self) -> None:
@@ -89,7 +101,9 @@ class SocketTransport:
         token = auth.get("token") if isinstance(auth, dict) else None
         if not isinstance(token, str) or not _TOKEN.match(token):
             raise socketio.exceptions.ConnectionRefusedError("Expected auth {token: <16-64 URL-safe characters>}.")
-        self._tokens[sid] = token
+        scope = environ["asgi.scope"]
+        router = Router(scope, mount=scope[_MOUNT_KEY], page=auth.get("page", "/"))
+        self._clients[sid] = _Client(token, router)
         engine = self._engine()
         async with self._manager.session(token) as states:
             full = engine.full_state(states)
@@ -97,11 +111,11 @@ class SocketTransport:
         await self.sio.emit("state", full, to=sid)
 
     async def _on_disconnect(self, sid: str, *_: Any) -> None:
-        self._tokens.pop(sid, None)
+        self._clients.pop(sid, None)
 
     async def _on_event(self, sid: str, data: Any = None) -> None:
-        token = self._tokens.get(sid)
-        if token is None:  # pragma: no cover - socketio only delivers events of connected sids
+        client = self._clients.get(sid)
+        if client is None:  # pragma: no cover - socketio only delivers events of connected sids
             return
         engine = self._engine()
         event_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), int) else None
@@ -110,9 +124,9 @@ class SocketTransport:
         except ProtocolError as exc:
             await self._reply(sid, Update(id=event_id, error=ErrorInfo(exc.code, str(exc))))
             return
-        async with self._manager.session(token) as states:
+        async with self._manager.session(client.token) as states:
             try:
-                delta = await engine.apply(states, call)
+                delta = await engine.apply(states, call, client.router)
             except Exception:
                 logger.exception('Event handler "%s.%s" raised', call.state.state_name(), call.handler.name)
                 error = ErrorInfo("handler_error", "The event failed on the server; nothing was changed.")

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Address, Headers, QueryParams
+from starlette.requests import HTTPConnection
+
+from pyreact_asgi._types import Scope
+
+__all__ = ["Router"]
+
+_MAX_PAGE = 2048
+
+
+class Router:
+    """What an event handler knows about the client whose event it runs: ``self.router`` in a handler.
+
+    It describes the websocket connection the event came over, which the browser opened with the cookies
+    and headers of the page, so a host's session and auth middleware apply to it as to any request.
+
+    Args:
+        scope: The ASGI scope of the websocket connection, as the app received it.
+        mount: The app's mount path ("" at the root).
+        page: The page the browser shows, relative to the mount path, with its query string
+            (``"/reports?year=2026"``).
+        params: Values of the page route's dynamic segments.
+    """
+
+    __slots__ = ("_page", "connection", "mount", "params")
+
+    def __init__(
+        self, scope: Scope, *, mount: str = "", page: str = "/", params: Mapping[str, str] | None = None
+    ) -> None:
+        self.connection = HTTPConnection(scope)
+        self.mount = mount
+        self._page = urlsplit(page if _is_page(page) else "/")
+        self.params: Mapping[str, str] = dict(params or {})
+
+    def __repr__(self) -> str:
+        return f"Router(mount={self.mount!r}, page={self.page!r})"
+
+    @property
+    def page(self) -> str:
+        """The path of the page the browser shows, relative to the mount path (``"/reports"``)."""
+        return self._page.path or "/"
+
+    @property
+    def query(self) -> QueryParams:
+        """The query parameters of the page the browser shows."""
+        return QueryParams(self._page.query)
+
+    @property
+    def headers(self) -> Headers:
+        """The request headers of the connection (case-insensitive)."""
+        return self.connection.headers
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """The cookies the browser sent with the connection."""
+        return self.connection.cookies
+
+    @property
+    def client(self) -> Address | None:
+        """The client's address as the server saw it (``host``, ``port``), if the server reports one."""
+        return self.connection.client
+
+    @property
+    def scope(self) -> Scope:
+        """The raw ASGI scope of the connection: host middleware put ``"user"`` and ``"session"`` here."""
+        return self.connection.scope
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Returns an entry of the connection's scope, such as ``"user"`` set by the host's auth middleware."""
+        return self.connection.scope.get(key, default)
+
+
+def _is_page(page: object) -> bool:
+    return isinstance(page, str) and page.startswith("/") and not page.startswith("//") and len(page) <= _MAX_PAGE
