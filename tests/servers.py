@@ -127,8 +127,8 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         location {prefix}/ {{
-            # The trailing "/" strips the prefix, as a proxy in front of `uvicorn --root-path` does.
-            proxy_pass http://127.0.0.1:{upstream}/;
+            proxy_pass http://127.0.0.1:{upstream}{upstream_path};
+            {forwarded}
             proxy_http_version 1.1;
             proxy_set_header Host $http_host;
             proxy_set_header Upgrade $http_upgrade;
@@ -156,13 +156,38 @@ def free_port() -> int:
 
 
 @contextmanager
-def nginx_proxy(prefix: str, upstream: LiveServer, tmp: Path, timeout: float = 10.0) -> Iterator[LiveServer]:
-    """Runs a real nginx on 127.0.0.1 that forwards ``<prefix>/...`` to ``upstream`` with the prefix stripped."""
+def nginx_proxy(
+    prefix: str,
+    upstream: LiveServer,
+    tmp: Path,
+    *,
+    strip: bool = True,
+    send_prefix: bool = False,
+    timeout: float = 10.0,
+) -> Iterator[LiveServer]:
+    """Runs a real nginx on 127.0.0.1 that forwards ``<prefix>/...`` to ``upstream``.
+
+    Args:
+        strip: Strip the prefix before forwarding (``proxy_pass http://upstream/``, the trailing "/" does it),
+            or pass the path through unchanged.
+        send_prefix: Send the stripped prefix in ``X-Forwarded-Prefix``.
+    """
     require_tool(NGINX, "nginx")
     port = free_port()
     user = "user root root;" if os.geteuid() == 0 else ""
     conf = tmp / "nginx.conf"
-    conf.write_text(_NGINX_CONF.format(user=user, tmp=tmp, port=port, prefix=prefix, upstream=upstream.port))
+    forwarded = f"proxy_set_header X-Forwarded-Prefix {prefix};" if send_prefix else ""
+    conf.write_text(
+        _NGINX_CONF.format(
+            user=user,
+            tmp=tmp,
+            port=port,
+            prefix=prefix,
+            upstream=upstream.port,
+            upstream_path="/" if strip else "",
+            forwarded=forwarded,
+        )
+    )
     process = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + timeout

@@ -578,3 +578,35 @@ async def test_app_async_client_with_host_lifespan(ui: pr.PyApp) -> None:
         async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as client:
             response = await client.get("/ui/about")
     assert _meta_mount(response.text) == "/ui"
+
+
+# --- behind a proxy that strips the prefix and says so in X-Forwarded-Prefix -------------------------------
+
+
+def _proxied_client(shared_build_dir: Path, trusted: tuple[str, ...]) -> TestClient:
+    ui = pr.PyApp(PAGES, config=pr.Config(build_dir=shared_build_dir / "test_app", trusted_proxies=trusted))
+    return TestClient(Starlette(routes=[Mount("/", ui)], lifespan=ui.lifespan))
+
+
+def test_app_forwarded_prefix_is_ignored_without_opt_in(shared_build_dir: Path) -> None:
+    with _proxied_client(shared_build_dir, ()) as client:
+        html = client.get("/", headers={"X-Forwarded-Prefix": "/proxy"}).text
+    assert _meta_mount(html) == ""
+    assert _asset_urls(html)["entry"].startswith("/_static/")
+
+
+def test_app_forwarded_prefix_from_trusted_proxy_prefixes_every_url(shared_build_dir: Path) -> None:
+    with _proxied_client(shared_build_dir, ("*",)) as client:
+        html = client.get("/about", headers={"X-Forwarded-Prefix": "/proxy"}).text
+        assert _meta_mount(html) == "/proxy"
+        entry = _asset_urls(html)["entry"]
+        assert entry.startswith("/proxy/_static/")
+        # The proxy strips the prefix again when the browser asks for the asset.
+        assert client.get(entry.removeprefix("/proxy")).status_code == 200
+
+
+def test_app_hostile_forwarded_prefix_is_escaped(shared_build_dir: Path) -> None:
+    with _proxied_client(shared_build_dir, ("*",)) as client:
+        html = client.get("/", headers={"X-Forwarded-Prefix": '/x"><script>alert(1)</script>'}).text
+    assert "<script>alert" not in html
+    assert _meta_mount(html) == "/x%22%3E%3Cscript%3Ealert(1)%3C/script%3E"

@@ -1,28 +1,34 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import anyio
 from starlette.datastructures import Headers
+from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, Response
+from starlette.status import WS_1008_POLICY_VIOLATION
 
 from pyreact_asgi._types import Receive, Scope, Send
 from pyreact_asgi.build.compiler import PageFn, compile_app
 from pyreact_asgi.build.pipeline import Bundle, build_bundle
 from pyreact_asgi.config import Config
 from pyreact_asgi.discovery.html import not_found_page, render_shell
-from pyreact_asgi.discovery.mount import split_path
+from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
 from pyreact_asgi.runtime.transport import SocketTransport
 
-__all__ = ["PyApp"]
+__all__ = ["AuthResult", "AuthRule", "PyApp"]
+
+AuthResult = bool | Response
+AuthRule = Callable[[HTTPConnection], AuthResult | Awaitable[AuthResult]]
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +71,19 @@ class PyApp:
     Args:
         pages: Route → page function. A page function takes no arguments and returns a component.
         config: Settings; the defaults work.
+        auth: Decides who may use the app. Called with each incoming request (page loads, assets and the
+            websocket connect) as a Starlette ``HTTPConnection``, so it can read cookies, headers and what the
+            host's middleware put in the scope (``conn.session``, ``conn.user``). It returns (or, if async,
+            resolves to) True to allow, False to deny with 403, or a Response to send instead (a 401, a
+            redirect to a login page). A denied websocket is refused. None allows everyone.
 
     Raises:
         ConfigError: A route or page function is not usable.
     """
 
-    def __init__(self, pages: Mapping[str, PageFn], *, config: Config | None = None) -> None:
+    def __init__(
+        self, pages: Mapping[str, PageFn], *, config: Config | None = None, auth: AuthRule | None = None
+    ) -> None:
         if not isinstance(pages, Mapping) or not pages:
             raise ConfigError(f'Expected pages as a non-empty dict like {{"/": index}}, but got {pages!r}.')
         self.pages: dict[str, PageFn] = {}
@@ -82,6 +95,10 @@ class PyApp:
                 raise ConfigError(f"Two pages have the route {normal!r}; routes ignore a trailing slash.")
             self.pages[normal] = fn
         self.config = config if config is not None else Config()
+        if auth is not None and not callable(auth):
+            raise ConfigError(f"Expected auth to be a function of the request, but got {auth!r}.")
+        self.auth = auth
+        self._trusted = TrustedProxies(self.config.trusted_proxies)
         self._manager = MemoryStateManager(self.config.state_ttl)
         self._start_lock = anyio.Lock()
         self._engine: Engine | None = None
@@ -173,6 +190,15 @@ class PyApp:
         if self._transport is None:
             await self._start_lazily()
         mount, path = split_path(scope)
+        mount = forwarded_prefix(scope, self._trusted) + mount
+        if self.auth is not None:
+            denied = await self._check_auth(scope)
+            if denied is not None:
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": WS_1008_POLICY_VIOLATION})
+                elif scope["type"] == "http":
+                    await denied(scope, receive, send)
+                return
         transport = self._transport
         if transport is None:  # pragma: no cover - only when shut down between the two lines above
             await PlainTextResponse("Service Unavailable", status_code=503)(scope, receive, send)
@@ -189,6 +215,19 @@ class PyApp:
             await self._serve_http(scope, mount, path)(scope, receive, send)
         else:
             await send({"type": "websocket.close", "code": 1000})
+
+    async def _check_auth(self, scope: Scope) -> Response | None:
+        assert self.auth is not None
+        result = self.auth(HTTPConnection(scope))
+        if inspect.isawaitable(result):
+            result = await result
+        if result is True:
+            return None
+        if result is False:
+            return PlainTextResponse("Forbidden", status_code=403)
+        if isinstance(result, Response):
+            return result
+        raise TypeError(f"Expected the auth rule to return True, False or a Response, but got {result!r}.")
 
     async def _start_lazily(self) -> None:
         # Mounted sub-apps never receive lifespan events (Starlette #649): build on the first request instead.

@@ -6,6 +6,7 @@ from typing import Literal
 
 import msgspec
 
+from pyreact_asgi.discovery.mount import TrustedProxies
 from pyreact_asgi.exceptions import ConfigError
 
 __all__ = ["BuildMode", "Config"]
@@ -27,6 +28,10 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
         event_path: Path of the websocket endpoint under the mount path.
         allowed_origins: Extra origins (``"https://example.com"``) allowed to open the websocket;
             the page's own origin is always allowed.
+        trusted_proxies: Addresses or networks (``"127.0.0.1"``, ``"10.0.0.0/8"``, or ``"*"`` for any) of
+            reverse proxies whose ``X-Forwarded-Prefix`` header is honoured. Empty by default: the header is
+            ignored, since any client could send it. A proxy that strips a prefix before forwarding sends it
+            there, and the app then writes its URLs under it.
         max_event_bytes: Largest websocket message a client may send.
         state_ttl: Seconds a client's state is kept after its last event or connection.
         ping_interval: Seconds between websocket pings.
@@ -38,6 +43,7 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
     build_dir: Path | None = None
     event_path: str = "/_event"
     allowed_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[str, ...] = ()
     max_event_bytes: int = 1_000_000
     state_ttl: float = 3600.0
     ping_interval: float = 25.0
@@ -51,6 +57,12 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
         for origin in self.allowed_origins:
             if not re.match(r"^https?://[^/\s]+$", origin):
                 raise ConfigError(f'Expected each allowed origin as "scheme://host[:port]", but got {origin!r}.')
+        try:
+            TrustedProxies(self.trusted_proxies)
+        except ValueError as exc:
+            raise ConfigError(
+                f'Expected trusted_proxies as addresses or networks such as "127.0.0.1" or "10.0.0.0/8", or "*": {exc}'
+            ) from None
         for name in ("max_event_bytes", "state_ttl", "ping_interval", "ping_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Expected {name} to be positive, but got {getattr(self, name)!r}.")

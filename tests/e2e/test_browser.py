@@ -144,6 +144,32 @@ def test_counter_works_behind_proxy_with_root_path(new_tab: NewTab, shared_build
         assert tab.page.locator('meta[name="pyreact-mount"]').get_attribute("content") == "/proxy"
 
 
+def test_counter_works_behind_proxy_that_passes_the_prefix(
+    new_tab: NewTab, shared_build_dir: Path, tmp_path: Path
+) -> None:
+    # nginx forwards /proxy/... unchanged to a host that mounts the app at /proxy.
+    ui = make_ui(shared_build_dir)
+    with (
+        serve(HOSTS["fastapi"](ui, "/proxy")) as server,
+        nginx_proxy("/proxy", server, tmp_path, strip=False) as proxy,
+    ):
+        tab = use_counter(new_tab, f"{proxy.url}/proxy/")
+        assert tab.page.locator('meta[name="pyreact-mount"]').get_attribute("content") == "/proxy"
+
+
+def test_counter_works_behind_proxy_that_strips_and_sends_the_prefix(
+    new_tab: NewTab, shared_build_dir: Path, tmp_path: Path
+) -> None:
+    # nginx strips /proxy and says so in X-Forwarded-Prefix, which the app honours from 127.0.0.1 only.
+    ui = make_ui(shared_build_dir, trusted_proxies=("127.0.0.1",))
+    with (
+        serve(HOSTS["starlette"](ui, "")) as server,
+        nginx_proxy("/proxy", server, tmp_path, send_prefix=True) as proxy,
+    ):
+        tab = use_counter(new_tab, f"{proxy.url}/proxy/")
+        assert tab.page.locator('meta[name="pyreact-mount"]').get_attribute("content") == "/proxy"
+
+
 def test_served_alone_without_lifespan_starts_on_first_request(new_tab: NewTab, shared_build_dir: Path) -> None:
     # Hosts that never forward lifespan to a mounted app: the first request builds and starts it.
     with serve(make_ui(shared_build_dir), lifespan="off") as server:
