@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -24,7 +25,8 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
         build: "auto" rebuilds the bundle when the pages changed, "always" rebuilds at every start,
             "never" serves the last bundle and fails when there is none.
         build_dir: Where the built bundle is written. Defaults to ``.pyreact/<app name>`` in the working
-            directory, which must be writable; the installed package itself is never written to.
+            directory, which must be writable; the installed package itself is never written to. A string
+            is accepted and turned into a Path.
         event_path: Path of the websocket endpoint under the mount path.
         allowed_origins: Extra origins (``"https://example.com"``) allowed to open the websocket;
             the page's own origin is always allowed.
@@ -50,6 +52,11 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
     ping_timeout: float = 20.0
 
     def __post_init__(self) -> None:
+        if self.build_dir is not None:
+            if not isinstance(self.build_dir, (str, os.PathLike)):
+                raise ConfigError(f"Expected build_dir to be a path, but got {self.build_dir!r}.")
+            # Stored as a Path whatever the caller passed, so code reading it can rely on that.
+            msgspec.structs.force_setattr(self, "build_dir", Path(self.build_dir))
         if self.build not in ("auto", "always", "never"):
             raise ConfigError(f'Expected build to be "auto", "always" or "never", but got {self.build!r}.')
         if not _EVENT_PATH.match(self.event_path):
