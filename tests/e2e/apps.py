@@ -109,4 +109,14 @@ def fastapi_host(ui: pr.PyApp, mount: str) -> ASGIApp:
     return app
 
 
+def two_apps_host(build_dir: Path) -> ASGIApp:
+    """One FastAPI host with two separate apps: the counter at /admin and a counter-only app at /support."""
+    admin = make_ui(build_dir / "admin")
+    support = pr.PyApp({"/": index}, config=pr.Config(title="Support", build_dir=build_dir / "support"))
+    app = FastAPI(lifespan=pr.combine_lifespans(admin.lifespan, support.lifespan))
+    app.mount("/admin", admin)
+    app.mount("/support", support)
+    return app
+
+
 HOSTS: dict[str, Callable[[pr.PyApp, str], ASGIApp]] = {"starlette": starlette_host, "fastapi": fastapi_host}

@@ -27,10 +27,12 @@ class Client:
         self.states: list[dict[str, Any]] = []
         self.updates: dict[int, dict[str, Any]] = {}
         self._state_seen = anyio.Event()
+        self.disconnected = anyio.Event()
         self._waiters: dict[int, anyio.Event] = {}
         self._next_id = 1
         sio.on("state", self._on_state)
         sio.on("update", self._on_update)
+        sio.on("disconnect", self._on_disconnect)
 
     async def _on_state(self, data: dict[str, Any]) -> None:
         self.states.append(data)
@@ -39,6 +41,9 @@ class Client:
     async def _on_update(self, data: dict[str, Any]) -> None:
         self.updates[data["id"]] = data
         self._waiters.setdefault(data["id"], anyio.Event()).set()
+
+    async def _on_disconnect(self, *_: Any) -> None:
+        self.disconnected.set()
 
     async def first_state(self) -> dict[str, Any]:
         await self._state_seen.wait()

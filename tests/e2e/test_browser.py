@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
 
-from tests.e2e.apps import HOSTS, make_ui
+from tests.e2e.apps import HOSTS, make_ui, two_apps_host
 from tests.servers import nginx_proxy, require_tool, serve
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -185,3 +185,20 @@ def test_deep_link_to_second_page_works(new_tab: NewTab, shared_build_dir: Path)
         # The browser tells the server which page it shows; handlers read it as self.router.page.
         tab.page.locator("#look").click()
         expect(tab.page.locator("#visitor-page")).to_have_text("/flaky")
+
+
+def test_two_apps_in_one_fastapi_host(new_tab: NewTab, tmp_path: Path) -> None:
+    with serve(two_apps_host(tmp_path)) as server:
+        admin = use_counter(new_tab, f"{server.url}/admin/")
+        support = new_tab()
+        support.open(f"{server.url}/support/")
+        expect(support.page).to_have_title("Support")
+        support.expect_count(0)
+        support.click("increment")
+        support.expect_count(1)
+        admin.page.reload()
+        admin.expect_count(12)
+        # Each app loads its own bundle, from under its own mount.
+        scripts = [support.page.locator("script[type=module]"), admin.page.locator("script[type=module]")]
+        assert scripts[0].get_attribute("src").startswith("/support/_static/")  # type: ignore[union-attr]
+        assert scripts[1].get_attribute("src").startswith("/admin/_static/")  # type: ignore[union-attr]
