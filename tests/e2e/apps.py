@@ -52,6 +52,7 @@ class Visitor(pr.State):
     cookie: str = ""
     address: str = ""
     mount: str = ""
+    user: str = ""
 
     @pr.event
     def look(self) -> None:
@@ -62,6 +63,7 @@ class Visitor(pr.State):
         self.cookie = router.cookies.get("flavour", "")
         self.address = router.client.host if router.client else ""
         self.mount = router.mount
+        self.user = (router.get("session") or {}).get("user", "")
 
 
 _gates: dict[int, anyio.Event] = {}

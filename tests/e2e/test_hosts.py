@@ -7,9 +7,15 @@ import signal
 import sys
 from pathlib import Path
 
+import aiohttp
 import anyio
 import pytest
+import socketio
+from fastapi import FastAPI, Request
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import HTTPConnection
 
+import pyreact_asgi as pr
 from tests.e2e.apps import HOSTS, make_ui, two_apps_host
 from tests.e2e.client import connect
 from tests.servers import SERVERS, LiveServer, Server, free_port, serve
@@ -89,3 +95,40 @@ async def test_two_apps_in_one_host_keep_separate_state(tmp_path: Path) -> None:
                 assert (await support.call("flaky.set_then_fail", 1))["error"]["code"] == "unknown_handler"
     assert (tmp_path / "admin").is_dir()
     assert (tmp_path / "support").is_dir()
+
+
+def _session_host(ui: pr.PyApp) -> FastAPI:
+    """A FastAPI host with its own cookie session and login, whose rule lets only logged-in users in."""
+
+    def logged_in(conn: HTTPConnection) -> bool:
+        return "user" in conn.session
+
+    ui.auth = logged_in
+    app = FastAPI(lifespan=ui.lifespan)
+    app.add_middleware(SessionMiddleware, secret_key="test-secret")
+
+    @app.post("/login")
+    def login(request: Request) -> dict[str, str]:
+        request.session["user"] = "ada"
+        return {"user": "ada"}
+
+    app.mount("/admin", ui)
+    return app
+
+
+async def test_host_session_decides_access_and_reaches_handlers(shared_build_dir: Path) -> None:
+    with serve(_session_host(make_ui(shared_build_dir))) as server:
+        # unsafe=True: aiohttp otherwise drops cookies set by an IP address such as 127.0.0.1.
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            async with http.get(f"{server.url}/admin/") as page:
+                assert page.status == 403
+            with pytest.raises(socketio.exceptions.ConnectionError):
+                async with connect(server, mount="/admin"):
+                    pass  # pragma: no cover - refused
+            async with http.post(f"{server.url}/login") as login:
+                assert login.status == 200
+            cookie = "; ".join(f"{c.key}={c.value}" for c in http.cookie_jar)
+            async with http.get(f"{server.url}/admin/") as page:
+                assert page.status == 200
+        async with connect(server, headers={"Cookie": cookie}, mount="/admin") as client:
+            assert (await client.call("visitor.look"))["delta"]["visitor"]["user"] == "ada"

@@ -27,7 +27,7 @@ async def test_connect_sends_full_public_state(live_server: LiveServer) -> None:
         "counter": {"count": 0, "name": ""},
         "flaky": {"value": 0},
         "gate": {"passed": 0},
-        "visitor": {"page": "", "year": "", "agent": "", "cookie": "", "address": "", "mount": ""},
+        "visitor": {"page": "", "year": "", "agent": "", "cookie": "", "address": "", "mount": "", "user": ""},
     }
 
 
@@ -151,6 +151,7 @@ async def test_handler_reads_the_clients_page_headers_cookies_and_address(live_s
             "cookie": "mint",
             "address": "127.0.0.1",
             "mount": "/ui",
+            "user": "",
         }
     }
 
