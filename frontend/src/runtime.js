@@ -97,6 +97,41 @@ export function emit(handler, args = []) {
   });
 }
 
+// Uploads files to an upload handler over HTTP (fetch cannot report upload progress, XHR can).
+// Resolves with the server's update, which is applied like any other.
+export function upload(handler, files, onProgress) {
+  const mount = mountPath();
+  const form = new FormData();
+  for (const file of files) form.append("files", file, file.name);
+  return new Promise((resolve) => {
+    const fail = (message) => {
+      const update = { error: { code: "upload_failed", message } };
+      reportError(update.error);
+      resolve(update);
+    };
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `${mount}/_upload?handler=${encodeURIComponent(handler)}`);
+    xhr.setRequestHeader("X-Pyreact-Token", clientToken(mount));
+    xhr.setRequestHeader("X-Pyreact-Page", currentPage(mount));
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      let update;
+      try {
+        update = JSON.parse(xhr.responseText);
+      } catch {
+        fail(`The upload failed (HTTP ${xhr.status}).`);
+        return;
+      }
+      onUpdate(update);
+      resolve(update);
+    };
+    xhr.onerror = () => fail("The upload could not reach the server.");
+    xhr.send(form);
+  });
+}
+
 function connect(mount) {
   socket = io({
     path: `${mount}/_event`,
@@ -133,6 +168,42 @@ export function Input({ value, onChange, ...rest }) {
     });
   };
   return React.createElement("input", { ...rest, value: local, onChange: handle });
+}
+
+// A file picker bound to an upload handler, with a progress bar while the files go up and the
+// server's error, if any, shown beside it.
+export function Upload({ onUpload, id, className, ...rest }) {
+  const [progress, setProgress] = React.useState(null);
+  const [error, setError] = React.useState(null);
+  const handle = async (e) => {
+    const input = e.target;
+    const files = Array.from(input.files || []);
+    if (files.length === 0 || !onUpload) return;
+    setError(null);
+    setProgress(0);
+    const update = await onUpload(files, setProgress);
+    input.value = "";
+    if (update.error) {
+      setProgress(null);
+      setError(update.error.message);
+    } else {
+      setProgress(1);
+    }
+  };
+  const h = React.createElement;
+  return h(
+    "div",
+    { id, className },
+    h("input", { ...rest, type: "file", onChange: handle }),
+    progress !== null &&
+      h(
+        "span",
+        { className: "pr-upload-progress" },
+        h("progress", { value: progress, max: 1 }),
+        ` ${Math.round(progress * 100)}%`,
+      ),
+    error && h("span", { role: "alert", className: "pr-upload-error" }, error),
+  );
 }
 
 function Banner() {

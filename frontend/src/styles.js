@@ -12,5 +12,8 @@ body{margin:0}
 .pr-button:hover{filter:brightness(1.1)}
 .pr-button:focus-visible,.pr-input:focus-visible{outline:2px solid var(--pr-accent);outline-offset:2px}
 .pr-input{font:inherit;padding:.4rem .6rem;border:1px solid var(--pr-border);border-radius:var(--pr-radius);min-width:12rem}
+.pr-upload{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+.pr-upload-progress{display:inline-flex;gap:.4rem;align-items:center;color:var(--pr-muted);font-size:.9rem}
+.pr-upload-error{color:#b91c1c;font-size:.9rem}
 .pr-banner{position:fixed;bottom:1rem;left:50%;transform:translateX(-50%);padding:.5rem 1rem;border-radius:var(--pr-radius);background:#111827;color:#fff;font-size:.9rem}
 `;

@@ -3,12 +3,13 @@
 __version__ = "0.1.0"
 
 from pyreact_asgi.app import PyApp
-from pyreact_asgi.components import Component, box, button, heading, hstack, input, text, vstack
+from pyreact_asgi.components import Component, box, button, heading, hstack, input, text, upload, vstack
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
 from pyreact_asgi.lifespan import combine_lifespans
 from pyreact_asgi.router import Router
 from pyreact_asgi.state import EventSpec, State, event
+from pyreact_asgi.uploaded import UploadedFile
 from pyreact_asgi.vars import Var
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "PyReactError",
     "Router",
     "State",
+    "UploadedFile",
     "Var",
     "__version__",
     "box",
@@ -35,5 +37,6 @@ __all__ = [
     "hstack",
     "input",
     "text",
+    "upload",
     "vstack",
 ]

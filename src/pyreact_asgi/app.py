@@ -4,6 +4,7 @@ import hashlib
 import inspect
 import logging
 import re
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -14,16 +15,20 @@ from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, Response
 from starlette.status import WS_1008_POLICY_VIOLATION
 
+from pyreact_asgi._codec import encode
 from pyreact_asgi._types import Receive, Scope, Send
 from pyreact_asgi.build.compiler import PageFn, compile_app
 from pyreact_asgi.build.pipeline import Bundle, build_bundle
 from pyreact_asgi.config import Config
 from pyreact_asgi.discovery.html import not_found_page, render_shell
 from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
-from pyreact_asgi.exceptions import ConfigError
+from pyreact_asgi.exceptions import ConfigError, ProtocolError
+from pyreact_asgi.router import Router
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
-from pyreact_asgi.runtime.transport import SocketTransport
+from pyreact_asgi.runtime.messages import ErrorInfo, Update
+from pyreact_asgi.runtime.transport import TOKEN, SocketTransport, origin_allowed
+from pyreact_asgi.runtime.upload import UploadError, discard, receive_files
 
 __all__ = ["AuthResult", "AuthRule", "PyApp"]
 
@@ -34,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 _ROUTE = re.compile(r"^/([A-Za-z0-9\-._~]+(/[A-Za-z0-9\-._~]+)*)?$")
 _STATIC_PREFIX = "/_static/"
+_UPLOAD_PATH = "/_upload"
 _IMMUTABLE = "public, max-age=31536000, immutable"
 
 
@@ -60,6 +66,13 @@ def _normalise_route(route: str) -> str:
     if normal.startswith("/_"):
         raise ConfigError(f'Page routes starting with "/_" are reserved for the framework, but got {route!r}.')
     return normal
+
+
+def _upload_reply(status: int, body: Update | ErrorInfo, *, close: bool = False) -> Response:
+    update = body if isinstance(body, Update) else Update(error=body)
+    # A refused upload may leave most of its body unread: closing the connection spares reading it.
+    headers = {"Cache-Control": "no-store", **({"Connection": "close"} if close else {})}
+    return Response(encode(update), status_code=status, headers=headers, media_type="application/json")
 
 
 class PyApp:
@@ -203,6 +216,10 @@ class PyApp:
         if transport is None:  # pragma: no cover - only when shut down between the two lines above
             await PlainTextResponse("Service Unavailable", status_code=503)(scope, receive, send)
             return
+        if path == _UPLOAD_PATH:
+            response = await self._serve_upload(scope, receive, mount)
+            await response(scope, receive, send)
+            return
         event_path = self.config.event_path
         if path == event_path or path.startswith(event_path + "/"):
             if scope["type"] == "http":
@@ -254,6 +271,57 @@ class PyApp:
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+    async def _serve_upload(self, scope: Scope, receive: Receive, mount: str) -> Response:
+        """Receives files for an upload handler, runs it under the client's lock, answers with its update.
+
+        ``POST <mount>/_upload?handler=<state>.<handler>`` with the client's token in ``X-Pyreact-Token``;
+        docs/protocol.md describes it.
+        """
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "POST"})
+        request = HTTPConnection(scope)
+        transport = self._transport
+        assert transport is not None, "uploads are served only after startup"
+        if not origin_allowed(
+            request.headers.get("origin"), request.headers.get("host", ""), transport.allowed_origins
+        ):
+            return _upload_reply(403, ErrorInfo("forbidden", "Uploads are accepted only from this app's own pages."))
+        token = request.headers.get("x-pyreact-token", "")
+        if not TOKEN.match(token):
+            return _upload_reply(400, ErrorInfo("malformed", "Expected the X-Pyreact-Token header of a client."))
+        engine = self._get_engine()
+        config = self.config
+        try:
+            # Resolved before the body is read, so a bad handler costs no disk.
+            engine.resolve_upload(request.query_params.get("handler", ""), [])
+        except ProtocolError as exc:
+            return _upload_reply(400, ErrorInfo(exc.code, str(exc)))
+        directory = config.upload_dir or Path(tempfile.gettempdir()) / "pyreact-uploads"
+        try:
+            files = await receive_files(
+                scope,
+                receive,
+                directory=directory,
+                max_bytes=config.max_upload_bytes,
+                max_files=config.max_upload_files,
+            )
+        except UploadError as exc:
+            code = "too_large" if exc.status == 413 else "malformed"
+            return _upload_reply(exc.status, ErrorInfo(code, exc.message), close=True)
+        try:
+            call = engine.resolve_upload(request.query_params["handler"], files)
+            router = Router(scope, mount=mount, page=request.headers.get("x-pyreact-page", "/"))
+            async with self._manager.session(token) as states:
+                try:
+                    delta = await engine.apply(states, call, router)
+                except Exception:
+                    logger.exception('Upload handler "%s.%s" raised', call.state.state_name(), call.handler.name)
+                    error = ErrorInfo("handler_error", "The upload failed on the server; nothing was changed.")
+                    return _upload_reply(500, error)
+        finally:
+            discard(files)
+        return _upload_reply(200, Update(delta=delta))
 
     def _serve_http(self, scope: Scope, mount: str, path: str) -> Response:
         if scope["method"] not in ("GET", "HEAD"):

@@ -35,6 +35,11 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
             ignored, since any client could send it. A proxy that strips a prefix before forwarding sends it
             there, and the app then writes its URLs under it.
         max_event_bytes: Largest websocket message a client may send.
+        max_upload_bytes: Largest file a client may upload, in bytes; a larger one is refused with 413 and
+            nothing of it is kept.
+        max_upload_files: Most files in one upload.
+        upload_dir: Where uploads are written while their handler runs; the system's temporary directory by
+            default.
         state_ttl: Seconds a client's state is kept after its last event or connection.
         ping_interval: Seconds between websocket pings.
         ping_timeout: Seconds to wait for a pong before the connection counts as lost.
@@ -47,16 +52,21 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
     allowed_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     max_event_bytes: int = 1_000_000
+    max_upload_bytes: int = 100 * 1024 * 1024
+    max_upload_files: int = 20
+    upload_dir: Path | None = None
     state_ttl: float = 3600.0
     ping_interval: float = 25.0
     ping_timeout: float = 20.0
 
     def __post_init__(self) -> None:
-        if self.build_dir is not None:
-            if not isinstance(self.build_dir, (str, os.PathLike)):
-                raise ConfigError(f"Expected build_dir to be a path, but got {self.build_dir!r}.")
-            # Stored as a Path whatever the caller passed, so code reading it can rely on that.
-            msgspec.structs.force_setattr(self, "build_dir", Path(self.build_dir))
+        for name in ("build_dir", "upload_dir"):
+            value = getattr(self, name)
+            if value is not None:
+                if not isinstance(value, (str, os.PathLike)):
+                    raise ConfigError(f"Expected {name} to be a path, but got {value!r}.")
+                # Stored as a Path whatever the caller passed, so code reading it can rely on that.
+                msgspec.structs.force_setattr(self, name, Path(value))
         if self.build not in ("auto", "always", "never"):
             raise ConfigError(f'Expected build to be "auto", "always" or "never", but got {self.build!r}.')
         if not _EVENT_PATH.match(self.event_path):
@@ -70,6 +80,13 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
             raise ConfigError(
                 f'Expected trusted_proxies as addresses or networks such as "127.0.0.1" or "10.0.0.0/8", or "*": {exc}'
             ) from None
-        for name in ("max_event_bytes", "state_ttl", "ping_interval", "ping_timeout"):
+        for name in (
+            "max_upload_bytes",
+            "max_upload_files",
+            "max_event_bytes",
+            "state_ttl",
+            "ping_interval",
+            "ping_timeout",
+        ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Expected {name} to be positive, but got {getattr(self, name)!r}.")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import msgspec
 
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
+from pyreact_asgi.uploaded import UploadedFile
 from pyreact_asgi.vars import StateVar
 
 if TYPE_CHECKING:
@@ -63,6 +64,10 @@ def _not_sendable(hint: Any) -> Any:
     return hint
 
 
+def _mentions(hint: Any, cls: type) -> bool:
+    return hint is cls or any(_mentions(arg, cls) for arg in typing.get_args(hint))
+
+
 @dataclass(frozen=True, slots=True)
 class Param:
     name: str
@@ -90,7 +95,7 @@ class EventHandler:
         self.fn = fn
         self.name = fn.__name__
         self._params_fn = params
-        self._resolved: dict[type[State], tuple[list[Param], type[msgspec.Struct]]] = {}
+        self._resolved: dict[type[State], tuple[list[Param], type[msgspec.Struct], bool]] = {}
         signature = inspect.signature(fn)
         for param in list(signature.parameters.values())[1:]:
             if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
@@ -115,6 +120,10 @@ class EventHandler:
         """Returns the parameters a client passes, resolving string annotations."""
         return self._resolve(state)[0]
 
+    def takes_files(self, state: type[State]) -> bool:
+        """Whether this is an upload handler: its one parameter is ``list[pr.UploadedFile]``."""
+        return self._resolve(state)[2]
+
     def parse_args(self, state: type[State], args: list[Any]) -> tuple[Any, ...]:
         """Validates the arguments a client sent against the handler's signature.
 
@@ -122,6 +131,12 @@ class EventHandler:
             ProtocolError: The arguments do not fit; the message names the offending position.
         """
         struct = self._resolve(state)[1]
+        if self._resolve(state)[2]:
+            raise ProtocolError(
+                f'"{state.state_name()}.{self.name}" receives uploaded files; it runs when files are uploaded '
+                "to <mount>/_upload, not from an event.",
+                code="invalid_args",
+            )
         try:
             parsed = msgspec.convert(args, struct)
         except msgspec.ValidationError as exc:
@@ -133,7 +148,7 @@ class EventHandler:
     def call(self, instance: State, args: tuple[Any, ...]) -> Any | Awaitable[Any]:
         return self.fn(instance, *args)
 
-    def _resolve(self, state: type[State]) -> tuple[list[Param], type[msgspec.Struct]]:
+    def _resolve(self, state: type[State]) -> tuple[list[Param], type[msgspec.Struct], bool]:
         resolved = self._resolved.get(state)
         if resolved is None:
             params = self._params_fn(state) if self._params_fn else self._signature_params()
@@ -150,15 +165,21 @@ class EventHandler:
                 raise ConfigError(
                     f'Event handler "{state.__name__}.{self.name}" has an unsupported type: {exc}'
                 ) from exc
+            takes_files = [p.hint for p in params] == [list[UploadedFile]]
             for param in params:
-                bad = _not_sendable(param.hint)
+                if not takes_files and _mentions(param.hint, UploadedFile):
+                    raise ConfigError(
+                        f'Event handler "{state.__name__}.{self.name}" takes uploaded files in {param.name!r}; an '
+                        "upload handler takes exactly one parameter, annotated list[pr.UploadedFile]."
+                    )
+                bad = None if takes_files else _not_sendable(param.hint)
                 if bad is not None:
                     raise ConfigError(
                         f'Event handler "{state.__name__}.{self.name}" takes {param.name!r} of type '
                         f"{bad.__qualname__}, which a client cannot send; use JSON types, Enums, dataclasses "
                         "or msgspec Structs."
                     )
-            resolved = self._resolved[state] = (params, struct)
+            resolved = self._resolved[state] = (params, struct, takes_files)
         return resolved
 
     def _signature_params(self) -> list[Param]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -66,6 +67,34 @@ class Visitor(pr.State):
         self.user = (router.get("session") or {}).get("user", "")
 
 
+def _sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+class Files(pr.State):
+    """Records what an upload handler received: name, size and SHA-256 of each file, and that it was on disk."""
+
+    received: list[str] = []  # noqa: RUF012 - a var's default, copied for each client
+    summary: str = ""
+    _paths: list[str] = []  # noqa: RUF012
+
+    @pr.event
+    async def receive(self, files: list[pr.UploadedFile]) -> None:
+        lines = []
+        for file in files:
+            digest = await anyio.to_thread.run_sync(_sha256, file.path)
+            lines.append(f"{file.filename} {file.size} {digest}")
+        self.received = lines
+        self.summary = ", ".join(f"{f.filename} ({f.size} bytes)" for f in files)
+        self._paths = [str(f.path) for f in files]
+
+    @pr.event
+    async def receive_then_fail(self, files: list[pr.UploadedFile]) -> None:
+        self.summary = "half done"
+        raise RuntimeError("upload handler failed")
+
+
 _gates: dict[int, anyio.Event] = {}
 
 
@@ -81,6 +110,8 @@ def flaky_page() -> pr.Component:
         pr.text(Gate.passed),
         pr.button("Look", on_click=Visitor.look, id="look"),
         pr.text(Visitor.page, id="visitor-page"),
+        pr.upload(on_upload=Files.receive, multiple=True, id="upload"),
+        pr.text(Files.summary, id="files"),
     )
 
 

@@ -203,3 +203,19 @@ def test_two_apps_in_one_fastapi_host(new_tab: NewTab, tmp_path: Path) -> None:
         scripts = [support.page.locator("script[type=module]"), admin.page.locator("script[type=module]")]
         assert scripts[0].get_attribute("src").startswith("/support/_static/")  # type: ignore[union-attr]
         assert scripts[1].get_attribute("src").startswith("/admin/_static/")  # type: ignore[union-attr]
+
+
+def test_upload_with_progress(new_tab: NewTab, shared_build_dir: Path, tmp_path: Path) -> None:
+    ui = make_ui(shared_build_dir, upload_dir=tmp_path)
+    with serve(HOSTS["fastapi"](ui, "/a/b/c")) as server:
+        tab = new_tab()
+        tab.page.goto(f"{server.url}/a/b/c/flaky")
+        files = [
+            {"name": "report.csv", "mimeType": "text/csv", "buffer": b"a,b\n" * 250_000},
+            {"name": "note.txt", "mimeType": "text/plain", "buffer": b"hello"},
+        ]
+        tab.page.locator("#upload input[type=file]").set_input_files(files)  # type: ignore[arg-type]
+        expect(tab.page.locator("#files")).to_have_text("report.csv (1000000 bytes), note.txt (5 bytes)")
+        expect(tab.page.locator("#upload progress")).to_have_attribute("value", "1")
+        expect(tab.page.locator("#upload .pr-upload-progress")).to_have_text("100%")
+        assert list(tmp_path.iterdir()) == []  # the handler's files are gone once it returned

@@ -151,7 +151,6 @@ async def test_handler_reads_the_clients_page_headers_cookies_and_address(live_s
             "cookie": "mint",
             "address": "127.0.0.1",
             "mount": "/ui",
-            "user": "",
         }
     }
 

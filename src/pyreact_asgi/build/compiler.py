@@ -18,7 +18,7 @@ __all__ = ["CompiledApp", "PageFn", "compile_app"]
 PageFn = Callable[[], Component]
 
 # Components the browser runtime exports; every other tag must be a lowercase HTML element.
-RUNTIME_COMPONENTS = frozenset({"Input"})
+RUNTIME_COMPONENTS = frozenset({"Input", "Upload"})
 # What a trigger hands to a handler that takes a value and was given no explicit arguments.
 TRIGGER_VALUES = {"on_change": "e.target.value", "on_input": "e.target.value"}
 _HTML_TAG = re.compile(r"^[a-z][a-z0-9]*$")
@@ -54,7 +54,8 @@ class CompiledApp:
         """Returns the app's JSX module, importing the runtime by the relative URL ``./<runtime_file>``."""
         idents = {route: f"Page{i}" for i, route in enumerate(self.pages)}
         used = sorted(name for name in RUNTIME_COMPONENTS if any(f"<{name} " in src for src in self.pages.values()))
-        imports = ", ".join(["React", "emit", "start", "useVars", *used])
+        helpers = ["upload"] if "Upload" in used else []
+        imports = ", ".join(["React", "emit", "start", *helpers, "useVars", *used])
         parts = [f'import {{ {imports} }} from "./{runtime_file}";']
         parts += [
             f"function {idents[route]}() {{\n  const v = useVars();\n  return {src};\n}}"
@@ -164,6 +165,15 @@ class _PageCompiler:
 
     def event(self, trigger: str, spec: EventSpec) -> str:
         self.states.add(spec.state)
+        if spec.handler.takes_files(spec.state) != (trigger == "on_upload"):
+            if trigger == "on_upload":
+                raise self.error(
+                    f'on_upload needs an upload handler, whose one parameter is list[pr.UploadedFile]; "{spec.path}" '
+                    "is not one"
+                )
+            raise self.error(f'"{spec.path}" receives uploaded files; attach it to on_upload of pr.upload')
+        if trigger == "on_upload":
+            return f"(files, progress) => upload({js_literal(spec.path)}, files, progress)"
         params = spec.handler.params(spec.state)
         required = sum(p.required for p in params)
         if spec.args is None:

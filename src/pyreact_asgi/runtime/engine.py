@@ -10,6 +10,7 @@ import msgspec
 from pyreact_asgi.exceptions import ProtocolError
 from pyreact_asgi.runtime.messages import EventMessage
 from pyreact_asgi.state import EventHandler, State
+from pyreact_asgi.uploaded import UploadedFile
 
 if TYPE_CHECKING:
     from pyreact_asgi.router import Router
@@ -58,6 +59,24 @@ class Engine:
             raise ProtocolError(f'Unknown event handler "{message.handler}".', code="unknown_handler")
         cls, handler = target
         return Call(message.id, cls, handler, handler.parse_args(cls, message.args))
+
+    def resolve_upload(self, handler_path: str, files: list[UploadedFile]) -> Call:
+        """Finds the upload handler an upload names and binds the files to it.
+
+        Raises:
+            ProtocolError: No such handler, or it does not take uploaded files.
+        """
+        target = self._handlers.get(handler_path)
+        if target is None:
+            raise ProtocolError(f'Unknown event handler "{handler_path}".', code="unknown_handler")
+        cls, handler = target
+        if not handler.takes_files(cls):
+            raise ProtocolError(
+                f'"{handler_path}" does not take uploaded files; an upload handler takes one parameter annotated '
+                "list[pr.UploadedFile].",
+                code="invalid_args",
+            )
+        return Call(0, cls, handler, (files,))
 
     def full_state(self, client: ClientStates) -> dict[str, dict[str, Any]]:
         """Returns every public var of every state, for a client that (re)connects."""

@@ -18,7 +18,7 @@ from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
 
-__all__ = ["SocketTransport"]
+__all__ = ["TOKEN", "SocketTransport", "origin_allowed"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,21 @@ class _Client:
     router: Router
 
 
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+def origin_allowed(origin: str | None, host: str, allowed: frozenset[str]) -> bool:
+    """Whether a request from ``origin`` may act for a visitor: the page's own origin or a listed one.
+
+    Browsers always send Origin on a websocket handshake and a cross-site POST; clients without it are not
+    browsers, and the check exists to stop other sites' pages from using a visitor's browser.
+    """
+    if origin is None:
+        return True
+    if origin.lower() in allowed:
+        return True
+    # Compare with the Host header only: X-Forwarded-Host is never trusted by default.
+    return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
+
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class SocketTransport:
@@ -50,7 +64,7 @@ class SocketTransport:
     def __init__(self, config: Config, engine: Callable[[], Engine], manager: MemoryStateManager) -> None:
         self._engine = engine
         self._manager = manager
-        self._allowed_origins = frozenset(o.lower() for o in config.allowed_origins)
+        self.allowed_origins = frozenset(o.lower() for o in config.allowed_origins)
         self._clients: dict[str, _Client] = {}
         self.sio = socketio.AsyncServer(
             async_mode="asgi",
@@ -87,19 +101,11 @@ class SocketTransport:
         await self.sio.shutdown()
 
     def _origin_allowed(self, origin: str | None, environ: dict[str, Any]) -> bool:
-        # Browsers always send Origin on a websocket handshake; clients without it are not browsers, and
-        # the check exists to stop other sites' pages from using a visitor's browser.
-        if origin is None:
-            return True
-        if origin.lower() in self._allowed_origins:
-            return True
-        # Compare with the Host header only: X-Forwarded-Host is never trusted by default.
-        host = environ.get("HTTP_HOST", "")
-        return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
+        return origin_allowed(origin, environ.get("HTTP_HOST", ""), self.allowed_origins)
 
     async def _on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
-        if not isinstance(token, str) or not _TOKEN.match(token):
+        if not isinstance(token, str) or not TOKEN.match(token):
             raise socketio.exceptions.ConnectionRefusedError("Expected auth {token: <16-64 URL-safe characters>}.")
         scope = environ["asgi.scope"]
         router = Router(scope, mount=scope[_MOUNT_KEY], page=auth.get("page", "/"))
