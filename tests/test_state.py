@@ -510,7 +510,7 @@ async def test_event_sync_handler_returns_delta() -> None:
     engine = Engine({"counter": Counter})
     client: dict[str, pr.State] = {}
     call = engine.resolve({"id": 1, "handler": "counter.increment", "args": [2]})
-    assert await engine.apply(client, call) == {"counter": {"count": 2}}
+    assert (await engine.apply(client, call)).delta == {"counter": {"count": 2}}
     assert client["counter"]._secret == 1  # type: ignore[attr-defined]
 
 
@@ -519,7 +519,7 @@ async def test_event_async_handler_returns_delta() -> None:
     engine = Engine({"counter": Counter})
     client: dict[str, pr.State] = {}
     await engine.apply(client, engine.resolve({"id": 1, "handler": "counter.increment", "args": [5]}))
-    assert await engine.apply(client, engine.resolve({"id": 2, "handler": "counter.reset"})) == {
+    assert (await engine.apply(client, engine.resolve({"id": 2, "handler": "counter.reset"}))).delta == {
         "counter": {"count": 0}
     }
 
@@ -527,7 +527,7 @@ async def test_event_async_handler_returns_delta() -> None:
 @pytest.mark.asyncio
 async def test_event_handler_without_change_returns_empty_delta() -> None:
     engine = Engine({"counter": Counter})
-    assert await engine.apply({}, engine.resolve({"id": 1, "handler": "counter.set_count", "args": [0]})) == {}
+    assert (await engine.apply({}, engine.resolve({"id": 1, "handler": "counter.set_count", "args": [0]}))).delta == {}
 
 
 @pytest.mark.asyncio

@@ -72,14 +72,117 @@ function useStatus() {
   );
 }
 
+// ---- toasts: short notifications in a corner, from pr.toast() and from failed events
+let toasts = [];
+let nextToast = 1;
+const toastListeners = new Set();
+
+function setToasts(next) {
+  toasts = next;
+  for (const listener of toastListeners) listener();
+}
+
+function dismissToast(id) {
+  setToasts(toasts.filter((t) => t.id !== id));
+}
+
+export function showToast(message, level = "info", duration = 4) {
+  const id = nextToast++;
+  setToasts([...toasts, { id, message, level }]);
+  if (duration > 0) setTimeout(() => dismissToast(id), duration * 1000);
+}
+
+function Toasts() {
+  const current = React.useSyncExternalStore(
+    (l) => (toastListeners.add(l), () => toastListeners.delete(l)),
+    () => toasts,
+  );
+  const h = React.createElement;
+  return h(
+    "div",
+    { className: "pr-toasts" },
+    current.map((t) =>
+      h(
+        "div",
+        { key: t.id, className: `pr-toast pr-toast-${t.level}`, role: t.level === "error" ? "alert" : "status" },
+        h("span", null, t.message),
+        h("button", { type: "button", "aria-label": "Close", onClick: () => dismissToast(t.id) }, "\u00d7"),
+      ),
+    ),
+  );
+}
+
 function reportError(error) {
-  console.error(`pyreact: ${error.code}: ${error.message}`);
+  // The page shows the message (the server never sends a traceback); details go to the console.
+  console.warn(`pyreact: ${error.code}: ${error.message}`);
+  showToast(error.message, "error", 8);
   window.dispatchEvent(new CustomEvent("pyreact:error", { detail: error }));
+}
+
+// ---- client actions a handler returned: run after the delta has been rendered
+function appUrl(to) {
+  return to.startsWith("/") ? mountPath() + to : to;
+}
+
+function setInputValue(el, value) {
+  // Through the native setter and an input event, so React's onChange runs as if the user typed.
+  const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(proto, "value").set.call(el, value);
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function saveFile(action) {
+  let href = appUrl(action.url ?? "");
+  let blobUrl = null;
+  if (action.data != null) {
+    const bytes = Uint8Array.from(atob(action.data), (c) => c.charCodeAt(0));
+    blobUrl = href = URL.createObjectURL(new Blob([bytes], { type: action.media_type }));
+  }
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = action.filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  if (blobUrl) setTimeout(() => URL.revokeObjectURL(blobUrl), 60000);
+}
+
+async function runScript(action) {
+  let result = null;
+  try {
+    result = await new Function(action.code)();
+  } catch (err) {
+    reportError({ code: "script_error", message: `A script from the server failed: ${err}` });
+    return;
+  }
+  if (action.callback) emit(action.callback, [result === undefined ? null : result]);
+}
+
+const ACTIONS = {
+  redirect: (a) => (a.replace ? window.location.replace(appUrl(a.to)) : window.location.assign(appUrl(a.to))),
+  toast: (a) => showToast(a.message, a.level, a.duration),
+  focus: (a) => document.getElementById(a.target)?.focus(),
+  set_value: (a) => {
+    const el = document.getElementById(a.target);
+    if (el) setInputValue(el, a.value);
+  },
+  scroll: (a) =>
+    document.getElementById(a.target)?.scrollIntoView({ behavior: a.smooth ? "smooth" : "auto", block: "nearest" }),
+  download: saveFile,
+  script: runScript,
+};
+
+function runActions(actions) {
+  // A macrotask later: React has committed the delta, so an element it adds can be focused.
+  setTimeout(() => {
+    for (const action of actions) ACTIONS[action.kind]?.(action);
+  }, 0);
 }
 
 function onUpdate(update) {
   if (update.delta) applyDelta(update.delta);
   if (update.error) reportError(update.error);
+  if (update.actions?.length) runActions(update.actions);
   // Fields at their default are left out on the wire: an update without "done" is done.
   if ((update.done ?? true) && update.id != null) {
     const resolve = inflight.get(update.id);
@@ -226,6 +329,7 @@ function App({ routes }) {
     null,
     Page ? React.createElement(Page) : React.createElement("p", null, "Page not found."),
     React.createElement(Banner),
+    React.createElement(Toasts),
   );
 }
 

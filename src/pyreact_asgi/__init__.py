@@ -2,6 +2,7 @@
 
 __version__ = "0.1.0"
 
+from pyreact_asgi.actions import Action, call_script, download, redirect, scroll_to, set_focus, set_value, toast
 from pyreact_asgi.app import PyApp
 from pyreact_asgi.components import Component, box, button, heading, hstack, input, text, upload, vstack
 from pyreact_asgi.config import BuildMode, Config
@@ -13,6 +14,7 @@ from pyreact_asgi.uploaded import UploadedFile
 from pyreact_asgi.vars import Var
 
 __all__ = [
+    "Action",
     "BuildError",
     "BuildMode",
     "CompileError",
@@ -31,12 +33,19 @@ __all__ = [
     "__version__",
     "box",
     "button",
+    "call_script",
     "combine_lifespans",
+    "download",
     "event",
     "heading",
     "hstack",
     "input",
+    "redirect",
+    "scroll_to",
+    "set_focus",
+    "set_value",
     "text",
+    "toast",
     "upload",
     "vstack",
 ]

@@ -314,14 +314,14 @@ class PyApp:
             router = Router(scope, mount=mount, page=request.headers.get("x-pyreact-page", "/"))
             async with self._manager.session(token) as states:
                 try:
-                    delta = await engine.apply(states, call, router)
+                    outcome = await engine.apply(states, call, router)
                 except Exception:
                     logger.exception('Upload handler "%s.%s" raised', call.state.state_name(), call.handler.name)
                     error = ErrorInfo("handler_error", "The upload failed on the server; nothing was changed.")
                     return _upload_reply(500, error)
         finally:
             discard(files)
-        return _upload_reply(200, Update(delta=delta))
+        return _upload_reply(200, Update(delta=outcome.delta, actions=outcome.actions))
 
     def _serve_http(self, scope: Scope, mount: str, path: str) -> Response:
         if scope["method"] not in ("GET", "HEAD"):

@@ -95,6 +95,62 @@ class Files(pr.State):
         raise RuntimeError("upload handler failed")
 
 
+class Actions(pr.State):
+    """Handlers that make the browser do things: redirect, toast, focus, set a value, scroll, run a script."""
+
+    width: int = 0
+    note: str = ""
+
+    @pr.event
+    def go_home(self) -> pr.Action:
+        return pr.redirect("/?from=actions")
+
+    @pr.event
+    def saved(self) -> list[pr.Action]:
+        return [pr.toast("Saved", level="success"), pr.set_focus("note")]
+
+    @pr.event
+    def fill(self) -> pr.Action:
+        return pr.set_value("note", "filled by the server")
+
+    @pr.event
+    def measure(self) -> pr.Action:
+        return pr.call_script("return window.innerWidth", callback=Actions.got_width)
+
+    @pr.event
+    def got_width(self, width: int) -> None:
+        self.width = width
+
+    @pr.event
+    def export(self) -> pr.Action:
+        return pr.download(filename="report.csv", data="a,b\n1,2\n", media_type="text/csv")
+
+    @pr.event
+    def to_bottom(self) -> pr.Action:
+        return pr.scroll_to("bottom")
+
+    @pr.event
+    def fail(self) -> None:
+        self.note = "half done"
+        raise RuntimeError("secret detail: db password is hunter2")
+
+
+def actions_page() -> pr.Component:
+    return pr.vstack(
+        pr.button("Home", on_click=Actions.go_home, id="go-home"),
+        pr.button("Save", on_click=Actions.saved, id="save"),
+        pr.button("Fill", on_click=Actions.fill, id="fill"),
+        pr.button("Measure", on_click=Actions.measure, id="measure"),
+        pr.button("Export", on_click=Actions.export, id="export"),
+        pr.button("Bottom", on_click=Actions.to_bottom, id="to-bottom"),
+        pr.button("Fail", on_click=Actions.fail, id="fail-action"),
+        pr.input(value=Actions.note, on_change=Actions.set_note, id="note"),
+        pr.text(Actions.width, id="width"),
+        pr.box(height="3000px"),
+        pr.text("The end", id="bottom"),
+    )
+
+
 _gates: dict[int, anyio.Event] = {}
 
 
@@ -117,7 +173,7 @@ def flaky_page() -> pr.Component:
 
 def make_ui(build_dir: Path, **config: object) -> pr.PyApp:
     return pr.PyApp(
-        pages={"/": index, "/flaky": flaky_page},
+        pages={"/": index, "/flaky": flaky_page, "/actions": actions_page},
         config=pr.Config(title="Counter", build_dir=build_dir, **config),  # type: ignore[arg-type]
     )
 

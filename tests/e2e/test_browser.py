@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
@@ -219,3 +220,44 @@ def test_upload_with_progress(new_tab: NewTab, shared_build_dir: Path, tmp_path:
         expect(tab.page.locator("#upload progress")).to_have_attribute("value", "1")
         expect(tab.page.locator("#upload .pr-upload-progress")).to_have_text("100%")
         assert list(tmp_path.iterdir()) == []  # the handler's files are gone once it returned
+
+
+def test_client_actions_under_a_mount_path(new_tab: NewTab, shared_build_dir: Path, logged_errors: list[Any]) -> None:
+    ui = make_ui(shared_build_dir)
+    with serve(HOSTS["starlette"](ui, "/a/b/c")) as server:
+        tab = new_tab()
+        page = tab.page
+        page.goto(f"{server.url}/a/b/c/actions")
+
+        page.locator("#save").click()  # a toast, then focus on the input
+        expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+        expect(page.locator("#note")).to_be_focused()
+
+        page.locator("#fill").click()  # as if typed: the server's var follows
+        expect(page.locator("#note")).to_have_value("filled by the server")
+
+        page.locator("#measure").click()  # a script whose result comes back to a handler
+        expect(page.locator("#width")).to_have_text(str(page.evaluate("window.innerWidth")))
+
+        with page.expect_download() as download_info:
+            page.locator("#export").click()
+        download = download_info.value
+        assert download.suggested_filename == "report.csv"
+        assert Path(download.path()).read_text() == "a,b\n1,2\n"
+
+        expect(page.locator("#bottom")).not_to_be_in_viewport()
+        page.locator("#to-bottom").click()
+        expect(page.locator("#bottom")).to_be_in_viewport()
+
+        # A failing handler: an error toast with the generic text, nothing of the exception, state unchanged.
+        page.locator("#fail-action").click()
+        alert = page.get_by_role("alert")
+        expect(alert.locator("span")).to_have_text("The event failed on the server; nothing was changed.")
+        assert [r.getMessage() for r in logged_errors] == ['Event handler "actions.fail" raised']
+        logged_errors.clear()
+        page.reload()
+        expect(page.locator("#note")).to_have_value("filled by the server")
+
+        page.locator("#go-home").click()  # relative to the mount path, not the host's root
+        expect(page.locator("#count")).to_be_visible()
+        assert page.url == f"{server.url}/a/b/c/?from=actions"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from pyreact_asgi.actions import Action, collect
 from pyreact_asgi.exceptions import ProtocolError
 from pyreact_asgi.runtime.messages import EventMessage
 from pyreact_asgi.state import EventHandler, State
@@ -15,7 +16,7 @@ from pyreact_asgi.uploaded import UploadedFile
 if TYPE_CHECKING:
     from pyreact_asgi.router import Router
 
-__all__ = ["Call", "Engine"]
+__all__ = ["Call", "Engine", "Outcome"]
 
 ClientStates = dict[str, State]
 
@@ -26,6 +27,14 @@ class Call:
     state: type[State]
     handler: EventHandler
     args: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one handler call produced: the changed vars, and what the browser should do next."""
+
+    delta: dict[str, dict[str, Any]]
+    actions: list[Action]
 
 
 class Engine:
@@ -82,8 +91,8 @@ class Engine:
         """Returns every public var of every state, for a client that (re)connects."""
         return {name: self._get(client, name)._pr_public() for name in self.states}
 
-    async def apply(self, client: ClientStates, call: Call, router: Router | None = None) -> dict[str, dict[str, Any]]:
-        """Runs the handler; returns the delta. If the handler raises, its assignments are undone.
+    async def apply(self, client: ClientStates, call: Call, router: Router | None = None) -> Outcome:
+        """Runs the handler; returns the delta and the actions it returned. If it raises, its assignments are undone.
 
         Args:
             client: The client's states, by state name.
@@ -96,12 +105,12 @@ class Engine:
         try:
             result = call.handler.call(state, call.args)
             if inspect.isawaitable(result):
-                await result
+                result = await result
         except BaseException:
             state._pr_rollback()
             raise
         delta = state._pr_take_delta()
-        return {name: delta} if delta else {}
+        return Outcome({name: delta} if delta else {}, collect(result))
 
     def _get(self, client: ClientStates, name: str) -> State:
         state = client.get(name)

@@ -132,13 +132,13 @@ class SocketTransport:
             return
         async with self._manager.session(client.token) as states:
             try:
-                delta = await engine.apply(states, call, client.router)
+                outcome = await engine.apply(states, call, client.router)
             except Exception:
                 logger.exception('Event handler "%s.%s" raised', call.state.state_name(), call.handler.name)
                 error = ErrorInfo("handler_error", "The event failed on the server; nothing was changed.")
                 update = Update(id=call.id, error=error)
             else:
-                update = Update(id=call.id, delta=delta)
+                update = Update(id=call.id, delta=outcome.delta, actions=outcome.actions)
             # Sent under the lock, so two tabs sharing a token see updates in the order they were made.
             await self._reply(sid, update)
 
