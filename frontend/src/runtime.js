@@ -319,11 +319,16 @@ function normalise(path) {
   return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path || "/";
 }
 
-function App({ routes }) {
+function App({ routes, loads }) {
   const mount = mountPath();
   let path = decodeURI(window.location.pathname);
   path = path.startsWith(mount) ? path.slice(mount.length) : path;
-  const Page = routes[normalise(path)];
+  const key = normalise(path);
+  const Page = routes[key];
+  // The page's on_load handlers, once per page opened (emits wait in socket.io's buffer until connected).
+  React.useEffect(() => {
+    for (const load of loads?.[key] ?? []) load();
+  }, [key]);
   return React.createElement(
     React.Fragment,
     null,
@@ -334,12 +339,12 @@ function App({ routes }) {
 }
 
 // Entry point called by the compiled app module.
-export function start({ routes, state }) {
+export function start({ routes, loads, state }) {
   store = state;
   const style = document.createElement("style");
   style.textContent = CSS;
   document.head.appendChild(style);
   const mount = decodeURI(mountPath());
   connect(mountPath());
-  createRoot(document.getElementById("pyreact-root")).render(React.createElement(App, { routes, mount }));
+  createRoot(document.getElementById("pyreact-root")).render(React.createElement(App, { routes, loads, mount }));
 }

@@ -8,6 +8,7 @@ from pyreact_asgi.components import Component, box, button, heading, hstack, inp
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
 from pyreact_asgi.lifespan import combine_lifespans
+from pyreact_asgi.page import Page, page
 from pyreact_asgi.router import Router
 from pyreact_asgi.state import EventSpec, State, event
 from pyreact_asgi.uploaded import UploadedFile
@@ -23,6 +24,7 @@ __all__ = [
     "ConfigError",
     "EventSpec",
     "MountPathError",
+    "Page",
     "ProtocolError",
     "PyApp",
     "PyReactError",
@@ -40,6 +42,7 @@ __all__ = [
     "heading",
     "hstack",
     "input",
+    "page",
     "redirect",
     "scroll_to",
     "set_focus",

@@ -17,12 +17,13 @@ from starlette.status import WS_1008_POLICY_VIOLATION
 
 from pyreact_asgi._codec import encode
 from pyreact_asgi._types import Receive, Scope, Send
-from pyreact_asgi.build.compiler import PageFn, compile_app
+from pyreact_asgi.build.compiler import compile_app
 from pyreact_asgi.build.pipeline import Bundle, build_bundle
 from pyreact_asgi.config import Config
 from pyreact_asgi.discovery.html import not_found_page, render_shell
 from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
+from pyreact_asgi.page import Page, PageFn, as_page
 from pyreact_asgi.router import Router
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
@@ -82,7 +83,8 @@ class PyApp:
     from every request, so the same app and the same build work at any path.
 
     Args:
-        pages: Route → page function. A page function takes no arguments and returns a component.
+        pages: Route → page function, or a `pr.page(...)` of one with a title and on_load handlers. A
+            page function takes no arguments and returns a component.
         config: Settings; the defaults work.
         auth: Decides who may use the app. Called with each incoming request (page loads, assets and the
             websocket connect) as a Starlette ``HTTPConnection``, so it can read cookies, headers and what the
@@ -95,18 +97,18 @@ class PyApp:
     """
 
     def __init__(
-        self, pages: Mapping[str, PageFn], *, config: Config | None = None, auth: AuthRule | None = None
+        self, pages: Mapping[str, PageFn | Page], *, config: Config | None = None, auth: AuthRule | None = None
     ) -> None:
         if not isinstance(pages, Mapping) or not pages:
             raise ConfigError(f'Expected pages as a non-empty dict like {{"/": index}}, but got {pages!r}.')
-        self.pages: dict[str, PageFn] = {}
+        self.pages: dict[str, Page] = {}
         for route, fn in pages.items():
-            if not callable(fn):
+            if not callable(fn) and not isinstance(fn, Page):
                 raise ConfigError(f"Expected a page function for route {route!r}, but got {fn!r}.")
             normal = _normalise_route(route)
             if normal in self.pages:
                 raise ConfigError(f"Two pages have the route {normal!r}; routes ignore a trailing slash.")
-            self.pages[normal] = fn
+            self.pages[normal] = as_page(fn)
         self.config = config if config is not None else Config()
         if auth is not None and not callable(auth):
             raise ConfigError(f"Expected auth to be a function of the request, but got {auth!r}.")
@@ -126,7 +128,9 @@ class PyApp:
         """Where this app's bundle is built: ``Config.build_dir``, else ``.pyreact/app-<id>`` in the working dir."""
         if self.config.build_dir is not None:
             return self.config.build_dir
-        identity = "\n".join(f"{route} {fn.__module__}.{fn.__qualname__}" for route, fn in sorted(self.pages.items()))
+        identity = "\n".join(
+            f"{route} {page.fn.__module__}.{page.fn.__qualname__}" for route, page in sorted(self.pages.items())
+        )
         return Path.cwd() / ".pyreact" / f"app-{hashlib.sha256(identity.encode()).hexdigest()[:12]}"
 
     @property
@@ -334,7 +338,8 @@ class PyApp:
         if route not in self.pages:
             return Response(not_found_page(self.config.title), 404, headers, media_type="text/html")
         manifest = bundle.manifest
-        html = render_shell(mount=mount, title=self.config.title, entry=manifest.entry, runtime=manifest.runtime)
+        title = self.pages[route].title or self.config.title
+        html = render_shell(mount=mount, title=title, entry=manifest.entry, runtime=manifest.runtime)
         return Response(html, headers=headers, media_type="text/html")
 
     def _serve_asset(self, scope: Scope, name: str) -> Response:

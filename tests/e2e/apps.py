@@ -100,6 +100,13 @@ class Actions(pr.State):
 
     width: int = 0
     note: str = ""
+    opened: str = ""
+    loads: int = 0
+
+    @pr.event
+    def loaded(self) -> None:
+        self.loads += 1
+        self.opened = f"{self.router.page}?tab={self.router.query.get('tab', '')}"
 
     @pr.event
     def go_home(self) -> pr.Action:
@@ -146,6 +153,7 @@ def actions_page() -> pr.Component:
         pr.button("Fail", on_click=Actions.fail, id="fail-action"),
         pr.input(value=Actions.note, on_change=Actions.set_note, id="note"),
         pr.text(Actions.width, id="width"),
+        pr.text(Actions.opened, " #", Actions.loads, id="opened"),
         pr.box(height="3000px"),
         pr.text("The end", id="bottom"),
     )
@@ -173,7 +181,11 @@ def flaky_page() -> pr.Component:
 
 def make_ui(build_dir: Path, **config: object) -> pr.PyApp:
     return pr.PyApp(
-        pages={"/": index, "/flaky": flaky_page, "/actions": actions_page},
+        pages={
+            "/": index,
+            "/flaky": flaky_page,
+            "/actions": pr.page(actions_page, title="Actions", on_load=Actions.loaded),
+        },
         config=pr.Config(title="Counter", build_dir=build_dir, **config),  # type: ignore[arg-type]
     )
 

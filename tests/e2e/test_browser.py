@@ -227,7 +227,12 @@ def test_client_actions_under_a_mount_path(new_tab: NewTab, shared_build_dir: Pa
     with serve(HOSTS["starlette"](ui, "/a/b/c")) as server:
         tab = new_tab()
         page = tab.page
-        page.goto(f"{server.url}/a/b/c/actions")
+        page.goto(f"{server.url}/a/b/c/actions?tab=2")
+        # The page's own title and its on_load handler, which reads the page and query from self.router.
+        expect(page).to_have_title("Actions")
+        expect(page.locator("#opened")).to_have_text("/actions?tab=2 #1")
+        page.reload()
+        expect(page.locator("#opened")).to_have_text("/actions?tab=2 #2")
 
         page.locator("#save").click()  # a toast, then focus on the input
         expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()

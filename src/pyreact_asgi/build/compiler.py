@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -10,12 +10,12 @@ import msgspec
 from pyreact_asgi._codec import js_literal
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
+from pyreact_asgi.page import Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
 from pyreact_asgi.vars import StateVar, Var
 
 __all__ = ["CompiledApp", "PageFn", "compile_app"]
 
-PageFn = Callable[[], Component]
 
 # Components the browser runtime exports; every other tag must be a lowercase HTML element.
 RUNTIME_COMPONENTS = frozenset({"Input", "Upload"})
@@ -45,10 +45,12 @@ class CompiledApp:
     Attributes:
         pages: JSX source of one function component per route.
         states: Every State class a page reads or sends events to, by state name.
+        loads: Per route, JavaScript functions that send the page's on_load events.
     """
 
     pages: dict[str, str]
     states: dict[str, type[State]]
+    loads: dict[str, list[str]] = field(default_factory=dict)
 
     def module(self, runtime_file: str) -> str:
         """Returns the app's JSX module, importing the runtime by the relative URL ``./<runtime_file>``."""
@@ -63,11 +65,12 @@ class CompiledApp:
         ]
         routes = ", ".join(f"{js_literal(route)}: {ident}" for route, ident in idents.items())
         state = js_literal({name: cls.public_defaults() for name, cls in self.states.items()})
-        parts.append(f"start({{ routes: {{ {routes} }}, state: {state} }});")
+        loads = ", ".join(f"{js_literal(route)}: [{', '.join(fns)}]" for route, fns in self.loads.items() if fns)
+        parts.append(f"start({{ routes: {{ {routes} }}, loads: {{ {loads} }}, state: {state} }});")
         return "\n".join(parts) + "\n"
 
 
-def compile_app(pages: Mapping[str, PageFn]) -> CompiledApp:
+def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
     """Calls every page function and compiles the components it returns to JSX.
 
     Raises:
@@ -75,16 +78,19 @@ def compile_app(pages: Mapping[str, PageFn]) -> CompiledApp:
         ConfigError: Two different State classes share a name.
     """
     compiled: dict[str, str] = {}
+    loads: dict[str, list[str]] = {}
     states: dict[str, type[State]] = {}
-    for route, fn in pages.items():
+    for route, entry in pages.items():
         page = _PageCompiler(route)
+        settings = as_page(entry)
         try:
-            root = fn()
+            root = settings.fn()
         except PyReactError as exc:
             raise CompileError(str(exc), page=route) from exc
         if not isinstance(root, Component):
             raise CompileError(f"Expected the page function to return a component, but got {root!r}", page=route)
         compiled[route] = page.node(root)
+        loads[route] = [page.event("on_load", spec) for spec in settings.on_load]
         for cls in page.states:
             other = states.setdefault(cls.state_name(), cls)
             if other is not cls:
@@ -94,7 +100,7 @@ def compile_app(pages: Mapping[str, PageFn]) -> CompiledApp:
                 )
     for cls in states.values():
         _check_encodable(cls)
-    return CompiledApp(compiled, states)
+    return CompiledApp(compiled, states, loads)
 
 
 def _check_encodable(cls: type[State]) -> None:
