@@ -25,6 +25,63 @@ export function applyDelta(delta) {
   const next = { ...store };
   for (const [name, vars] of Object.entries(delta)) next[name] = { ...next[name], ...vars };
   publish(next);
+  writeStored(delta);
+}
+
+// ---- vars the browser keeps (pr.Cookie, pr.LocalStorage, pr.SessionStorage), as JSON
+let stored = {}; // "state.var" -> {kind, key, maxAge, path, sameSite}
+
+function readCookie(key) {
+  for (const part of document.cookie.split("; ")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && decodeURIComponent(part.slice(0, eq)) === key) return decodeURIComponent(part.slice(eq + 1));
+  }
+  return null;
+}
+
+function readStored() {
+  const values = {};
+  for (const [path, spec] of Object.entries(stored)) {
+    let raw = null;
+    try {
+      if (spec.kind === "cookie") raw = readCookie(spec.key);
+      else raw = (spec.kind === "local" ? localStorage : sessionStorage).getItem(spec.key);
+      if (raw !== null) values[path] = JSON.parse(raw);
+    } catch {
+      // Unreadable or not JSON: the server's value stands.
+    }
+  }
+  return values;
+}
+
+function writeStored(delta) {
+  for (const [path, spec] of Object.entries(stored)) {
+    const [name, variable] = path.split(".");
+    if (!delta[name] || !(variable in delta[name])) continue;
+    const json = JSON.stringify(delta[name][variable]);
+    try {
+      if (spec.kind === "cookie") {
+        let cookie = `${encodeURIComponent(spec.key)}=${encodeURIComponent(json)}; path=${spec.path ?? (mountPath() || "/")}; samesite=${spec.sameSite}`;
+        if (spec.maxAge != null) cookie += `; max-age=${spec.maxAge}`;
+        if (window.location.protocol === "https:") cookie += "; secure";
+        document.cookie = cookie;
+      } else {
+        (spec.kind === "local" ? localStorage : sessionStorage).setItem(spec.key, json);
+      }
+    } catch {
+      // Storage full or disabled: the value still lives on the server for this tab.
+    }
+  }
+}
+
+function withStored(state) {
+  // The browser's stored values show from the first paint; the server adopts them when the socket connects.
+  const next = { ...state };
+  for (const [path, value] of Object.entries(readStored())) {
+    const [name, variable] = path.split(".");
+    next[name] = { ...next[name], [variable]: value };
+  }
+  return next;
 }
 
 export function useVars() {
@@ -240,12 +297,15 @@ function connect(mount) {
     path: `${mount}/_event`,
     transports: ["websocket"],
     // A function, so every reconnect tells the server the page the tab shows then.
-    auth: (cb) => cb({ token: clientToken(mount), page: currentPage(mount) }),
+    auth: (cb) => cb({ token: clientToken(mount), page: currentPage(mount), storage: readStored() }),
   });
   socket.on("connect", () => setStatus("connected"));
   socket.on("disconnect", () => setStatus("reconnecting"));
   socket.on("connect_error", () => setStatus("reconnecting"));
-  socket.on("state", (full) => publish({ ...store, ...full }));
+  socket.on("state", (full) => {
+    publish({ ...store, ...full });
+    writeStored(full);
+  });
   socket.on("update", onUpdate);
 }
 
@@ -339,8 +399,9 @@ function App({ routes, loads }) {
 }
 
 // Entry point called by the compiled app module.
-export function start({ routes, loads, state }) {
-  store = state;
+export function start({ routes, loads, state, stored: storedVars }) {
+  stored = storedVars ?? {};
+  store = withStored(state);
   const style = document.createElement("style");
   style.textContent = CSS;
   document.head.appendChild(style);

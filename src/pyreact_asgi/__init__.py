@@ -11,6 +11,7 @@ from pyreact_asgi.lifespan import combine_lifespans
 from pyreact_asgi.page import Page, page
 from pyreact_asgi.router import Router
 from pyreact_asgi.state import EventSpec, State, event
+from pyreact_asgi.storage import cookie, local_storage, session_storage
 from pyreact_asgi.uploaded import UploadedFile
 from pyreact_asgi.vars import Var
 
@@ -37,14 +38,17 @@ __all__ = [
     "button",
     "call_script",
     "combine_lifespans",
+    "cookie",
     "download",
     "event",
     "heading",
     "hstack",
     "input",
+    "local_storage",
     "page",
     "redirect",
     "scroll_to",
+    "session_storage",
     "set_focus",
     "set_value",
     "text",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import msgspec
 
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
+from pyreact_asgi.storage import ClientStorage
 from pyreact_asgi.uploaded import UploadedFile
 from pyreact_asgi.vars import StateVar
 
@@ -261,6 +262,7 @@ class Field:
     name: str
     default: Any
     backend: bool
+    storage: ClientStorage | None = None
 
 
 class _VarDescriptor:
@@ -345,7 +347,14 @@ class State(metaclass=_StateType):
             default = cls.__dict__[attr]
             if isinstance(default, EventHandler):
                 raise ConfigError(f'"{cls.__name__}.{attr}" is both an annotated var and an event handler.')
-            fields[attr] = Field(attr, default, backend=attr.startswith("_"))
+            storage = default if isinstance(default, ClientStorage) else None
+            if storage is not None:
+                if attr.startswith("_"):
+                    raise ConfigError(
+                        f'"{cls.__name__}.{attr}" is kept in the browser, so it cannot be backend-only; drop the "_".'
+                    )
+                default = storage.default
+            fields[attr] = Field(attr, default, backend=attr.startswith("_"), storage=storage)
             setattr(cls, attr, _VarDescriptor(fields[attr]))
         handlers = dict(cls._pr_handlers)
         handlers.update({attr: value for attr, value in cls.__dict__.items() if isinstance(value, EventHandler)})
@@ -423,6 +432,20 @@ class State(metaclass=_StateType):
                 raise ConfigError(f"Cannot resolve the var annotations of {cls.__name__}: {exc}") from exc
             cls._pr_types = {name: hints.get(name, Any) for name in cls._pr_fields}
         return cls._pr_types
+
+    @classmethod
+    def stored_vars(cls) -> dict[str, ClientStorage]:
+        """Returns the vars the browser keeps (cookie, localStorage, sessionStorage), by var name."""
+        return {name: f.storage for name, f in cls._pr_fields.items() if f.storage is not None}
+
+    def _pr_restore(self, name: str, raw: Any) -> bool:
+        """Sets a stored var to the value the browser sent, if it has the var's type; returns whether it did."""
+        try:
+            value = msgspec.convert(raw, self.var_types()[name])
+        except (msgspec.ValidationError, TypeError):
+            return False
+        self._pr_values[name] = value
+        return True
 
     @classmethod
     def public_defaults(cls) -> dict[str, Any]:

@@ -142,6 +142,32 @@ class Actions(pr.State):
         raise RuntimeError("secret detail: db password is hunter2")
 
 
+class Prefs(pr.State):
+    """Vars the browser keeps: across tabs (localStorage), per tab (sessionStorage), and in a cookie."""
+
+    theme: str = pr.local_storage("light")
+    panel: int = pr.session_storage(1)
+    lang: str = pr.cookie("en", max_age=3600)
+    cookie_seen: str = ""
+
+    @pr.event
+    def dark(self) -> None:
+        self.theme = "dark"
+
+    @pr.event
+    def next_panel(self) -> None:
+        self.panel += 1
+
+    @pr.event
+    def french(self) -> None:
+        self.lang = "fr"
+
+    @pr.event
+    def read_cookie(self) -> None:
+        # The cookie is a real one: the browser sends it with every request, the websocket included.
+        self.cookie_seen = self.router.cookies.get("prefs.lang", "")
+
+
 def actions_page() -> pr.Component:
     return pr.vstack(
         pr.button("Home", on_click=Actions.go_home, id="go-home"),
@@ -154,6 +180,14 @@ def actions_page() -> pr.Component:
         pr.input(value=Actions.note, on_change=Actions.set_note, id="note"),
         pr.text(Actions.width, id="width"),
         pr.text(Actions.opened, " #", Actions.loads, id="opened"),
+        pr.hstack(
+            pr.button("Dark", on_click=Prefs.dark, id="dark"),
+            pr.button("Next panel", on_click=Prefs.next_panel, id="next-panel"),
+            pr.button("French", on_click=Prefs.french, id="french"),
+            pr.button("Read cookie", on_click=Prefs.read_cookie, id="read-cookie"),
+        ),
+        pr.text(Prefs.theme, " ", Prefs.panel, " ", Prefs.lang, id="prefs"),
+        pr.text(Prefs.cookie_seen, id="cookie-seen"),
         pr.box(height="3000px"),
         pr.text("The end", id="bottom"),
     )

@@ -71,6 +71,7 @@ async def connect(
     *,
     mount: str = "/ui",
     page: str | None = None,
+    storage: Any = None,
 ) -> AsyncIterator[Client]:
     """Connects to the app mounted at ``mount`` of ``server`` and waits for the first full state."""
     async with aiohttp.ClientSession() as session:
@@ -81,7 +82,11 @@ async def connect(
                 server.url,
                 socketio_path=f"{mount}/_event",
                 transports=["websocket"],
-                auth={"token": client.token} if page is None else {"token": client.token, "page": page},
+                auth={
+                    "token": client.token,
+                    **({} if page is None else {"page": page}),
+                    **({} if storage is None else {"storage": storage}),
+                },
                 headers=headers or {},
             )
             try:

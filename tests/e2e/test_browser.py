@@ -266,3 +266,27 @@ def test_client_actions_under_a_mount_path(new_tab: NewTab, shared_build_dir: Pa
         page.locator("#go-home").click()  # relative to the mount path, not the host's root
         expect(page.locator("#count")).to_be_visible()
         assert page.url == f"{server.url}/a/b/c/?from=actions"
+
+
+def test_client_storage_vars(new_tab: NewTab, shared_build_dir: Path) -> None:
+    ui = make_ui(shared_build_dir)
+    with serve(HOSTS["fastapi"](ui, "/admin")) as server:
+        url = f"{server.url}/admin/actions"
+        first = new_tab()
+        first.page.goto(url)
+        prefs = first.page.locator("#prefs")
+        expect(prefs).to_have_text("light 1 en")
+        for button in ("dark", "next-panel", "french"):
+            first.page.locator(f"#{button}").click()
+        expect(prefs).to_have_text("dark 2 fr")
+
+        # A new tab is a new client with fresh server state: the browser's stored values win when it connects.
+        # localStorage and the cookie are shared by the tabs; sessionStorage is per tab.
+        second = new_tab()
+        second.page.goto(url)
+        expect(second.page.locator("#prefs")).to_have_text("dark 1 fr")
+        first.page.reload()
+        expect(prefs).to_have_text("dark 2 fr")
+        # The cookie is a real one, URI-encoded JSON: the browser sends it with the (new) websocket connection.
+        first.page.locator("#read-cookie").click()
+        expect(first.page.locator("#cookie-seen")).to_have_text("%22fr%22")

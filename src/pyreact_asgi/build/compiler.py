@@ -66,7 +66,14 @@ class CompiledApp:
         routes = ", ".join(f"{js_literal(route)}: {ident}" for route, ident in idents.items())
         state = js_literal({name: cls.public_defaults() for name, cls in self.states.items()})
         loads = ", ".join(f"{js_literal(route)}: [{', '.join(fns)}]" for route, fns in self.loads.items() if fns)
-        parts.append(f"start({{ routes: {{ {routes} }}, loads: {{ {loads} }}, state: {state} }});")
+        stored = js_literal(
+            {
+                f"{name}.{var}": {"key": spec.key or f"{name}.{var}", **spec.options()}
+                for name, cls in self.states.items()
+                for var, spec in cls.stored_vars().items()
+            }
+        )
+        parts.append(f"start({{ routes: {{ {routes} }}, loads: {{ {loads} }}, state: {state}, stored: {stored} }});")
         return "\n".join(parts) + "\n"
 
 

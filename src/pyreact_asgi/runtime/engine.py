@@ -87,6 +87,20 @@ class Engine:
             )
         return Call(0, cls, handler, (files,))
 
+    def restore(self, client: ClientStates, stored: Any) -> None:
+        """Applies the values the browser keeps for its stored vars (``{"<state>.<var>": value}``).
+
+        Entries that name no stored var, or whose value does not fit the var's type, are ignored: the browser's
+        storage is the user's to edit.
+        """
+        if not isinstance(stored, dict):
+            return
+        for path, raw in stored.items():
+            state_name, _, var = str(path).partition(".")
+            cls = self.states.get(state_name)
+            if cls is not None and var in cls.stored_vars():
+                self._get(client, state_name)._pr_restore(var, raw)
+
     def full_state(self, client: ClientStates) -> dict[str, dict[str, Any]]:
         """Returns every public var of every state, for a client that (re)connects."""
         return {name: self._get(client, name)._pr_public() for name in self.states}

@@ -112,6 +112,7 @@ class SocketTransport:
         self._clients[sid] = _Client(token, router)
         engine = self._engine()
         async with self._manager.session(token) as states:
+            engine.restore(states, auth.get("storage"))
             full = engine.full_state(states)
         # A reconnecting client gets the whole state for its token, so it resynchronises.
         await self.sio.emit("state", full, to=sid)
