@@ -44,12 +44,13 @@ def serve(
     server: Server = "uvicorn",
     root_path: str = "",
     lifespan: Literal["auto", "on", "off"] = "auto",
+    port: int = 0,
     timeout: float = 10.0,
 ) -> Iterator[LiveServer]:
-    """Runs ``app`` under a real ASGI server on 127.0.0.1 with an OS-chosen port until the block ends."""
+    """Runs ``app`` under a real ASGI server on 127.0.0.1 until the block ends; on an OS-chosen port by default."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     run, started, stop = (_uvicorn if server == "uvicorn" else _hypercorn)(app, sock, root_path, lifespan)
     thread = threading.Thread(target=run, daemon=True)

@@ -114,6 +114,9 @@ function currentPage(mount) {
 let socket = null;
 let nextId = 1;
 const inflight = new Map();
+// Events in flight when the connection dropped: their answers will never come. The full state the server
+// sends on reconnect shows whether they ran; they are settled then and never sent again.
+const lost = new Set();
 const statusListeners = new Set();
 let status = "connecting";
 
@@ -300,11 +303,20 @@ function connect(mount) {
     auth: (cb) => cb({ token: clientToken(mount), page: currentPage(mount), storage: readStored() }),
   });
   socket.on("connect", () => setStatus("connected"));
-  socket.on("disconnect", () => setStatus("reconnecting"));
+  socket.on("disconnect", () => {
+    for (const id of inflight.keys()) lost.add(id);
+    setStatus("reconnecting");
+  });
   socket.on("connect_error", () => setStatus("reconnecting"));
   socket.on("state", (full) => {
     publish({ ...store, ...full });
     writeStored(full);
+    for (const id of lost) {
+      const resolve = inflight.get(id);
+      inflight.delete(id);
+      if (resolve) resolve({ id, done: true });
+    }
+    lost.clear();
   });
   socket.on("update", onUpdate);
 }

@@ -290,3 +290,27 @@ def test_client_storage_vars(new_tab: NewTab, shared_build_dir: Path) -> None:
         # The cookie is a real one, URI-encoded JSON: the browser sends it with the (new) websocket connection.
         first.page.locator("#read-cookie").click()
         expect(first.page.locator("#cookie-seen")).to_have_text("%22fr%22")
+
+
+def test_reconnect_resynchronises_and_keeps_what_was_typed(new_tab: NewTab, shared_build_dir: Path) -> None:
+    ui = make_ui(shared_build_dir)
+    host = HOSTS["fastapi"](ui, "/admin")
+    tab = new_tab()
+    with serve(host) as server:
+        port = server.port
+        tab.open(f"{server.url}/admin/")
+        tab.click("increment")
+        tab.expect_count(1)
+    # The server is gone: the page says so, and what the user types now waits to be sent.
+    banner = tab.page.get_by_role("status").filter(has_text="Reconnecting")
+    expect(banner).to_be_visible()
+    tab.page.locator("#name").press_sequentially("Bo")
+    with serve(host, port=port):
+        expect(banner).to_be_hidden(timeout=15_000)
+        expect(tab.page.locator("#greeting")).to_have_text("Hello, Bo")
+        tab.expect_count(1)  # the state kept by the server for this tab, nothing replayed
+        tab.click("increment")
+        tab.expect_count(2)
+        tab.page.reload()
+        tab.expect_count(2)
+        expect(tab.page.locator("#name")).to_have_value("Bo")
