@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.apps import make_ui, starlette_host
+from tests.e2e.browsing import browser, new_tab
 from tests.servers import LiveServer, serve
+
+__all__ = ["browser", "new_tab"]  # fixtures for the real-browser tests
 
 UPLOAD_LIMIT = 2_000_000
 
