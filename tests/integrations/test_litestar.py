@@ -89,6 +89,16 @@ async def test_behind_proxy_with_root_path(shared_build_dir: Path, server_name: 
         await drive_counter(server, "/admin")
 
 
+@pytest.mark.e2e
+@pytest.mark.parametrize("url", ["/admin", "/administrator/_event/?EIO=4&transport=websocket"])
+async def test_websockets_outside_the_mount_are_refused(shared_build_dir: Path, url: str) -> None:
+    ui = make_ui(shared_build_dir)
+    with serve(as_asgi(litestar_host(ui, "/admin"))) as server:
+        async with aiohttp.ClientSession() as session:
+            with pytest.raises(aiohttp.WSServerHandshakeError, match="403"):
+                await session.ws_connect(f"{server.url}{url}")
+
+
 async def refuse_anonymous(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if connection.headers.get("x-user") != "ada":
         raise NotAuthorizedException()

@@ -42,3 +42,8 @@ def test_importing_the_core_does_not_import_litestar() -> None:
     code = "import sys, pyreact_asgi; print(sorted(m for m in sys.modules if m.split('.')[0] == 'litestar'))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip() == "[]"
+
+
+def test_plugin_repr_names_app_and_path(shared_build_dir: Path) -> None:
+    ui = make_ui(shared_build_dir)
+    assert repr(PyReactPlugin(ui, path="/admin")) == f"PyReactPlugin({ui!r}, path='/admin')"

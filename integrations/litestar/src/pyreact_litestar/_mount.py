@@ -81,17 +81,16 @@ def mount(ui: pr.PyApp, path: str, *, guards: Sequence[Guard] | None = None) -> 
             if prefix and not scope["path"].startswith("/"):
                 raise NotFoundException()
             rest = "/" + scope["path"].strip("/")
-        elif prefix and full == prefix:
-            if scope["type"] == ScopeType.HTTP:
-                query = scope.get("query_string", b"").decode("latin-1")
-                location = f"{scope.get('root_path', '').rstrip('/')}{prefix}/" + (f"?{query}" if query else "")
-                await ASGIRedirectResponse(location, status_code=307)(scope, receive, send)
-                return
-            rest = "/"
         elif full.startswith(prefix + "/"):
             rest = full[len(prefix) :]
+        elif full == prefix and scope["type"] == ScopeType.HTTP:
+            query = scope.get("query_string", b"").decode("latin-1")
+            location = f"{scope.get('root_path', '').rstrip('/')}{prefix}/" + (f"?{query}" if query else "")
+            await ASGIRedirectResponse(location, status_code=307)(scope, receive, send)
+            return
         else:
-            # Litestar matches mount paths as unanchored prefixes (/admin takes /administrator).
+            # Litestar matches mount paths as unanchored prefixes (/admin takes /administrator), and takes
+            # websockets to the bare mount path, which Starlette refuses.
             raise NotFoundException()
         root = scope.get("root_path", "").rstrip("/") + prefix
         # Litestar types receive/send with TypedDict unions, PyApp with plain mappings: the same ASGI callables.
