@@ -34,5 +34,9 @@ ensure_venv() {
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[$1]"
+    if [[ ",$1," == *",test,"* ]]; then
+        # The host integrations are packages of their own; the test suite covers them too.
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e integrations/litestar
+    fi
     export PATH="$PWD/$VENV/bin:$PATH"
 }
