@@ -93,8 +93,9 @@ def _hypercorn(app: ASGIApp, sock: socket.socket, root_path: str, lifespan: Lite
     shutdown = asyncio.Event()
 
     def run() -> None:
-        loop.run_until_complete(hypercorn.asyncio.serve(app, config, shutdown_trigger=shutdown.wait))  # type: ignore[arg-type]
-        loop.close()
+        # asyncio.Runner, as hypercorn's own CLI: tasks still pending at the end are cancelled, not destroyed.
+        with asyncio.Runner(loop_factory=lambda: loop) as runner:
+            runner.run(hypercorn.asyncio.serve(app, config, shutdown_trigger=shutdown.wait))  # type: ignore[arg-type]
 
     def started() -> bool:
         try:

@@ -610,3 +610,21 @@ def test_app_hostile_forwarded_prefix_is_escaped(shared_build_dir: Path) -> None
         html = client.get("/", headers={"X-Forwarded-Prefix": '/x"><script>alert(1)</script>'}).text
     assert "<script>alert" not in html
     assert _meta_mount(html) == "/x%22%3E%3Cscript%3Ealert(1)%3C/script%3E"
+
+
+def test_app_shutdown_disconnects_connected_clients(ui: pr.PyApp) -> None:
+    host = Starlette(routes=[Mount("/ui", ui)], lifespan=ui.lifespan)
+    with (
+        TestClient(host) as client,
+        client.websocket_connect("/ui/_event/?EIO=4&transport=websocket", headers={"Upgrade": "websocket"}) as ws,
+    ):
+        assert ws.receive_text().startswith("0{")  # engine.io open
+        ws.send_text('40{"token":"' + "t" * 20 + '"}')  # socket.io connect with a token
+        # The state is emitted from the connect handler, so it comes before socket.io's connect ack.
+        assert ws.receive_text().startswith('42["state"')
+        assert ws.receive_text().startswith("40{")
+        assert ui.client_count() == 1
+        assert client.portal is not None
+        client.portal.call(ui.shutdown)
+        assert ws.receive_text() == "41"  # socket.io disconnect: the browser reconnects to the next server
+        assert ui.client_count() == 0

@@ -98,6 +98,10 @@ class SocketTransport:
         await self.sio.handle_request(local, receive, send)
 
     async def shutdown(self) -> None:
+        """Disconnects the clients still connected (they reconnect to whichever server runs next) and stops
+        the socket server's background tasks."""
+        for sid in list(self._clients):
+            await self.sio.disconnect(sid)
         await self.sio.shutdown()
 
     def _origin_allowed(self, origin: str | None, environ: dict[str, Any]) -> bool:
