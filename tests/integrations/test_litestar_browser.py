@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.apps import make_ui
-from tests.e2e.test_browser import NewTab, use_counter
+from tests.e2e.browsing import NewTab
+from tests.e2e.test_browser import use_counter
 from tests.integrations.litestar_apps import as_asgi, litestar_host
 from tests.servers import nginx_proxy, serve
 
