@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 VENV="${VENV:-.venv}"
+[[ "$VENV" == /* ]] || VENV="$PWD/$VENV"
 PYTHON="${PYTHON:-python3}"
 
 apt_install() {
@@ -38,5 +39,5 @@ ensure_venv() {
         # The host integrations are packages of their own; the test suite covers them too.
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e integrations/litestar
     fi
-    export PATH="$PWD/$VENV/bin:$PATH"
+    export PATH="$VENV/bin:$PATH"
 }
