@@ -20,6 +20,7 @@ import pyreact_asgi as pr
 from examples.counter import Counter, index
 from pyreact_asgi._types import ASGIApp, Message, Receive, Scope, Send
 from pyreact_asgi.exceptions import CompileError, ConfigError
+from tests.asgi import asgi_get
 
 
 def about() -> pr.Component:
@@ -322,35 +323,6 @@ def test_app_gz_file_on_disk_is_not_an_asset(client: TestClient) -> None:
 # --- raw ASGI: paths a client library would normalise --------------------------------------------------
 
 
-async def _asgi_get(app: ASGIApp, path: str, root_path: str = "") -> tuple[int, bytes]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode("utf-8", "surrogateescape"),
-        "root_path": root_path,
-        "query_string": b"",
-        "headers": [(b"host", b"testserver")],
-        "server": ("testserver", 80),
-        "client": ("127.0.0.1", 1234),
-    }
-    sent: list[Message] = []
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    status = sent[0]["status"]
-    body = b"".join(m.get("body", b"") for m in sent[1:])
-    return status, body
-
-
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
     "path",
@@ -359,14 +331,14 @@ async def _asgi_get(app: ASGIApp, path: str, root_path: str = "") -> tuple[int, 
 )
 async def test_app_raw_hostile_asset_path_is_404(ui: pr.PyApp, path: str) -> None:
     async with ui.lifespan():
-        assert await _asgi_get(ui, path, root_path="/ui") == (404, b"Not Found")
+        assert await asgi_get(ui, path, root_path="/ui") == (404, b"Not Found")
 
 
 @pytest.mark.asyncio
 async def test_app_raw_asset_by_name_is_served(ui: pr.PyApp) -> None:
     async with ui.lifespan():
         entry = ui.bundle.manifest.entry
-        status, body = await _asgi_get(ui, f"/ui/_static/{entry}", root_path="/ui")
+        status, body = await asgi_get(ui, f"/ui/_static/{entry}", root_path="/ui")
     assert status == 200
     assert body == ui.bundle.assets[entry].body
 
@@ -485,7 +457,7 @@ async def test_app_concurrent_first_requests_start_once(ui: pr.PyApp, caplog: py
     results: list[tuple[int, bytes]] = []
 
     async def fetch(path: str) -> None:
-        results.append(await _asgi_get(ui, path, root_path="/ui"))
+        results.append(await asgi_get(ui, path, root_path="/ui"))
 
     async with anyio.create_task_group() as tg:
         for path in ["/ui/", "/ui/about", "/ui/nope"]:

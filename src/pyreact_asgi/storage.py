@@ -37,37 +37,19 @@ class ClientStorage:
 
 
 class LocalStorage(ClientStorage):
-    """A var kept in the browser's localStorage: shared by the tabs of the same origin, kept across restarts.
-
-    Args:
-        default: The value while the browser has none stored.
-        key: The storage key; ``"<state name>.<var name>"`` by default.
-    """
+    """A var kept in localStorage; declared with `local_storage`."""
 
     kind: StorageKind = "local"
 
 
 class SessionStorage(ClientStorage):
-    """A var kept in the tab's sessionStorage: per tab, kept across reloads of that tab.
-
-    Args:
-        default: The value while the browser has none stored.
-        key: The storage key; ``"<state name>.<var name>"`` by default.
-    """
+    """A var kept in sessionStorage; declared with `session_storage`."""
 
     kind: StorageKind = "session"
 
 
 class Cookie(ClientStorage):
-    """A var kept in a cookie, which the browser also sends with every request (the host can read it).
-
-    Args:
-        default: The value while the browser has none stored.
-        key: The cookie name; ``"<state name>.<var name>"`` by default.
-        max_age: Seconds the cookie lives; None for a session cookie.
-        path: The cookie's path; the app's mount path by default.
-        same_site: The cookie's SameSite attribute.
-    """
+    """A var kept in a cookie; declared with `cookie`, whose arguments it takes."""
 
     kind: StorageKind = "cookie"
 

@@ -18,6 +18,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.testing import AsyncTestClient
 
 from pyreact_litestar import PyReactPlugin, mount
+from tests.asgi import asgi_get
 from tests.e2e.apps import make_ui
 from tests.e2e.client import connect
 from tests.e2e.test_hosts import drive_counter
@@ -217,30 +218,8 @@ async def test_servers_without_raw_path_still_reach_the_app(shared_build_dir: Pa
     host = litestar_host(ui, "/admin")
 
     async def get(path: str) -> tuple[int, str]:
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": path,
-            "root_path": "",
-            "query_string": b"",
-            "headers": [(b"host", b"testserver")],
-            "server": ("testserver", 80),
-            "client": ("127.0.0.1", 1234),
-        }
-        messages: list[dict[str, Any]] = []
-
-        async def receive() -> dict[str, Any]:
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message: dict[str, Any]) -> None:
-            messages.append(message)
-
-        await host(scope, receive, send)  # type: ignore[arg-type]
-        body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
-        return messages[0]["status"], body.decode()
+        status, body = await asgi_get(host, path, raw_path=False)  # type: ignore[arg-type]
+        return status, body.decode()
 
     async with host.lifespan():
         status, html = await get("/admin/flaky")
