@@ -12,8 +12,14 @@ def in_editors(request: Any) -> bool:
     return bool(request.user.groups.filter(name="editors").exists())
 
 
-async def in_reviewers(request: Any) -> bool:
-    return bool(await request.user.groups.filter(name="reviewers").aexists())
+class InGroup:
+    """An object with an async ``__call__``: awaited in the event loop, so it uses the async ORM."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    async def __call__(self, request: Any) -> bool:
+        return bool(await request.user.groups.filter(name=self.name).aexists())
 
 
 RULES: dict[str, pyreact_django.Access | None] = {
@@ -22,6 +28,6 @@ RULES: dict[str, pyreact_django.Access | None] = {
     "staff": pyreact_django.staff_required,
     "permission": pyreact_django.permission_required("auth.view_user"),
     "sync-callable": in_editors,
-    "async-callable": in_reviewers,
+    "async-callable": InGroup("reviewers"),
     "user-test": pyreact_django.user_passes_test(lambda user: user.is_superuser),
 }

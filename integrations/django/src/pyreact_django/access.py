@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -79,8 +80,11 @@ def user_passes_test(test: Callable[[AbstractBaseUser | AnonymousUser], bool | A
 
 
 async def decide(rule: Callable[[Any], bool | Awaitable[bool]], subject: Any) -> bool:
-    if iscoroutinefunction(rule):
-        result = await rule(subject)
+    result: object
+    if iscoroutinefunction(rule) or iscoroutinefunction(getattr(rule, "__call__", None)):  # noqa: B004
+        result = rule(subject)
+        if inspect.isawaitable(result):
+            result = await result
     else:
         result = await in_thread(rule, subject)
     if not isinstance(result, bool):

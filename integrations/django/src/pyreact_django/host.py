@@ -9,6 +9,7 @@ from starlette.status import WS_1008_POLICY_VIOLATION
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pyreact_asgi import MountPathError, PyApp
+from pyreact_django._db import close_old_connections, in_thread
 from pyreact_django.access import Access, decide
 from pyreact_django.users import authenticate, django_request
 
@@ -140,8 +141,11 @@ class DjangoHost:
         request = django_request(scope)
         # As Django does per request: sync work in it (sessions, the ORM, plain rules) shares one thread.
         async with ThreadSensitiveContext():
-            await authenticate(request)
-            allowed = self.access is None or await decide(self.access, request)
+            try:
+                await authenticate(request)
+                allowed = self.access is None or await decide(self.access, request)
+            finally:
+                await in_thread(close_old_connections)  # as on Django's request_finished
         if not allowed:
             await self._deny(request, scope, receive, send)
             return

@@ -5,7 +5,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from pyreact_asgi import State
-from pyreact_django._db import in_thread
+from pyreact_django._db import close_old_connections, in_thread
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -80,6 +80,7 @@ def _load_session_and_user(request: ASGIRequest) -> None:
 
     # SessionMiddleware.process_request, then what AuthenticationMiddleware's lazy user would load. Reading
     # the session key loads the whole session, so handlers can read it without touching the database.
+    close_old_connections()  # as on Django's request_started
     store = import_module(settings.SESSION_ENGINE).SessionStore
     request.session = store(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
     request.user = get_user(request)
