@@ -37,7 +37,8 @@ ensure_venv() {
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[$1]"
     if [[ ",$1," == *",test,"* ]]; then
         # The host integrations are packages of their own; the test suite covers them too.
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e integrations/litestar
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+            -e integrations/django -e integrations/litestar
     fi
     export PATH="$VENV/bin:$PATH"
 }

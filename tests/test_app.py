@@ -600,3 +600,44 @@ def test_app_shutdown_disconnects_connected_clients(ui: pr.PyApp) -> None:
         client.portal.call(ui.shutdown)
         assert ws.receive_text() == "41"  # socket.io disconnect: the browser reconnects to the next server
         assert ui.client_count() == 0
+
+
+def test_app_build_builds_without_starting_and_a_never_start_serves_it(tmp_path: Path) -> None:
+    ahead = pr.PyApp(PAGES, config=pr.Config(build_dir=tmp_path, build="never"))
+    # The argument overrides the configured mode, so a deployment step can build for a "never" server.
+    bundle = ahead.build("auto")
+    assert not ahead.started
+    assert bundle.manifest.entry in bundle.assets
+    assert ahead.build().manifest == bundle.manifest  # "never" finds the build current
+
+    served = pr.PyApp(PAGES, config=pr.Config(build_dir=tmp_path, build="never"))
+    with TestClient(Starlette(routes=[Mount("/ui", served)], lifespan=served.lifespan)) as client:
+        page = client.get("/ui/")
+        assert page.status_code == 200
+        assert client.get(f"/ui/_static/{bundle.manifest.entry}").status_code == 200
+
+
+def test_app_build_rejects_an_unknown_mode(tmp_path: Path) -> None:
+    ui = pr.PyApp(PAGES, config=pr.Config(build_dir=tmp_path))
+    with pytest.raises(ConfigError, match=r'Expected mode to be "auto", "always" or "never", but got \'sometimes\''):
+        ui.build("sometimes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("path", "handled"),
+    [
+        ("/", True),
+        ("/about", True),
+        ("/about/", True),
+        ("/_static/app.js", True),
+        ("/_event/", True),
+        ("/_event", True),
+        ("/_upload", True),
+        ("/contact", False),
+        ("/_events", False),
+        ("/__debug__/", False),
+        ("/aboutx", False),
+    ],
+)
+def test_app_handles_its_pages_and_framework_paths_only(ui: pr.PyApp, path: str, handled: bool) -> None:
+    assert ui.handles(path) is handled

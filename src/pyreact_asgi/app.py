@@ -17,9 +17,9 @@ from starlette.status import WS_1008_POLICY_VIOLATION
 
 from pyreact_asgi._codec import encode
 from pyreact_asgi._types import Receive, Scope, Send
-from pyreact_asgi.build.compiler import compile_app
+from pyreact_asgi.build.compiler import CompiledApp, compile_app
 from pyreact_asgi.build.pipeline import Bundle, build_bundle
-from pyreact_asgi.config import Config
+from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.discovery.html import not_found_page, render_shell
 from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
@@ -164,9 +164,34 @@ class PyApp:
             if self._transport is not None:
                 return
             compiled = compile_app(self.pages)
-            self._bundle = await anyio.to_thread.run_sync(build_bundle, compiled, self.build_dir, self.config.build)
+            self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build)
             self._engine = Engine(compiled.states)
             self._transport = SocketTransport(self.config, self._get_engine, self._manager)
+
+    def build(self, mode: BuildMode | None = None) -> Bundle:
+        """Compiles the pages and builds the bundle if it is stale, without starting the app.
+
+        For deployment steps that build ahead of time (``manage.py pyreact_build``), so that the servers
+        can start with ``build="never"``. It builds exactly what `startup` would. Blocking: in an event loop,
+        run it in a worker thread.
+
+        Args:
+            mode: Overrides ``Config.build`` for this call: "auto" builds when stale, "always" rebuilds.
+
+        Returns:
+            The bundle, built or found current.
+
+        Raises:
+            ConfigError: ``mode`` is not a build mode.
+            CompileError: A page cannot be compiled.
+            BuildError: The bundle cannot be built.
+        """
+        if mode is not None and mode not in ("auto", "always", "never"):
+            raise ConfigError(f'Expected mode to be "auto", "always" or "never", but got {mode!r}.')
+        return self._build(compile_app(self.pages), mode or self.config.build)
+
+    def _build(self, compiled: CompiledApp, mode: BuildMode) -> Bundle:
+        return build_bundle(compiled, self.build_dir, mode)
 
     async def shutdown(self) -> None:
         """Closes every websocket connection and stops the websocket server's background work."""
@@ -236,6 +261,23 @@ class PyApp:
             await self._serve_http(scope, mount, path)(scope, receive, send)
         else:
             await send({"type": "websocket.close", "code": 1000})
+
+    def handles(self, path: str) -> bool:
+        """Whether a request for ``path``, relative to the mount path, is for this app.
+
+        True for its pages (with or without a trailing slash) and for the framework's paths under ``/_``
+        it serves: the bundle's assets, the websocket endpoint and uploads. A host that shares its path space
+        with the app, such as the Django integration mounted at "/", routes only these paths to it.
+
+        Args:
+            path: The path after the mount path, starting with "/" (``"/reports"``, ``"/_static/app.js"``).
+        """
+        event_path = self.config.event_path
+        return (
+            (path.rstrip("/") or "/") in self.pages
+            or path in (_UPLOAD_PATH, event_path)
+            or path.startswith((_STATIC_PREFIX, event_path + "/"))
+        )
 
     async def _check_auth(self, scope: Scope) -> Response | None:
         assert self.auth is not None

@@ -69,7 +69,6 @@ async def test_two_apps_in_one_host_keep_their_own_state(shared_build_dir: Path)
             # The same token in the other app is another session: the apps share nothing.
             async with connect(server, client.token, mount="/support") as other:
                 assert (await other.first_state())["counter"]["count"] == 0
-        assert admin.client_count() == 0
 
 
 @pytest.mark.e2e
