@@ -12,6 +12,7 @@ import pyreact_asgi as pr
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.state import EventHandler
+from pyreact_asgi.tree import StateTree
 from pyreact_asgi.vars import StateVar
 
 
@@ -508,16 +509,16 @@ def test_event_handler_is_an_event_handler_object() -> None:
 @pytest.mark.asyncio
 async def test_event_sync_handler_returns_delta() -> None:
     engine = Engine({"counter": Counter})
-    client: dict[str, pr.State] = {}
+    client = StateTree()
     call = engine.resolve({"id": 1, "handler": "counter.increment", "args": [2]})
     assert await engine.apply(client, call) == {"counter": {"count": 2}}
-    assert client["counter"]._secret == 1  # type: ignore[attr-defined]
+    assert client.require(Counter)._secret == 1
 
 
 @pytest.mark.asyncio
 async def test_event_async_handler_returns_delta() -> None:
     engine = Engine({"counter": Counter})
-    client: dict[str, pr.State] = {}
+    client = StateTree()
     await engine.apply(client, engine.resolve({"id": 1, "handler": "counter.increment", "args": [5]}))
     assert await engine.apply(client, engine.resolve({"id": 2, "handler": "counter.reset"})) == {
         "counter": {"count": 0}
@@ -527,7 +528,7 @@ async def test_event_async_handler_returns_delta() -> None:
 @pytest.mark.asyncio
 async def test_event_handler_without_change_returns_empty_delta() -> None:
     engine = Engine({"counter": Counter})
-    assert await engine.apply({}, engine.resolve({"id": 1, "handler": "counter.set_count", "args": [0]})) == {}
+    assert await engine.apply(StateTree(), engine.resolve({"id": 1, "handler": "counter.set_count", "args": [0]})) == {}
 
 
 @pytest.mark.asyncio
@@ -541,12 +542,12 @@ async def test_event_handler_without_change_returns_empty_delta() -> None:
 )
 async def test_event_handler_exception_rolls_back(payload: dict[str, object], error: type[Exception]) -> None:
     engine = Engine({"counter": Counter})
-    client: dict[str, pr.State] = {}
+    client = StateTree()
     await engine.apply(client, engine.resolve({"id": 0, "handler": "counter.increment", "args": [3]}))
     with pytest.raises(error, match="boom"):
         await engine.apply(client, engine.resolve(payload))
-    state = client["counter"]
-    assert (state.count, state.label, state._secret) == (3, "clicks", 1)  # type: ignore[attr-defined]
+    state = client.require(Counter)
+    assert (state.count, state.label, state._secret) == (3, "clicks", 1)
     assert state._pr_take_delta() == {}
 
 
@@ -571,10 +572,11 @@ def test_event_resolve_rejects_bad_payloads(payload: object, code: str, message:
     assert info.value.code == code
 
 
-def test_event_full_state_has_public_vars_of_every_state() -> None:
+@pytest.mark.asyncio
+async def test_event_full_state_has_public_vars_of_every_state() -> None:
     engine = Engine({"counter": Counter, "todos": Named})
-    client: dict[str, pr.State] = {}
-    assert engine.full_state(client) == {
+    client = StateTree()
+    assert await engine.full_state(client) == {
         "counter": {"count": 0, "label": "clicks", "ratio": 0.5, "tags": []},
         "todos": {"done": False},
     }

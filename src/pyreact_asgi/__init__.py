@@ -4,6 +4,7 @@ __version__ = "0.1.0"
 
 from pyreact_asgi.app import PyApp
 from pyreact_asgi.components import Component, box, button, heading, hstack, input, text, vstack
+from pyreact_asgi.computed import computed
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
 from pyreact_asgi.lifespan import combine_lifespans
@@ -30,6 +31,7 @@ __all__ = [
     "box",
     "button",
     "combine_lifespans",
+    "computed",
     "event",
     "heading",
     "hstack",

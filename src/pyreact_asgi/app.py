@@ -131,7 +131,7 @@ class PyApp:
                 return
             compiled = compile_app(self.pages)
             self._bundle = await anyio.to_thread.run_sync(build_bundle, compiled, self.build_dir, self.config.build)
-            self._engine = Engine(compiled.states)
+            self._engine = Engine(compiled.states, compiled.page_states)
             self._transport = SocketTransport(self.config, self._get_engine, self._manager)
 
     async def shutdown(self) -> None:

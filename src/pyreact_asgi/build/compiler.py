@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -11,6 +11,7 @@ from pyreact_asgi._codec import js_literal
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
 from pyreact_asgi.state import EventSpec, State
+from pyreact_asgi.tree import initial_state
 from pyreact_asgi.vars import StateVar, Var
 
 __all__ = ["CompiledApp", "PageFn", "compile_app"]
@@ -45,10 +46,14 @@ class CompiledApp:
     Attributes:
         pages: JSX source of one function component per route.
         states: Every State class a page reads or sends events to, by state name.
+        page_states: Route → names of the states that page reads or sends events to.
+        initial: What a new client starts with: the public vars of every state, computed ones included.
     """
 
     pages: dict[str, str]
     states: dict[str, type[State]]
+    page_states: dict[str, frozenset[str]] = field(default_factory=dict)
+    initial: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def module(self, runtime_file: str) -> str:
         """Returns the app's JSX module, importing the runtime by the relative URL ``./<runtime_file>``."""
@@ -61,7 +66,7 @@ class CompiledApp:
             for route, src in self.pages.items()
         ]
         routes = ", ".join(f"{js_literal(route)}: {ident}" for route, ident in idents.items())
-        state = js_literal({name: cls.public_defaults() for name, cls in self.states.items()})
+        state = js_literal(self.initial or {name: cls.public_defaults() for name, cls in self.states.items()})
         parts.append(f"start({{ routes: {{ {routes} }}, state: {state} }});")
         return "\n".join(parts) + "\n"
 
@@ -75,6 +80,7 @@ def compile_app(pages: Mapping[str, PageFn]) -> CompiledApp:
     """
     compiled: dict[str, str] = {}
     states: dict[str, type[State]] = {}
+    page_states: dict[str, frozenset[str]] = {}
     for route, fn in pages.items():
         page = _PageCompiler(route)
         try:
@@ -84,6 +90,7 @@ def compile_app(pages: Mapping[str, PageFn]) -> CompiledApp:
         if not isinstance(root, Component):
             raise CompileError(f"Expected the page function to return a component, but got {root!r}", page=route)
         compiled[route] = page.node(root)
+        page_states[route] = frozenset(cls.state_name() for cls in page.states)
         for cls in page.states:
             other = states.setdefault(cls.state_name(), cls)
             if other is not cls:
@@ -91,18 +98,28 @@ def compile_app(pages: Mapping[str, PageFn]) -> CompiledApp:
                     f'Two states are named "{cls.state_name()}": {other.__module__}.{other.__qualname__} and '
                     f'{cls.__module__}.{cls.__qualname__}; pass name="..." to one of them.'
                 )
-    for cls in states.values():
-        _check_encodable(cls)
-    return CompiledApp(compiled, states)
+    initial = {name: _initial(states[name]) for name in sorted(states)}
+    return CompiledApp(compiled, states, page_states, initial)
 
 
-def _check_encodable(cls: type[State]) -> None:
+def _initial(cls: type[State]) -> dict[str, Any]:
     cls.var_types()  # resolve annotations now, not on the first event
-    for name, value in cls.public_defaults().items():
+    for var in cls.computed_vars().values():
+        var.param_states()
+    try:
+        values = initial_state([cls])[cls.state_name()]
+    except PyReactError:
+        raise
+    except Exception as exc:
+        raise ConfigError(
+            f"A computed var of {cls.__name__} raised on the default values: {type(exc).__name__}: {exc}"
+        ) from exc
+    for name, value in values.items():
         try:
             js_literal(value)
         except (TypeError, msgspec.EncodeError) as exc:
             raise ConfigError(f'The default of "{cls.__name__}.{name}" cannot be sent to the browser: {exc}') from exc
+    return values
 
 
 class _PageCompiler:

@@ -1,25 +1,73 @@
 from __future__ import annotations
 
+import abc
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
 
 import anyio
 
 from pyreact_asgi.state import State
+from pyreact_asgi.tree import StateTree
 
-__all__ = ["MemoryStateManager"]
+if TYPE_CHECKING:
+    from pyreact_asgi.router import Router
+
+__all__ = ["MemoryStateManager", "StateManager"]
+
+
+class StateManager(abc.ABC):
+    """Where each client's states live, one record per (client token, state), and the token's lock.
+
+    An event holds its token's lock from start to end, loads only the states it touches, and stores only
+    those. A manager for several processes (Redis) implements the three methods below: `lock` with an
+    expiring lock, `load`/`store` of one state each, encoded with msgspec.
+    """
+
+    @abc.abstractmethod
+    def lock(self, token: str) -> AbstractAsyncContextManager[None]:
+        """Returns a context manager that holds the token's lock: one event or task of a client at a time."""
+
+    @abc.abstractmethod
+    async def load(self, token: str, state: type[State]) -> State | None:
+        """Returns the client's stored instance of ``state``, or None if it has none yet. Called under the lock."""
+
+    @abc.abstractmethod
+    async def store(self, token: str, states: Iterable[State]) -> None:
+        """Saves the client's instances of these states, which are committed. Called under the lock."""
+
+    @asynccontextmanager
+    async def session(self, token: str, router: Router | None = None) -> AsyncIterator[StateTree]:
+        """Holds the token's lock and yields a tree that loads the client's states as they are used.
+
+        On exit the loaded states are stored. If the block raises, uncommitted changes are undone first.
+        """
+        async with self.lock(token):
+            tree = StateTree(partial(self._load_or_create, token), router)
+            try:
+                yield tree
+            except BaseException:
+                tree.rollback()
+                raise
+            finally:
+                await self.store(token, tree.states)
+
+    async def _load_or_create(self, token: str, state: type[State]) -> State:
+        instance = await self.load(token, state)
+        return state() if instance is None else instance
 
 
 @dataclass(slots=True)
 class _Entry:
-    states: dict[str, State] = field(default_factory=dict)
+    states: dict[type[State], State] = field(default_factory=dict)
     lock: anyio.Lock = field(default_factory=anyio.Lock)
     last_seen: float = field(default_factory=time.monotonic)
 
 
-class MemoryStateManager:
+class MemoryStateManager(StateManager):
     """Keeps each client's states in this process, with one lock per client token.
 
     Args:
@@ -35,8 +83,7 @@ class MemoryStateManager:
         return len(self._entries)
 
     @asynccontextmanager
-    async def session(self, token: str) -> AsyncIterator[dict[str, State]]:
-        """Holds the token's lock and yields its states (state name → instance) to read and modify."""
+    async def lock(self, token: str) -> AsyncIterator[None]:
         now = time.monotonic()
         if now >= self._next_sweep:
             self._sweep(now)
@@ -45,7 +92,18 @@ class MemoryStateManager:
             entry = self._entries[token] = _Entry()
         async with entry.lock:
             entry.last_seen = time.monotonic()
-            yield entry.states
+            yield
+
+    async def load(self, token: str, state: type[State]) -> State | None:
+        entry = self._entries.get(token)
+        return None if entry is None else entry.states.get(state)
+
+    async def store(self, token: str, states: Iterable[State]) -> None:
+        # The live instances are kept, so storing only records states created during the session.
+        entry = self._entries.get(token)
+        if entry is not None:
+            for state in states:
+                entry.states[type(state)] = state
 
     def _sweep(self, now: float) -> None:
         self._next_sweep = now + min(self.ttl, 60.0)

@@ -15,7 +15,7 @@ from pyreact_asgi.config import Config
 from pyreact_asgi.exceptions import ProtocolError
 from pyreact_asgi.router import Router
 from pyreact_asgi.runtime.engine import Engine
-from pyreact_asgi.runtime.manager import MemoryStateManager
+from pyreact_asgi.runtime.manager import StateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
 
 __all__ = ["SocketTransport"]
@@ -29,6 +29,7 @@ _MOUNT_KEY = "pyreact.mount"
 class _Client:
     token: str
     router: Router
+    states: frozenset[str]  # the states of the client's page: the only ones it is sent
 
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -47,10 +48,12 @@ class SocketTransport:
         manager: Where each client's state lives.
     """
 
-    def __init__(self, config: Config, engine: Callable[[], Engine], manager: MemoryStateManager) -> None:
+    def __init__(self, config: Config, engine: Callable[[], Engine], manager: StateManager) -> None:
         self._engine = engine
         self._manager = manager
         self._allowed_origins = frozenset(o.lower() for o in config.allowed_origins)
+        self._error_message = config.handler_error_message
+        self._expose_errors = config.expose_errors
         self._clients: dict[str, _Client] = {}
         self.sio = socketio.AsyncServer(
             async_mode="asgi",
@@ -102,12 +105,16 @@ class SocketTransport:
         if not isinstance(token, str) or not _TOKEN.match(token):
             raise socketio.exceptions.ConnectionRefusedError("Expected auth {token: <16-64 URL-safe characters>}.")
         scope = environ["asgi.scope"]
-        router = Router(scope, mount=scope[_MOUNT_KEY], page=auth.get("page", "/"))
-        self._clients[sid] = _Client(token, router)
+        page = auth.get("page")
+        router = Router(scope, mount=scope[_MOUNT_KEY], page=page if isinstance(page, str) else "/")
         engine = self._engine()
-        async with self._manager.session(token) as states:
-            full = engine.full_state(states)
-        # A reconnecting client gets the whole state for its token, so it resynchronises.
+        # A client that names no usable page (not a browser) receives every state the pages use.
+        named = isinstance(page, str) and urlsplit(page).path == router.page
+        states = engine.page_states(router.page if named else None)
+        self._clients[sid] = _Client(token, router, states)
+        async with self._manager.session(token, router) as tree:
+            full = await engine.full_state(tree, states)
+        # A reconnecting client gets the whole state of its page for its token, so it resynchronises.
         await self.sio.emit("state", full, to=sid)
 
     async def _on_disconnect(self, sid: str, *_: Any) -> None:
@@ -124,17 +131,19 @@ class SocketTransport:
         except ProtocolError as exc:
             await self._reply(sid, Update(id=event_id, error=ErrorInfo(exc.code, str(exc))))
             return
-        async with self._manager.session(client.token) as states:
+        async with self._manager.session(client.token, client.router) as tree:
+            # Updates are sent under the lock, so two tabs sharing a token see them in the order they were made.
             try:
-                delta = await engine.apply(states, call, client.router)
-            except Exception:
+                async for step in engine.process(tree, call):
+                    delta = {name: vars for name, vars in step.delta.items() if name in client.states}
+                    if delta or step.done:
+                        await self._reply(sid, Update(id=call.id, delta=delta, done=step.done))
+            except Exception as exc:
                 logger.exception('Event handler "%s.%s" raised', call.state.state_name(), call.handler.name)
-                error = ErrorInfo("handler_error", "The event failed on the server; nothing was changed.")
-                update = Update(id=call.id, error=error)
-            else:
-                update = Update(id=call.id, delta=delta)
-            # Sent under the lock, so two tabs sharing a token see updates in the order they were made.
-            await self._reply(sid, update)
+                message = self._error_message
+                if self._expose_errors:
+                    message = f"{message} {type(exc).__name__}: {exc}"
+                await self._reply(sid, Update(id=call.id, error=ErrorInfo("handler_error", message)))
 
     async def _reply(self, sid: str, update: Update) -> None:
         await self.sio.emit("update", update, to=sid)
