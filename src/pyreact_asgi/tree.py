@@ -57,6 +57,7 @@ class StateTree:
             for var in state._pr_computed.values():
                 for other in var.param_states():
                     await self.get(other)
+            self._baseline(instance)
         return instance  # type: ignore[return-value]
 
     def require(self, state: type[S]) -> S:
@@ -67,7 +68,13 @@ class StateTree:
                 raise RuntimeError(f'State "{state.state_name()}" is used before it was loaded.')
             instance = state()
             self.add(instance)
+            self._baseline(instance)
         return instance  # type: ignore[return-value]
+
+    def _baseline(self, state: State) -> None:
+        # A new state's computed vars start as what the client has: what they are on the vars it was sent.
+        if state._pr_computed and not state._pr_cache:
+            self.full(state)
 
     def compute(self, state: State, name: str) -> Any:
         """Runs a computed var of ``state``, recording the vars it reads as its dependencies."""
