@@ -163,7 +163,7 @@ def test_computed_parameter_with_default_is_rejected() -> None:
 
 def test_computed_decorator_rejects_non_callable() -> None:
     with pytest.raises(ConfigError, match=r"Expected @pr.computed on a function, but got 3"):
-        pr.computed(3)
+        pr.computed(3)  # type: ignore[arg-type]
 
 
 def test_computed_and_var_of_one_name_is_rejected() -> None:

@@ -165,9 +165,13 @@ async def test_streaming_failure_keeps_what_was_sent_and_undoes_the_rest() -> No
     tree = StateTree()
     call = ENGINE.resolve({"id": 1, "handler": "chat.stream_then_fail", "args": []})
     sent: list[Step] = []
-    with pytest.raises(RuntimeError, match="model went away"):
+
+    async def run() -> None:
         async for step in ENGINE.process(tree, call):
             sent.append(step)
+
+    with pytest.raises(RuntimeError, match="model went away"):
+        await run()
     assert sent == [Step({"chat": {"reply": "sent", "words": 1}}, done=False)]
     chat = tree.require(Chat)
     assert (chat.reply, chat.history) == ("sent", [])
@@ -210,7 +214,7 @@ async def test_handler_changes_another_state_through_get_state() -> None:
 
 async def test_get_state_rejects_what_is_not_a_state() -> None:
     with pytest.raises(TypeError, match=r"Expected a State class, as in `await self.get_state\(Cart\)`, but got 'x'"):
-        await Counter().get_state("x")  # type: ignore[type-var]
+        await Counter().get_state("x")  # type: ignore[arg-type]
 
 
 # --- failures ------------------------------------------------------------------------------------------
