@@ -753,7 +753,7 @@ def test_substate_keeps_only_its_own_vars() -> None:
 def test_substate_parent_must_be_a_state_class() -> None:
     with pytest.raises(ConfigError, match=r"Expected parent= to be a State class, but got 'shop'"):
 
-        class Orphan(pr.State, parent="shop"):  # type: ignore[arg-type]
+        class Orphan(pr.State, parent="shop"):
             pass
 
 
