@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 VENV="${VENV:-.venv}"
+[[ "$VENV" == /* ]] || VENV="$PWD/$VENV"
 PYTHON="${PYTHON:-python3}"
 
 apt_install() {
@@ -34,5 +35,9 @@ ensure_venv() {
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[$1]"
-    export PATH="$PWD/$VENV/bin:$PATH"
+    if [[ ",$1," == *",test,"* ]]; then
+        # The host integrations are packages of their own; the test suite covers them too.
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e integrations/litestar
+    fi
+    export PATH="$VENV/bin:$PATH"
 }

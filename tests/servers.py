@@ -44,12 +44,13 @@ def serve(
     server: Server = "uvicorn",
     root_path: str = "",
     lifespan: Literal["auto", "on", "off"] = "auto",
+    port: int = 0,
     timeout: float = 10.0,
 ) -> Iterator[LiveServer]:
-    """Runs ``app`` under a real ASGI server on 127.0.0.1 with an OS-chosen port until the block ends."""
+    """Runs ``app`` under a real ASGI server on 127.0.0.1 until the block ends; on an OS-chosen port by default."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     run, started, stop = (_uvicorn if server == "uvicorn" else _hypercorn)(app, sock, root_path, lifespan)
     thread = threading.Thread(target=run, daemon=True)
@@ -92,8 +93,9 @@ def _hypercorn(app: ASGIApp, sock: socket.socket, root_path: str, lifespan: Lite
     shutdown = asyncio.Event()
 
     def run() -> None:
-        loop.run_until_complete(hypercorn.asyncio.serve(app, config, shutdown_trigger=shutdown.wait))  # type: ignore[arg-type]
-        loop.close()
+        # asyncio.Runner, as hypercorn's own CLI: tasks still pending at the end are cancelled, not destroyed.
+        with asyncio.Runner(loop_factory=lambda: loop) as runner:
+            runner.run(hypercorn.asyncio.serve(app, config, shutdown_trigger=shutdown.wait))  # type: ignore[arg-type]
 
     def started() -> bool:
         try:
@@ -127,8 +129,8 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         location {prefix}/ {{
-            # The trailing "/" strips the prefix, as a proxy in front of `uvicorn --root-path` does.
-            proxy_pass http://127.0.0.1:{upstream}/;
+            proxy_pass http://127.0.0.1:{upstream}{upstream_path};
+            {forwarded}
             proxy_http_version 1.1;
             proxy_set_header Host $http_host;
             proxy_set_header Upgrade $http_upgrade;
@@ -156,13 +158,38 @@ def free_port() -> int:
 
 
 @contextmanager
-def nginx_proxy(prefix: str, upstream: LiveServer, tmp: Path, timeout: float = 10.0) -> Iterator[LiveServer]:
-    """Runs a real nginx on 127.0.0.1 that forwards ``<prefix>/...`` to ``upstream`` with the prefix stripped."""
+def nginx_proxy(
+    prefix: str,
+    upstream: LiveServer,
+    tmp: Path,
+    *,
+    strip: bool = True,
+    send_prefix: bool = False,
+    timeout: float = 10.0,
+) -> Iterator[LiveServer]:
+    """Runs a real nginx on 127.0.0.1 that forwards ``<prefix>/...`` to ``upstream``.
+
+    Args:
+        strip: Strip the prefix before forwarding (``proxy_pass http://upstream/``, the trailing "/" does it),
+            or pass the path through unchanged.
+        send_prefix: Send the stripped prefix in ``X-Forwarded-Prefix``.
+    """
     require_tool(NGINX, "nginx")
     port = free_port()
     user = "user root root;" if os.geteuid() == 0 else ""
     conf = tmp / "nginx.conf"
-    conf.write_text(_NGINX_CONF.format(user=user, tmp=tmp, port=port, prefix=prefix, upstream=upstream.port))
+    forwarded = f"proxy_set_header X-Forwarded-Prefix {prefix};" if send_prefix else ""
+    conf.write_text(
+        _NGINX_CONF.format(
+            user=user,
+            tmp=tmp,
+            port=port,
+            prefix=prefix,
+            upstream=upstream.port,
+            upstream_path="/" if strip else "",
+            forwarded=forwarded,
+        )
+    )
     process = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + timeout

@@ -20,6 +20,7 @@ import pyreact_asgi as pr
 from examples.counter import Counter, index
 from pyreact_asgi._types import ASGIApp, Message, Receive, Scope, Send
 from pyreact_asgi.exceptions import CompileError, ConfigError
+from tests.asgi import asgi_get
 
 
 def about() -> pr.Component:
@@ -322,35 +323,6 @@ def test_app_gz_file_on_disk_is_not_an_asset(client: TestClient) -> None:
 # --- raw ASGI: paths a client library would normalise --------------------------------------------------
 
 
-async def _asgi_get(app: ASGIApp, path: str, root_path: str = "") -> tuple[int, bytes]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode("utf-8", "surrogateescape"),
-        "root_path": root_path,
-        "query_string": b"",
-        "headers": [(b"host", b"testserver")],
-        "server": ("testserver", 80),
-        "client": ("127.0.0.1", 1234),
-    }
-    sent: list[Message] = []
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    status = sent[0]["status"]
-    body = b"".join(m.get("body", b"") for m in sent[1:])
-    return status, body
-
-
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
     "path",
@@ -359,14 +331,14 @@ async def _asgi_get(app: ASGIApp, path: str, root_path: str = "") -> tuple[int, 
 )
 async def test_app_raw_hostile_asset_path_is_404(ui: pr.PyApp, path: str) -> None:
     async with ui.lifespan():
-        assert await _asgi_get(ui, path, root_path="/ui") == (404, b"Not Found")
+        assert await asgi_get(ui, path, root_path="/ui") == (404, b"Not Found")
 
 
 @pytest.mark.asyncio
 async def test_app_raw_asset_by_name_is_served(ui: pr.PyApp) -> None:
     async with ui.lifespan():
         entry = ui.bundle.manifest.entry
-        status, body = await _asgi_get(ui, f"/ui/_static/{entry}", root_path="/ui")
+        status, body = await asgi_get(ui, f"/ui/_static/{entry}", root_path="/ui")
     assert status == 200
     assert body == ui.bundle.assets[entry].body
 
@@ -485,7 +457,7 @@ async def test_app_concurrent_first_requests_start_once(ui: pr.PyApp, caplog: py
     results: list[tuple[int, bytes]] = []
 
     async def fetch(path: str) -> None:
-        results.append(await _asgi_get(ui, path, root_path="/ui"))
+        results.append(await asgi_get(ui, path, root_path="/ui"))
 
     async with anyio.create_task_group() as tg:
         for path in ["/ui/", "/ui/about", "/ui/nope"]:
@@ -578,3 +550,53 @@ async def test_app_async_client_with_host_lifespan(ui: pr.PyApp) -> None:
         async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as client:
             response = await client.get("/ui/about")
     assert _meta_mount(response.text) == "/ui"
+
+
+# --- behind a proxy that strips the prefix and says so in X-Forwarded-Prefix -------------------------------
+
+
+def _proxied_client(shared_build_dir: Path, trusted: tuple[str, ...]) -> TestClient:
+    ui = pr.PyApp(PAGES, config=pr.Config(build_dir=shared_build_dir / "test_app", trusted_proxies=trusted))
+    return TestClient(Starlette(routes=[Mount("/", ui)], lifespan=ui.lifespan))
+
+
+def test_app_forwarded_prefix_is_ignored_without_opt_in(shared_build_dir: Path) -> None:
+    with _proxied_client(shared_build_dir, ()) as client:
+        html = client.get("/", headers={"X-Forwarded-Prefix": "/proxy"}).text
+    assert _meta_mount(html) == ""
+    assert _asset_urls(html)["entry"].startswith("/_static/")
+
+
+def test_app_forwarded_prefix_from_trusted_proxy_prefixes_every_url(shared_build_dir: Path) -> None:
+    with _proxied_client(shared_build_dir, ("*",)) as client:
+        html = client.get("/about", headers={"X-Forwarded-Prefix": "/proxy"}).text
+        assert _meta_mount(html) == "/proxy"
+        entry = _asset_urls(html)["entry"]
+        assert entry.startswith("/proxy/_static/")
+        # The proxy strips the prefix again when the browser asks for the asset.
+        assert client.get(entry.removeprefix("/proxy")).status_code == 200
+
+
+def test_app_hostile_forwarded_prefix_is_escaped(shared_build_dir: Path) -> None:
+    with _proxied_client(shared_build_dir, ("*",)) as client:
+        html = client.get("/", headers={"X-Forwarded-Prefix": '/x"><script>alert(1)</script>'}).text
+    assert "<script>alert" not in html
+    assert _meta_mount(html) == "/x%22%3E%3Cscript%3Ealert(1)%3C/script%3E"
+
+
+def test_app_shutdown_disconnects_connected_clients(ui: pr.PyApp) -> None:
+    host = Starlette(routes=[Mount("/ui", ui)], lifespan=ui.lifespan)
+    with (
+        TestClient(host) as client,
+        client.websocket_connect("/ui/_event/?EIO=4&transport=websocket", headers={"Upgrade": "websocket"}) as ws,
+    ):
+        assert ws.receive_text().startswith("0{")  # engine.io open
+        ws.send_text('40{"token":"' + "t" * 20 + '"}')  # socket.io connect with a token
+        # The state is emitted from the connect handler, so it comes before socket.io's connect ack.
+        assert ws.receive_text().startswith('42["state"')
+        assert ws.receive_text().startswith("40{")
+        assert ui.client_count() == 1
+        assert client.portal is not None
+        client.portal.call(ui.shutdown)
+        assert ws.receive_text() == "41"  # socket.io disconnect: the browser reconnects to the next server
+        assert ui.client_count() == 0

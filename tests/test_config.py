@@ -95,3 +95,20 @@ def test_config_decoded_from_json_is_validated() -> None:
         msgspec.json.decode(b'{"max_event_bytes": -1}', type=pr.Config)
     with pytest.raises(msgspec.ValidationError, match=r"Object contains unknown field `titel`"):
         msgspec.json.decode(b'{"titel": "T"}', type=pr.Config)
+
+
+def test_config_trusted_proxies_must_be_addresses() -> None:
+    with pytest.raises(ConfigError, match=r"Expected trusted_proxies as addresses or networks .*proxy\.example"):
+        pr.Config(trusted_proxies=("proxy.example",))
+    assert pr.Config(trusted_proxies=("127.0.0.1", "10.0.0.0/8", "::1", "*")).trusted_proxies[0] == "127.0.0.1"
+
+
+def test_config_build_dir_given_as_string_is_a_path(tmp_path: Path) -> None:
+    config = pr.Config(build_dir=str(tmp_path))  # type: ignore[arg-type]
+    assert config.build_dir == tmp_path
+    assert pr.PyApp({"/": lambda: pr.text("hi")}, config=config).build_dir == tmp_path
+
+
+def test_config_build_dir_of_wrong_type_is_rejected() -> None:
+    with pytest.raises(ConfigError, match=r"Expected build_dir to be a path, but got 42"):
+        pr.Config(build_dir=42)  # type: ignore[arg-type]

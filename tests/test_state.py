@@ -511,7 +511,7 @@ async def test_event_sync_handler_returns_delta() -> None:
     engine = Engine({"counter": Counter})
     client = StateTree()
     call = engine.resolve({"id": 1, "handler": "counter.increment", "args": [2]})
-    assert await engine.apply(client, call) == {"counter": {"count": 2}}
+    assert (await engine.apply(client, call)).delta == {"counter": {"count": 2}}
     assert client.require(Counter)._secret == 1
 
 
@@ -520,7 +520,7 @@ async def test_event_async_handler_returns_delta() -> None:
     engine = Engine({"counter": Counter})
     client = StateTree()
     await engine.apply(client, engine.resolve({"id": 1, "handler": "counter.increment", "args": [5]}))
-    assert await engine.apply(client, engine.resolve({"id": 2, "handler": "counter.reset"})) == {
+    assert (await engine.apply(client, engine.resolve({"id": 2, "handler": "counter.reset"}))).delta == {
         "counter": {"count": 0}
     }
 
@@ -528,7 +528,9 @@ async def test_event_async_handler_returns_delta() -> None:
 @pytest.mark.asyncio
 async def test_event_handler_without_change_returns_empty_delta() -> None:
     engine = Engine({"counter": Counter})
-    assert await engine.apply(StateTree(), engine.resolve({"id": 1, "handler": "counter.set_count", "args": [0]})) == {}
+    assert (
+        await engine.apply(StateTree(), engine.resolve({"id": 1, "handler": "counter.set_count", "args": [0]}))
+    ).delta == {}
 
 
 @pytest.mark.asyncio

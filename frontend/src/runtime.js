@@ -25,6 +25,66 @@ export function applyDelta(delta) {
   const next = { ...store };
   for (const [name, vars] of Object.entries(delta)) next[name] = { ...next[name], ...vars };
   publish(next);
+  writeStored(delta);
+}
+
+// ---- vars the browser keeps (pr.Cookie, pr.LocalStorage, pr.SessionStorage), as JSON
+let stored = {}; // "state.var" -> {kind, key, maxAge, path, sameSite}
+
+function readCookie(key) {
+  for (const part of document.cookie.split("; ")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && decodeURIComponent(part.slice(0, eq)) === key) return decodeURIComponent(part.slice(eq + 1));
+  }
+  return null;
+}
+
+function readStored() {
+  const values = {};
+  for (const [path, spec] of Object.entries(stored)) {
+    let raw = null;
+    try {
+      if (spec.kind === "cookie") raw = readCookie(spec.key);
+      else raw = (spec.kind === "local" ? localStorage : sessionStorage).getItem(spec.key);
+      if (raw !== null) values[path] = JSON.parse(raw);
+    } catch {
+      // Unreadable or not JSON: the server's value stands.
+    }
+  }
+  return values;
+}
+
+function writeStored(delta) {
+  for (const [path, spec] of Object.entries(stored)) {
+    // A substate's name is a dotted path ("app.prefs"): the var is what follows the last dot.
+    const dot = path.lastIndexOf(".");
+    const name = path.slice(0, dot);
+    const variable = path.slice(dot + 1);
+    if (!delta[name] || !(variable in delta[name])) continue;
+    const json = JSON.stringify(delta[name][variable]);
+    try {
+      if (spec.kind === "cookie") {
+        let cookie = `${encodeURIComponent(spec.key)}=${encodeURIComponent(json)}; path=${spec.path ?? (mountPath() || "/")}; samesite=${spec.sameSite}`;
+        if (spec.maxAge != null) cookie += `; max-age=${spec.maxAge}`;
+        if (window.location.protocol === "https:") cookie += "; secure";
+        document.cookie = cookie;
+      } else {
+        (spec.kind === "local" ? localStorage : sessionStorage).setItem(spec.key, json);
+      }
+    } catch {
+      // Storage full or disabled: the value still lives on the server for this tab.
+    }
+  }
+}
+
+function withStored(state) {
+  // The browser's stored values show from the first paint; the server adopts them when the socket connects.
+  const next = { ...state };
+  for (const [path, value] of Object.entries(readStored())) {
+    const [name, variable] = path.split(".");
+    next[name] = { ...next[name], [variable]: value };
+  }
+  return next;
 }
 
 export function useVars() {
@@ -57,6 +117,9 @@ function currentPage(mount) {
 let socket = null;
 let nextId = 1;
 const inflight = new Map();
+// Events in flight when the connection dropped: their answers will never come. The full state the server
+// sends on reconnect shows whether they ran; they are settled then and never sent again.
+const lost = new Set();
 const statusListeners = new Set();
 let status = "connecting";
 
@@ -72,14 +135,117 @@ function useStatus() {
   );
 }
 
+// ---- toasts: short notifications in a corner, from pr.toast() and from failed events
+let toasts = [];
+let nextToast = 1;
+const toastListeners = new Set();
+
+function setToasts(next) {
+  toasts = next;
+  for (const listener of toastListeners) listener();
+}
+
+function dismissToast(id) {
+  setToasts(toasts.filter((t) => t.id !== id));
+}
+
+export function showToast(message, level = "info", duration = 4) {
+  const id = nextToast++;
+  setToasts([...toasts, { id, message, level }]);
+  if (duration > 0) setTimeout(() => dismissToast(id), duration * 1000);
+}
+
+function Toasts() {
+  const current = React.useSyncExternalStore(
+    (l) => (toastListeners.add(l), () => toastListeners.delete(l)),
+    () => toasts,
+  );
+  const h = React.createElement;
+  return h(
+    "div",
+    { className: "pr-toasts" },
+    current.map((t) =>
+      h(
+        "div",
+        { key: t.id, className: `pr-toast pr-toast-${t.level}`, role: t.level === "error" ? "alert" : "status" },
+        h("span", null, t.message),
+        h("button", { type: "button", "aria-label": "Close", onClick: () => dismissToast(t.id) }, "\u00d7"),
+      ),
+    ),
+  );
+}
+
 function reportError(error) {
-  console.error(`pyreact: ${error.code}: ${error.message}`);
+  // The page shows the message (the server never sends a traceback); details go to the console.
+  console.warn(`pyreact: ${error.code}: ${error.message}`);
+  showToast(error.message, "error", 8);
   window.dispatchEvent(new CustomEvent("pyreact:error", { detail: error }));
+}
+
+// ---- client actions a handler returned: run after the delta has been rendered
+function appUrl(to) {
+  return to.startsWith("/") ? mountPath() + to : to;
+}
+
+function setInputValue(el, value) {
+  // Through the native setter and an input event, so React's onChange runs as if the user typed.
+  const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(proto, "value").set.call(el, value);
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function saveFile(action) {
+  let href = appUrl(action.url ?? "");
+  let blobUrl = null;
+  if (action.data != null) {
+    const bytes = Uint8Array.from(atob(action.data), (c) => c.charCodeAt(0));
+    blobUrl = href = URL.createObjectURL(new Blob([bytes], { type: action.media_type }));
+  }
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = action.filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  if (blobUrl) setTimeout(() => URL.revokeObjectURL(blobUrl), 60000);
+}
+
+async function runScript(action) {
+  let result = null;
+  try {
+    result = await new Function(action.code)();
+  } catch (err) {
+    reportError({ code: "script_error", message: `A script from the server failed: ${err}` });
+    return;
+  }
+  if (action.callback) emit(action.callback, [result === undefined ? null : result]);
+}
+
+const ACTIONS = {
+  redirect: (a) => (a.replace ? window.location.replace(appUrl(a.to)) : window.location.assign(appUrl(a.to))),
+  toast: (a) => showToast(a.message, a.level, a.duration),
+  focus: (a) => document.getElementById(a.target)?.focus(),
+  set_value: (a) => {
+    const el = document.getElementById(a.target);
+    if (el) setInputValue(el, a.value);
+  },
+  scroll: (a) =>
+    document.getElementById(a.target)?.scrollIntoView({ behavior: a.smooth ? "smooth" : "auto", block: "nearest" }),
+  download: saveFile,
+  script: runScript,
+};
+
+function runActions(actions) {
+  // A macrotask later: React has committed the delta, so an element it adds can be focused.
+  setTimeout(() => {
+    for (const action of actions) ACTIONS[action.kind]?.(action);
+  }, 0);
 }
 
 function onUpdate(update) {
   if (update.delta) applyDelta(update.delta);
   if (update.error) reportError(update.error);
+  if (update.actions?.length) runActions(update.actions);
   // Fields at their default are left out on the wire: an update without "done" is done.
   if ((update.done ?? true) && update.id != null) {
     const resolve = inflight.get(update.id);
@@ -97,17 +263,64 @@ export function emit(handler, args = []) {
   });
 }
 
+// Uploads files to an upload handler over HTTP (fetch cannot report upload progress, XHR can).
+// Resolves with the server's update, which is applied like any other.
+export function upload(handler, files, onProgress) {
+  const mount = mountPath();
+  const form = new FormData();
+  for (const file of files) form.append("files", file, file.name);
+  return new Promise((resolve) => {
+    const fail = (message) => {
+      const update = { error: { code: "upload_failed", message } };
+      reportError(update.error);
+      resolve(update);
+    };
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `${mount}/_upload?handler=${encodeURIComponent(handler)}`);
+    xhr.setRequestHeader("X-Pyreact-Token", clientToken(mount));
+    xhr.setRequestHeader("X-Pyreact-Page", currentPage(mount));
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      let update;
+      try {
+        update = JSON.parse(xhr.responseText);
+      } catch {
+        fail(`The upload failed (HTTP ${xhr.status}).`);
+        return;
+      }
+      onUpdate(update);
+      resolve(update);
+    };
+    xhr.onerror = () => fail("The upload could not reach the server.");
+    xhr.send(form);
+  });
+}
+
 function connect(mount) {
   socket = io({
     path: `${mount}/_event`,
     transports: ["websocket"],
     // A function, so every reconnect tells the server the page the tab shows then.
-    auth: (cb) => cb({ token: clientToken(mount), page: currentPage(mount) }),
+    auth: (cb) => cb({ token: clientToken(mount), page: currentPage(mount), storage: readStored() }),
   });
   socket.on("connect", () => setStatus("connected"));
-  socket.on("disconnect", () => setStatus("reconnecting"));
+  socket.on("disconnect", () => {
+    for (const id of inflight.keys()) lost.add(id);
+    setStatus("reconnecting");
+  });
   socket.on("connect_error", () => setStatus("reconnecting"));
-  socket.on("state", (full) => publish({ ...store, ...full }));
+  socket.on("state", (full) => {
+    publish({ ...store, ...full });
+    writeStored(full);
+    for (const id of lost) {
+      const resolve = inflight.get(id);
+      inflight.delete(id);
+      if (resolve) resolve({ id, done: true });
+    }
+    lost.clear();
+  });
   socket.on("update", onUpdate);
 }
 
@@ -135,6 +348,42 @@ export function Input({ value, onChange, ...rest }) {
   return React.createElement("input", { ...rest, value: local, onChange: handle });
 }
 
+// A file picker bound to an upload handler, with a progress bar while the files go up and the
+// server's error, if any, shown beside it.
+export function Upload({ onUpload, id, className, ...rest }) {
+  const [progress, setProgress] = React.useState(null);
+  const [error, setError] = React.useState(null);
+  const handle = async (e) => {
+    const input = e.target;
+    const files = Array.from(input.files || []);
+    if (files.length === 0 || !onUpload) return;
+    setError(null);
+    setProgress(0);
+    const update = await onUpload(files, setProgress);
+    input.value = "";
+    if (update.error) {
+      setProgress(null);
+      setError(update.error.message);
+    } else {
+      setProgress(1);
+    }
+  };
+  const h = React.createElement;
+  return h(
+    "div",
+    { id, className },
+    h("input", { ...rest, type: "file", onChange: handle }),
+    progress !== null &&
+      h(
+        "span",
+        { className: "pr-upload-progress" },
+        h("progress", { value: progress, max: 1 }),
+        ` ${Math.round(progress * 100)}%`,
+      ),
+    error && h("span", { role: "alert", className: "pr-upload-error" }, error),
+  );
+}
+
 function Banner() {
   const current = useStatus();
   if (current !== "reconnecting") return null;
@@ -145,26 +394,33 @@ function normalise(path) {
   return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path || "/";
 }
 
-function App({ routes }) {
+function App({ routes, loads }) {
   const mount = mountPath();
   let path = decodeURI(window.location.pathname);
   path = path.startsWith(mount) ? path.slice(mount.length) : path;
-  const Page = routes[normalise(path)];
+  const key = normalise(path);
+  const Page = routes[key];
+  // The page's on_load handlers, once per page opened (emits wait in socket.io's buffer until connected).
+  React.useEffect(() => {
+    for (const load of loads?.[key] ?? []) load();
+  }, [key]);
   return React.createElement(
     React.Fragment,
     null,
     Page ? React.createElement(Page) : React.createElement("p", null, "Page not found."),
     React.createElement(Banner),
+    React.createElement(Toasts),
   );
 }
 
 // Entry point called by the compiled app module.
-export function start({ routes, state }) {
-  store = state;
+export function start({ routes, loads, state, stored: storedVars }) {
+  stored = storedVars ?? {};
+  store = withStored(state);
   const style = document.createElement("style");
   style.textContent = CSS;
   document.head.appendChild(style);
   const mount = decodeURI(mountPath());
   connect(mountPath());
-  createRoot(document.getElementById("pyreact-root")).render(React.createElement(App, { routes, mount }));
+  createRoot(document.getElementById("pyreact-root")).render(React.createElement(App, { routes, loads, mount }));
 }

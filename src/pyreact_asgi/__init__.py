@@ -2,17 +2,22 @@
 
 __version__ = "0.1.0"
 
+from pyreact_asgi.actions import Action, call_script, download, redirect, scroll_to, set_focus, set_value, toast
 from pyreact_asgi.app import PyApp
-from pyreact_asgi.components import Component, box, button, heading, hstack, input, text, vstack
+from pyreact_asgi.components import Component, box, button, heading, hstack, input, text, upload, vstack
 from pyreact_asgi.computed import computed
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
 from pyreact_asgi.lifespan import combine_lifespans
+from pyreact_asgi.page import Page, page
 from pyreact_asgi.router import Router
 from pyreact_asgi.state import EventSpec, State, event
+from pyreact_asgi.storage import cookie, local_storage, session_storage
+from pyreact_asgi.uploaded import UploadedFile
 from pyreact_asgi.vars import Var
 
 __all__ = [
+    "Action",
     "BuildError",
     "BuildMode",
     "CompileError",
@@ -21,21 +26,35 @@ __all__ = [
     "ConfigError",
     "EventSpec",
     "MountPathError",
+    "Page",
     "ProtocolError",
     "PyApp",
     "PyReactError",
     "Router",
     "State",
+    "UploadedFile",
     "Var",
     "__version__",
     "box",
     "button",
+    "call_script",
     "combine_lifespans",
     "computed",
+    "cookie",
+    "download",
     "event",
     "heading",
     "hstack",
     "input",
+    "local_storage",
+    "page",
+    "redirect",
+    "scroll_to",
+    "session_storage",
+    "set_focus",
+    "set_value",
     "text",
+    "toast",
+    "upload",
     "vstack",
 ]

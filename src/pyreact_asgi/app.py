@@ -1,33 +1,46 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import re
-from collections.abc import AsyncIterator, Mapping
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import anyio
 from starlette.datastructures import Headers
+from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, Response
+from starlette.status import WS_1008_POLICY_VIOLATION
 
+from pyreact_asgi._codec import encode
 from pyreact_asgi._types import Receive, Scope, Send
-from pyreact_asgi.build.compiler import PageFn, compile_app
+from pyreact_asgi.build.compiler import compile_app
 from pyreact_asgi.build.pipeline import Bundle, build_bundle
 from pyreact_asgi.config import Config
 from pyreact_asgi.discovery.html import not_found_page, render_shell
-from pyreact_asgi.discovery.mount import split_path
-from pyreact_asgi.exceptions import ConfigError
+from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
+from pyreact_asgi.exceptions import ConfigError, ProtocolError
+from pyreact_asgi.page import Page, PageFn, as_page
+from pyreact_asgi.router import Router
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
-from pyreact_asgi.runtime.transport import SocketTransport
+from pyreact_asgi.runtime.messages import ErrorInfo, Update
+from pyreact_asgi.runtime.transport import TOKEN, SocketTransport, origin_allowed
+from pyreact_asgi.runtime.upload import UploadError, discard, receive_files
 
-__all__ = ["PyApp"]
+__all__ = ["AuthResult", "AuthRule", "PyApp"]
+
+AuthResult = bool | Response
+AuthRule = Callable[[HTTPConnection], AuthResult | Awaitable[AuthResult]]
 
 logger = logging.getLogger(__name__)
 
 _ROUTE = re.compile(r"^/([A-Za-z0-9\-._~]+(/[A-Za-z0-9\-._~]+)*)?$")
 _STATIC_PREFIX = "/_static/"
+_UPLOAD_PATH = "/_upload"
 _IMMUTABLE = "public, max-age=31536000, immutable"
 
 
@@ -56,6 +69,13 @@ def _normalise_route(route: str) -> str:
     return normal
 
 
+def _upload_reply(status: int, body: Update | ErrorInfo, *, close: bool = False) -> Response:
+    update = body if isinstance(body, Update) else Update(error=body)
+    # A refused upload may leave most of its body unread: closing the connection spares reading it.
+    headers = {"Cache-Control": "no-store", **({"Connection": "close"} if close else {})}
+    return Response(encode(update), status_code=status, headers=headers, media_type="application/json")
+
+
 class PyApp:
     """An interactive UI as one ASGI application, mountable at any path of any ASGI host.
 
@@ -63,25 +83,37 @@ class PyApp:
     from every request, so the same app and the same build work at any path.
 
     Args:
-        pages: Route → page function. A page function takes no arguments and returns a component.
+        pages: Route → page function, or a `pr.page(...)` of one with a title and on_load handlers. A
+            page function takes no arguments and returns a component.
         config: Settings; the defaults work.
+        auth: Decides who may use the app. Called with each incoming request (page loads, assets and the
+            websocket connect) as a Starlette ``HTTPConnection``, so it can read cookies, headers and what the
+            host's middleware put in the scope (``conn.session``, ``conn.user``). It returns (or, if async,
+            resolves to) True to allow, False to deny with 403, or a Response to send instead (a 401, a
+            redirect to a login page). A denied websocket is refused. None allows everyone.
 
     Raises:
         ConfigError: A route or page function is not usable.
     """
 
-    def __init__(self, pages: Mapping[str, PageFn], *, config: Config | None = None) -> None:
+    def __init__(
+        self, pages: Mapping[str, PageFn | Page], *, config: Config | None = None, auth: AuthRule | None = None
+    ) -> None:
         if not isinstance(pages, Mapping) or not pages:
             raise ConfigError(f'Expected pages as a non-empty dict like {{"/": index}}, but got {pages!r}.')
-        self.pages: dict[str, PageFn] = {}
+        self.pages: dict[str, Page] = {}
         for route, fn in pages.items():
-            if not callable(fn):
+            if not callable(fn) and not isinstance(fn, Page):
                 raise ConfigError(f"Expected a page function for route {route!r}, but got {fn!r}.")
             normal = _normalise_route(route)
             if normal in self.pages:
                 raise ConfigError(f"Two pages have the route {normal!r}; routes ignore a trailing slash.")
-            self.pages[normal] = fn
+            self.pages[normal] = as_page(fn)
         self.config = config if config is not None else Config()
+        if auth is not None and not callable(auth):
+            raise ConfigError(f"Expected auth to be a function of the request, but got {auth!r}.")
+        self.auth = auth
+        self._trusted = TrustedProxies(self.config.trusted_proxies)
         self._manager = MemoryStateManager(self.config.state_ttl)
         self._start_lock = anyio.Lock()
         self._engine: Engine | None = None
@@ -96,7 +128,9 @@ class PyApp:
         """Where this app's bundle is built: ``Config.build_dir``, else ``.pyreact/app-<id>`` in the working dir."""
         if self.config.build_dir is not None:
             return self.config.build_dir
-        identity = "\n".join(f"{route} {fn.__module__}.{fn.__qualname__}" for route, fn in sorted(self.pages.items()))
+        identity = "\n".join(
+            f"{route} {page.fn.__module__}.{page.fn.__qualname__}" for route, page in sorted(self.pages.items())
+        )
         return Path.cwd() / ".pyreact" / f"app-{hashlib.sha256(identity.encode()).hexdigest()[:12]}"
 
     @property
@@ -173,9 +207,22 @@ class PyApp:
         if self._transport is None:
             await self._start_lazily()
         mount, path = split_path(scope)
+        mount = forwarded_prefix(scope, self._trusted) + mount
+        if self.auth is not None:
+            denied = await self._check_auth(scope)
+            if denied is not None:
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": WS_1008_POLICY_VIOLATION})
+                elif scope["type"] == "http":
+                    await denied(scope, receive, send)
+                return
         transport = self._transport
         if transport is None:  # pragma: no cover - only when shut down between the two lines above
             await PlainTextResponse("Service Unavailable", status_code=503)(scope, receive, send)
+            return
+        if path == _UPLOAD_PATH:
+            response = await self._serve_upload(scope, receive, mount)
+            await response(scope, receive, send)
             return
         event_path = self.config.event_path
         if path == event_path or path.startswith(event_path + "/"):
@@ -189,6 +236,19 @@ class PyApp:
             await self._serve_http(scope, mount, path)(scope, receive, send)
         else:
             await send({"type": "websocket.close", "code": 1000})
+
+    async def _check_auth(self, scope: Scope) -> Response | None:
+        assert self.auth is not None
+        result = self.auth(HTTPConnection(scope))
+        if inspect.isawaitable(result):
+            result = await result
+        if result is True:
+            return None
+        if result is False:
+            return PlainTextResponse("Forbidden", status_code=403)
+        if isinstance(result, Response):
+            return result
+        raise TypeError(f"Expected the auth rule to return True, False or a Response, but got {result!r}.")
 
     async def _start_lazily(self) -> None:
         # Mounted sub-apps never receive lifespan events (Starlette #649): build on the first request instead.
@@ -216,6 +276,57 @@ class PyApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
+    async def _serve_upload(self, scope: Scope, receive: Receive, mount: str) -> Response:
+        """Receives files for an upload handler, runs it under the client's lock, answers with its update.
+
+        ``POST <mount>/_upload?handler=<state>.<handler>`` with the client's token in ``X-Pyreact-Token``;
+        docs/protocol.md describes it.
+        """
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "POST"})
+        request = HTTPConnection(scope)
+        transport = self._transport
+        assert transport is not None, "uploads are served only after startup"
+        if not origin_allowed(
+            request.headers.get("origin"), request.headers.get("host", ""), transport.allowed_origins
+        ):
+            return _upload_reply(403, ErrorInfo("forbidden", "Uploads are accepted only from this app's own pages."))
+        token = request.headers.get("x-pyreact-token", "")
+        if not TOKEN.match(token):
+            return _upload_reply(400, ErrorInfo("malformed", "Expected the X-Pyreact-Token header of a client."))
+        engine = self._get_engine()
+        config = self.config
+        try:
+            # Resolved before the body is read, so a bad handler costs no disk.
+            engine.resolve_upload(request.query_params.get("handler", ""), [])
+        except ProtocolError as exc:
+            return _upload_reply(400, ErrorInfo(exc.code, str(exc)))
+        directory = config.upload_dir or Path(tempfile.gettempdir()) / "pyreact-uploads"
+        try:
+            files = await receive_files(
+                scope,
+                receive,
+                directory=directory,
+                max_bytes=config.max_upload_bytes,
+                max_files=config.max_upload_files,
+            )
+        except UploadError as exc:
+            code = "too_large" if exc.status == 413 else "malformed"
+            return _upload_reply(exc.status, ErrorInfo(code, exc.message), close=True)
+        try:
+            call = engine.resolve_upload(request.query_params["handler"], files)
+            router = Router(scope, mount=mount, page=request.headers.get("x-pyreact-page", "/"))
+            async with self._manager.session(token, router) as tree:
+                try:
+                    outcome = await engine.apply(tree, call)
+                except Exception:
+                    logger.exception('Upload handler "%s.%s" raised', call.state.state_name(), call.handler.name)
+                    error = ErrorInfo("handler_error", "The upload failed on the server; nothing was changed.")
+                    return _upload_reply(500, error)
+        finally:
+            discard(files)
+        return _upload_reply(200, Update(delta=outcome.delta, actions=outcome.actions))
+
     def _serve_http(self, scope: Scope, mount: str, path: str) -> Response:
         if scope["method"] not in ("GET", "HEAD"):
             return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "GET, HEAD"})
@@ -227,7 +338,8 @@ class PyApp:
         if route not in self.pages:
             return Response(not_found_page(self.config.title), 404, headers, media_type="text/html")
         manifest = bundle.manifest
-        html = render_shell(mount=mount, title=self.config.title, entry=manifest.entry, runtime=manifest.runtime)
+        title = self.pages[route].title or self.config.title
+        html = render_shell(mount=mount, title=title, entry=manifest.entry, runtime=manifest.runtime)
         return Response(html, headers=headers, media_type="text/html")
 
     def _serve_asset(self, scope: Scope, name: str) -> Response:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Literal
 
 import msgspec
 
+from pyreact_asgi.discovery.mount import TrustedProxies
 from pyreact_asgi.exceptions import ConfigError
 
 __all__ = ["BuildMode", "Config"]
@@ -23,11 +25,21 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
         build: "auto" rebuilds the bundle when the pages changed, "always" rebuilds at every start,
             "never" serves the last bundle and fails when there is none.
         build_dir: Where the built bundle is written. Defaults to ``.pyreact/<app name>`` in the working
-            directory, which must be writable; the installed package itself is never written to.
+            directory, which must be writable; the installed package itself is never written to. A string
+            is accepted and turned into a Path.
         event_path: Path of the websocket endpoint under the mount path.
         allowed_origins: Extra origins (``"https://example.com"``) allowed to open the websocket;
             the page's own origin is always allowed.
+        trusted_proxies: Addresses or networks (``"127.0.0.1"``, ``"10.0.0.0/8"``, or ``"*"`` for any) of
+            reverse proxies whose ``X-Forwarded-Prefix`` header is honoured. Empty by default: the header is
+            ignored, since any client could send it. A proxy that strips a prefix before forwarding sends it
+            there, and the app then writes its URLs under it.
         max_event_bytes: Largest websocket message a client may send.
+        max_upload_bytes: Largest file a client may upload, in bytes; a larger one is refused with 413 and
+            nothing of it is kept.
+        max_upload_files: Most files in one upload.
+        upload_dir: Where uploads are written while their handler runs; the system's temporary directory by
+            default.
         state_ttl: Seconds a client's state is kept after its last event or connection.
         ping_interval: Seconds between websocket pings.
         ping_timeout: Seconds to wait for a pong before the connection counts as lost.
@@ -42,7 +54,11 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
     build_dir: Path | None = None
     event_path: str = "/_event"
     allowed_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[str, ...] = ()
     max_event_bytes: int = 1_000_000
+    max_upload_bytes: int = 100 * 1024 * 1024
+    max_upload_files: int = 20
+    upload_dir: Path | None = None
     state_ttl: float = 3600.0
     ping_interval: float = 25.0
     ping_timeout: float = 20.0
@@ -50,6 +66,13 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
     expose_errors: bool = False
 
     def __post_init__(self) -> None:
+        for name in ("build_dir", "upload_dir"):
+            value = getattr(self, name)
+            if value is not None:
+                if not isinstance(value, (str, os.PathLike)):
+                    raise ConfigError(f"Expected {name} to be a path, but got {value!r}.")
+                # Stored as a Path whatever the caller passed, so code reading it can rely on that.
+                msgspec.structs.force_setattr(self, name, Path(value))
         if self.build not in ("auto", "always", "never"):
             raise ConfigError(f'Expected build to be "auto", "always" or "never", but got {self.build!r}.')
         if not _EVENT_PATH.match(self.event_path):
@@ -57,6 +80,19 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
         for origin in self.allowed_origins:
             if not re.match(r"^https?://[^/\s]+$", origin):
                 raise ConfigError(f'Expected each allowed origin as "scheme://host[:port]", but got {origin!r}.')
-        for name in ("max_event_bytes", "state_ttl", "ping_interval", "ping_timeout"):
+        try:
+            TrustedProxies(self.trusted_proxies)
+        except ValueError as exc:
+            raise ConfigError(
+                f'Expected trusted_proxies as addresses or networks such as "127.0.0.1" or "10.0.0.0/8", or "*": {exc}'
+            ) from None
+        for name in (
+            "max_upload_bytes",
+            "max_upload_files",
+            "max_event_bytes",
+            "state_ttl",
+            "ping_interval",
+            "ping_timeout",
+        ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Expected {name} to be positive, but got {getattr(self, name)!r}.")

@@ -17,6 +17,8 @@ import msgspec
 
 from pyreact_asgi.computed import ComputedVar
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
+from pyreact_asgi.storage import ClientStorage
+from pyreact_asgi.uploaded import UploadedFile
 from pyreact_asgi.vars import StateVar
 
 if TYPE_CHECKING:
@@ -78,6 +80,10 @@ def _not_sendable(hint: Any) -> Any:
     return hint
 
 
+def _mentions(hint: Any, cls: type) -> bool:
+    return hint is cls or any(_mentions(arg, cls) for arg in typing.get_args(hint))
+
+
 @dataclass(frozen=True, slots=True)
 class Param:
     name: str
@@ -105,7 +111,7 @@ class EventHandler:
         self.fn = fn
         self.name = fn.__name__
         self._params_fn = params
-        self._resolved: dict[type[State], tuple[list[Param], type[msgspec.Struct]]] = {}
+        self._resolved: dict[type[State], tuple[list[Param], type[msgspec.Struct], bool]] = {}
         signature = inspect.signature(fn)
         for param in list(signature.parameters.values())[1:]:
             if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
@@ -130,6 +136,10 @@ class EventHandler:
         """Returns the parameters a client passes, resolving string annotations."""
         return self._resolve(state)[0]
 
+    def takes_files(self, state: type[State]) -> bool:
+        """Whether this is an upload handler: its one parameter is ``list[pr.UploadedFile]``."""
+        return self._resolve(state)[2]
+
     def parse_args(self, state: type[State], args: list[Any]) -> tuple[Any, ...]:
         """Validates the arguments a client sent against the handler's signature.
 
@@ -137,6 +147,12 @@ class EventHandler:
             ProtocolError: The arguments do not fit; the message names the offending position.
         """
         struct = self._resolve(state)[1]
+        if self._resolve(state)[2]:
+            raise ProtocolError(
+                f'"{state.state_name()}.{self.name}" receives uploaded files; it runs when files are uploaded '
+                "to <mount>/_upload, not from an event.",
+                code="invalid_args",
+            )
         try:
             parsed = msgspec.convert(args, struct)
         except msgspec.ValidationError as exc:
@@ -148,7 +164,7 @@ class EventHandler:
     def call(self, instance: State, args: tuple[Any, ...]) -> Any | Awaitable[Any]:
         return self.fn(instance, *args)
 
-    def _resolve(self, state: type[State]) -> tuple[list[Param], type[msgspec.Struct]]:
+    def _resolve(self, state: type[State]) -> tuple[list[Param], type[msgspec.Struct], bool]:
         resolved = self._resolved.get(state)
         if resolved is None:
             params = self._params_fn(state) if self._params_fn else self._signature_params()
@@ -165,15 +181,21 @@ class EventHandler:
                 raise ConfigError(
                     f'Event handler "{state.__name__}.{self.name}" has an unsupported type: {exc}'
                 ) from exc
+            takes_files = [p.hint for p in params] == [list[UploadedFile]]
             for param in params:
-                bad = _not_sendable(param.hint)
+                if not takes_files and _mentions(param.hint, UploadedFile):
+                    raise ConfigError(
+                        f'Event handler "{state.__name__}.{self.name}" takes uploaded files in {param.name!r}; an '
+                        "upload handler takes exactly one parameter, annotated list[pr.UploadedFile]."
+                    )
+                bad = None if takes_files else _not_sendable(param.hint)
                 if bad is not None:
                     raise ConfigError(
                         f'Event handler "{state.__name__}.{self.name}" takes {param.name!r} of type '
                         f"{bad.__qualname__}, which a client cannot send; use JSON types, Enums, dataclasses "
                         "or msgspec Structs."
                     )
-            resolved = self._resolved[state] = (params, struct)
+            resolved = self._resolved[state] = (params, struct, takes_files)
         return resolved
 
     def _signature_params(self) -> list[Param]:
@@ -255,6 +277,7 @@ class Field:
     name: str
     default: Any
     backend: bool
+    storage: ClientStorage | None = None
 
 
 class _VarDescriptor:
@@ -376,7 +399,14 @@ class State(metaclass=_StateType):
                 raise ConfigError(f'"{cls.__name__}.{attr}" is both an annotated var and an event handler.')
             if isinstance(default, ComputedVar):
                 raise ConfigError(f'"{cls.__name__}.{attr}" is both an annotated var and a computed var.')
-            fields[attr] = Field(attr, default, backend=attr.startswith("_"))
+            storage = default if isinstance(default, ClientStorage) else None
+            if storage is not None:
+                if attr.startswith("_"):
+                    raise ConfigError(
+                        f'"{cls.__name__}.{attr}" is kept in the browser, so it cannot be backend-only; drop the "_".'
+                    )
+                default = storage.default
+            fields[attr] = Field(attr, default, backend=attr.startswith("_"), storage=storage)
             computed.pop(attr, None)
             setattr(cls, attr, _VarDescriptor(fields[attr]))
         handlers = dict(cls._pr_handlers)
@@ -488,6 +518,20 @@ class State(metaclass=_StateType):
                 raise ConfigError(f"Cannot resolve the var annotations of {cls.__name__}: {exc}") from exc
             cls._pr_types = {name: hints.get(name, Any) for name in cls._pr_fields}
         return cls._pr_types
+
+    @classmethod
+    def stored_vars(cls) -> dict[str, ClientStorage]:
+        """Returns the vars the browser keeps (cookie, localStorage, sessionStorage), by var name."""
+        return {name: f.storage for name, f in cls._pr_fields.items() if f.storage is not None}
+
+    def _pr_restore(self, name: str, raw: Any) -> bool:
+        """Sets a stored var to the value the browser sent, if it has the var's type; returns whether it did."""
+        try:
+            value = msgspec.convert(raw, self.var_types()[name])
+        except (msgspec.ValidationError, TypeError):
+            return False
+        self._pr_values[name] = value
+        return True
 
     @classmethod
     def public_defaults(cls) -> dict[str, Any]:

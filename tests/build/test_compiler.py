@@ -45,7 +45,7 @@ def test_compile_collects_states_by_name() -> None:
 def test_compile_module_imports_runtime_relatively_and_starts_with_public_defaults() -> None:
     module = compile_app({"/": index, "/other": lambda: pr.text(Form.text)}).module("runtime.0123.js")
     assert module.startswith('import { React, emit, start, useVars, Input } from "./runtime.0123.js";\n')
-    assert 'start({ routes: { "/": Page0, "/other": Page1 }, state: {' in module
+    assert 'start({ routes: { "/": Page0, "/other": Page1 }, loads: {  }, state: {' in module
     assert '"counter":{"count":0,"name":""}' in module
     assert '"form":{"text":"","size":12}' in module
     assert "_clicks_ever" not in module
@@ -215,3 +215,33 @@ def test_compile_exception_from_page_is_not_hidden() -> None:
 
     with pytest.raises(KeyError, match="missing"):
         compile_app({"/": page})
+
+
+class Inbox(pr.State):
+    count: int = 0
+
+    @pr.event
+    def receive(self, files: list[pr.UploadedFile]) -> None:
+        self.count = len(files)
+
+
+def test_compile_upload_handler_only_on_upload() -> None:
+    module = compile_app({"/": lambda: pr.upload(on_upload=Inbox.receive, multiple=True)}).module("rt.js")
+    assert 'onUpload={(files, progress) => upload("inbox.receive", files, progress)}' in module
+    assert module.startswith('import { React, emit, start, upload, useVars, Upload } from "./rt.js";')
+    with pytest.raises(CompileError, match=r'"inbox.receive" receives uploaded files; attach it to on_upload'):
+        compile_app({"/": lambda: pr.button("x", on_click=Inbox.receive)})
+    with pytest.raises(CompileError, match=r'on_upload needs an upload handler.*"counter.increment" is not one'):
+        compile_app({"/": lambda: pr.upload(on_upload=Counter.increment)})
+    with pytest.raises(ConfigError, match=r"Expected pr.upload\(on_upload=State.handler\)"):
+        pr.upload(multiple=True)
+
+
+def test_compile_handler_taking_files_in_another_shape_is_rejected() -> None:
+    class Odd(pr.State):
+        @pr.event
+        def receive(self, file: pr.UploadedFile, note: str) -> None:
+            pass
+
+    with pytest.raises(ConfigError, match=r"takes uploaded files in \'file\'; an upload handler takes exactly one"):
+        compile_app({"/": lambda: pr.button("x", on_click=Odd.receive(None, "n"))})

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from pyreact_asgi.discovery.mount import split_path
+from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
 
 
 def _scope(path: str, root_path: str = "", raw_path: bytes | None = None) -> dict[str, Any]:
@@ -132,3 +132,51 @@ def test_split_path_does_not_change_the_scope() -> None:
     before = dict(scope)
     split_path(scope)
     assert scope == before
+
+
+# --- X-Forwarded-Prefix -----------------------------------------------------------------------------
+
+
+def _forwarded(prefix: bytes | None, client: str = "10.0.0.5", *more: bytes) -> dict[str, Any]:
+    headers = [] if prefix is None else [(b"x-forwarded-prefix", prefix)]
+    headers += [(b"x-forwarded-prefix", value) for value in more]
+    return {"type": "http", "path": "/", "root_path": "", "headers": headers, "client": (client, 4321)}
+
+
+@pytest.mark.parametrize(
+    ("trusted", "client", "expected"),
+    [
+        ((), "10.0.0.5", ""),  # not opted in: the header is anyone's to forge
+        (("10.0.0.5",), "10.0.0.5", "/proxy"),
+        (("10.0.0.0/8",), "10.0.0.5", "/proxy"),
+        (("10.0.0.0/8",), "192.168.1.9", ""),  # opted in, but not from the proxy
+        (("*",), "192.168.1.9", "/proxy"),
+        (("10.0.0.5",), "not-an-address", ""),
+    ],
+)
+def test_forwarded_prefix_only_from_trusted_proxy(trusted: tuple[str, ...], client: str, expected: str) -> None:
+    assert forwarded_prefix(_forwarded(b"/proxy/", client), TrustedProxies(trusted)) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [b"proxy", b"/", b"//evil.example", b"/a/../b", b"/a b", b"/a\tb", b"/\xff", b"/" + b"a" * 2000],
+)
+def test_forwarded_prefix_malformed_is_ignored(value: bytes) -> None:
+    assert forwarded_prefix(_forwarded(value), TrustedProxies(["*"])) == ""
+
+
+def test_forwarded_prefix_sent_twice_is_ignored() -> None:
+    assert forwarded_prefix(_forwarded(b"/a", "10.0.0.5", b"/b"), TrustedProxies(["*"])) == ""
+
+
+def test_forwarded_prefix_without_header_or_client() -> None:
+    assert forwarded_prefix(_forwarded(None), TrustedProxies(["*"])) == ""
+    scope = _forwarded(b"/proxy")
+    del scope["client"]
+    assert forwarded_prefix(scope, TrustedProxies(["10.0.0.5"])) == ""
+
+
+def test_trusted_proxies_reject_nonsense() -> None:
+    with pytest.raises(ValueError, match=r"does not appear to be an IPv4 or IPv6 network"):
+        TrustedProxies(["proxy.example"])

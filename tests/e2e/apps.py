@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -52,6 +53,7 @@ class Visitor(pr.State):
     cookie: str = ""
     address: str = ""
     mount: str = ""
+    user: str = ""
 
     @pr.event
     def look(self) -> None:
@@ -62,6 +64,133 @@ class Visitor(pr.State):
         self.cookie = router.cookies.get("flavour", "")
         self.address = router.client.host if router.client else ""
         self.mount = router.mount
+        self.user = (router.get("session") or {}).get("user", "")
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+class Files(pr.State):
+    """Records what an upload handler received: name, size and SHA-256 of each file, and that it was on disk."""
+
+    received: list[str] = []  # noqa: RUF012 - a var's default, copied for each client
+    summary: str = ""
+    _paths: list[str] = []  # noqa: RUF012
+
+    @pr.event
+    async def receive(self, files: list[pr.UploadedFile]) -> None:
+        lines = []
+        for file in files:
+            digest = await anyio.to_thread.run_sync(_sha256, file.path)
+            lines.append(f"{file.filename} {file.size} {digest}")
+        self.received = lines
+        self.summary = ", ".join(f"{f.filename} ({f.size} bytes)" for f in files)
+        self._paths = [str(f.path) for f in files]
+
+    @pr.event
+    async def receive_then_fail(self, files: list[pr.UploadedFile]) -> None:
+        self.summary = "half done"
+        raise RuntimeError("upload handler failed")
+
+
+class Actions(pr.State):
+    """Handlers that make the browser do things: redirect, toast, focus, set a value, scroll, run a script."""
+
+    width: int = 0
+    note: str = ""
+    opened: str = ""
+    loads: int = 0
+
+    @pr.event
+    def loaded(self) -> None:
+        self.loads += 1
+        self.opened = f"{self.router.page}?tab={self.router.query.get('tab', '')}"
+
+    @pr.event
+    def go_home(self) -> pr.Action:
+        return pr.redirect("/?from=actions")
+
+    @pr.event
+    def saved(self) -> list[pr.Action]:
+        return [pr.toast("Saved", level="success"), pr.set_focus("note")]
+
+    @pr.event
+    def fill(self) -> pr.Action:
+        return pr.set_value("note", "filled by the server")
+
+    @pr.event
+    def measure(self) -> pr.Action:
+        return pr.call_script("return window.innerWidth", callback=Actions.got_width)
+
+    @pr.event
+    def got_width(self, width: int) -> None:
+        self.width = width
+
+    @pr.event
+    def export(self) -> pr.Action:
+        return pr.download(filename="report.csv", data="a,b\n1,2\n", media_type="text/csv")
+
+    @pr.event
+    def to_bottom(self) -> pr.Action:
+        return pr.scroll_to("bottom")
+
+    @pr.event
+    def fail(self) -> None:
+        self.note = "half done"
+        raise RuntimeError("secret detail: db password is hunter2")
+
+
+class Prefs(pr.State):
+    """Vars the browser keeps: across tabs (localStorage), per tab (sessionStorage), and in a cookie."""
+
+    theme: str = pr.local_storage("light")
+    panel: int = pr.session_storage(1)
+    lang: str = pr.cookie("en", max_age=3600)
+    cookie_seen: str = ""
+
+    @pr.event
+    def dark(self) -> None:
+        self.theme = "dark"
+
+    @pr.event
+    def next_panel(self) -> None:
+        self.panel += 1
+
+    @pr.event
+    def french(self) -> None:
+        self.lang = "fr"
+
+    @pr.event
+    def read_cookie(self) -> None:
+        # The cookie is a real one: the browser sends it with every request, the websocket included.
+        self.cookie_seen = self.router.cookies.get("prefs.lang", "")
+
+
+def actions_page() -> pr.Component:
+    return pr.vstack(
+        pr.button("Home", on_click=Actions.go_home, id="go-home"),
+        pr.button("Save", on_click=Actions.saved, id="save"),
+        pr.button("Fill", on_click=Actions.fill, id="fill"),
+        pr.button("Measure", on_click=Actions.measure, id="measure"),
+        pr.button("Export", on_click=Actions.export, id="export"),
+        pr.button("Bottom", on_click=Actions.to_bottom, id="to-bottom"),
+        pr.button("Fail", on_click=Actions.fail, id="fail-action"),
+        pr.input(value=Actions.note, on_change=Actions.set_note, id="note"),
+        pr.text(Actions.width, id="width"),
+        pr.text(Actions.opened, " #", Actions.loads, id="opened"),
+        pr.hstack(
+            pr.button("Dark", on_click=Prefs.dark, id="dark"),
+            pr.button("Next panel", on_click=Prefs.next_panel, id="next-panel"),
+            pr.button("French", on_click=Prefs.french, id="french"),
+            pr.button("Read cookie", on_click=Prefs.read_cookie, id="read-cookie"),
+        ),
+        pr.text(Prefs.theme, " ", Prefs.panel, " ", Prefs.lang, id="prefs"),
+        pr.text(Prefs.cookie_seen, id="cookie-seen"),
+        pr.box(height="3000px"),
+        pr.text("The end", id="bottom"),
+    )
 
 
 _gates: dict[int, anyio.Event] = {}
@@ -79,12 +208,18 @@ def flaky_page() -> pr.Component:
         pr.text(Gate.passed),
         pr.button("Look", on_click=Visitor.look, id="look"),
         pr.text(Visitor.page, id="visitor-page"),
+        pr.upload(on_upload=Files.receive, multiple=True, id="upload"),
+        pr.text(Files.summary, id="files"),
     )
 
 
 def make_ui(build_dir: Path, **config: object) -> pr.PyApp:
     return pr.PyApp(
-        pages={"/": index, "/flaky": flaky_page},
+        pages={
+            "/": index,
+            "/flaky": flaky_page,
+            "/actions": pr.page(actions_page, title="Actions", on_load=Actions.loaded),
+        },
         config=pr.Config(title="Counter", build_dir=build_dir, **config),  # type: ignore[arg-type]
     )
 
@@ -106,6 +241,16 @@ def starlette_host(ui: pr.PyApp, mount: str) -> ASGIApp:
 def fastapi_host(ui: pr.PyApp, mount: str) -> ASGIApp:
     app = FastAPI(lifespan=ui.lifespan)
     app.mount(mount or "/", ui)
+    return app
+
+
+def two_apps_host(build_dir: Path) -> ASGIApp:
+    """One FastAPI host with two separate apps: the counter at /admin and a counter-only app at /support."""
+    admin = make_ui(build_dir / "admin")
+    support = pr.PyApp({"/": index}, config=pr.Config(title="Support", build_dir=build_dir / "support"))
+    app = FastAPI(lifespan=pr.combine_lifespans(admin.lifespan, support.lifespan))
+    app.mount("/admin", admin)
+    app.mount("/support", support)
     return app
 
 

@@ -29,10 +29,12 @@ class Client:
         self.received: list[dict[str, Any]] = []  # every update, in order
         self._received_more = anyio.Event()
         self._state_seen = anyio.Event()
+        self.disconnected = anyio.Event()
         self._waiters: dict[int, anyio.Event] = {}
         self._next_id = 1
         sio.on("state", self._on_state)
         sio.on("update", self._on_update)
+        sio.on("disconnect", self._on_disconnect)
 
     async def _on_state(self, data: dict[str, Any]) -> None:
         self.states.append(data)
@@ -52,6 +54,9 @@ class Client:
         while len(self.received) <= index:
             await self._received_more.wait()
         return self.received[index]
+
+    async def _on_disconnect(self, *_: Any) -> None:
+        self.disconnected.set()
 
     async def first_state(self) -> dict[str, Any]:
         await self._state_seen.wait()
@@ -79,6 +84,7 @@ async def connect(
     *,
     mount: str = "/ui",
     page: str | None = None,
+    storage: Any = None,
 ) -> AsyncIterator[Client]:
     """Connects to the app mounted at ``mount`` of ``server`` and waits for the first full state."""
     async with aiohttp.ClientSession() as session:
@@ -89,7 +95,11 @@ async def connect(
                 server.url,
                 socketio_path=f"{mount}/_event",
                 transports=["websocket"],
-                auth={"token": client.token} if page is None else {"token": client.token, "page": page},
+                auth={
+                    "token": client.token,
+                    **({} if page is None else {"page": page}),
+                    **({} if storage is None else {"storage": storage}),
+                },
                 headers=headers or {},
             )
             try:

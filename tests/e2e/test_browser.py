@@ -2,90 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.e2e.apps import HOSTS, make_ui
+from tests.e2e.apps import HOSTS, make_ui, two_apps_host
+from tests.e2e.browsing import NewTab, Tab
 from tests.e2e.engine_app import make_engine_ui
-from tests.servers import nginx_proxy, require_tool, serve
+from tests.servers import nginx_proxy, serve
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-# Module scope, not session: Playwright's sync API keeps an event loop running in this thread while it is
-# open, and pytest-asyncio cannot start its own loop in the modules that run after this one.
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require_tool(CHROMIUM, "chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Tab:
-    """A browser tab that records what a user would see go wrong: console errors and failed requests."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        page.on("response", self._on_response)
-        page.on("requestfailed", lambda request: self.problems.append(f"request failed: {request.url}"))
-
-    def _on_console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.problems.append(f"console: {message.text}")
-
-    def _on_response(self, response: Response) -> None:
-        if response.status >= 400:
-            self.problems.append(f"HTTP {response.status}: {response.url}")
-
-    def open(self, url: str) -> None:
-        self.page.goto(url)
-        expect(self.page.locator("#count")).to_be_visible()
-
-    def click(self, button: str) -> None:
-        self.page.locator(f"#{button}").click()
-
-    def expect_count(self, count: int) -> None:
-        expect(self.page.locator("#count")).to_have_text(str(count))
-
-
-NewTab = Callable[[], Tab]
-
-
-@pytest.fixture
-def new_tab(browser: Browser) -> Iterator[NewTab]:
-    """Opens tabs in one browser window (one context): each tab has its own sessionStorage, as in a real browser.
-
-    Fails the test if any tab saw a console error, a page error or a failed request.
-    """
-    context = browser.new_context()
-    opened: list[Tab] = []
-
-    def open_tab() -> Tab:
-        opened.append(Tab(context.new_page()))
-        return opened[-1]
-
-    yield open_tab
-    problems = [problem for tab in opened for problem in tab.problems]
-    context.close()
-    assert not problems
 
 
 def use_counter(new_tab: NewTab, url: str) -> Tab:
@@ -126,7 +54,8 @@ def use_counter(new_tab: NewTab, url: str) -> Tab:
 def test_counter_works_at_every_mount(new_tab: NewTab, shared_build_dir: Path, host: str, mount: str) -> None:
     ui = make_ui(shared_build_dir)
     with serve(HOSTS[host](ui, mount)) as server:
-        tab = use_counter(new_tab, f"{server.url}{mount}/")
+        # Typed without the trailing slash, as users do: the host redirects to "<mount>/".
+        tab = use_counter(new_tab, f"{server.url}{mount}")
         assert tab.page.locator('meta[name="pyreact-mount"]').get_attribute("content") == mount
 
 
@@ -140,6 +69,32 @@ def test_counter_works_behind_proxy_with_root_path(new_tab: NewTab, shared_build
     with (
         serve(make_ui(shared_build_dir), root_path="/proxy") as server,
         nginx_proxy("/proxy", server, tmp_path) as proxy,
+    ):
+        tab = use_counter(new_tab, f"{proxy.url}/proxy/")
+        assert tab.page.locator('meta[name="pyreact-mount"]').get_attribute("content") == "/proxy"
+
+
+def test_counter_works_behind_proxy_that_passes_the_prefix(
+    new_tab: NewTab, shared_build_dir: Path, tmp_path: Path
+) -> None:
+    # nginx forwards /proxy/... unchanged to a host that mounts the app at /proxy.
+    ui = make_ui(shared_build_dir)
+    with (
+        serve(HOSTS["fastapi"](ui, "/proxy")) as server,
+        nginx_proxy("/proxy", server, tmp_path, strip=False) as proxy,
+    ):
+        tab = use_counter(new_tab, f"{proxy.url}/proxy/")
+        assert tab.page.locator('meta[name="pyreact-mount"]').get_attribute("content") == "/proxy"
+
+
+def test_counter_works_behind_proxy_that_strips_and_sends_the_prefix(
+    new_tab: NewTab, shared_build_dir: Path, tmp_path: Path
+) -> None:
+    # nginx strips /proxy and says so in X-Forwarded-Prefix, which the app honours from 127.0.0.1 only.
+    ui = make_ui(shared_build_dir, trusted_proxies=("127.0.0.1",))
+    with (
+        serve(HOSTS["starlette"](ui, "")) as server,
+        nginx_proxy("/proxy", server, tmp_path, send_prefix=True) as proxy,
     ):
         tab = use_counter(new_tab, f"{proxy.url}/proxy/")
         assert tab.page.locator('meta[name="pyreact-mount"]').get_attribute("content") == "/proxy"
@@ -189,3 +144,130 @@ def test_streamed_reply_grows_in_the_page(new_tab: NewTab, shared_build_dir: Pat
         asker.click("add")
         expect(asker.page.locator("#remaining")).to_have_text("1")
         expect(releaser.page.locator("#remaining")).to_have_text("0")
+
+
+def test_two_apps_in_one_fastapi_host(new_tab: NewTab, tmp_path: Path) -> None:
+    with serve(two_apps_host(tmp_path)) as server:
+        admin = use_counter(new_tab, f"{server.url}/admin/")
+        support = new_tab()
+        support.open(f"{server.url}/support/")
+        expect(support.page).to_have_title("Support")
+        support.expect_count(0)
+        support.click("increment")
+        support.expect_count(1)
+        admin.page.reload()
+        admin.expect_count(12)
+        # Each app loads its own bundle, from under its own mount.
+        scripts = [support.page.locator("script[type=module]"), admin.page.locator("script[type=module]")]
+        assert scripts[0].get_attribute("src").startswith("/support/_static/")  # type: ignore[union-attr]
+        assert scripts[1].get_attribute("src").startswith("/admin/_static/")  # type: ignore[union-attr]
+
+
+def test_upload_with_progress(new_tab: NewTab, shared_build_dir: Path, tmp_path: Path) -> None:
+    ui = make_ui(shared_build_dir, upload_dir=tmp_path)
+    with serve(HOSTS["fastapi"](ui, "/a/b/c")) as server:
+        tab = new_tab()
+        tab.page.goto(f"{server.url}/a/b/c/flaky")
+        files = [
+            {"name": "report.csv", "mimeType": "text/csv", "buffer": b"a,b\n" * 250_000},
+            {"name": "note.txt", "mimeType": "text/plain", "buffer": b"hello"},
+        ]
+        tab.page.locator("#upload input[type=file]").set_input_files(files)  # type: ignore[arg-type]
+        expect(tab.page.locator("#files")).to_have_text("report.csv (1000000 bytes), note.txt (5 bytes)")
+        expect(tab.page.locator("#upload progress")).to_have_attribute("value", "1")
+        expect(tab.page.locator("#upload .pr-upload-progress")).to_have_text("100%")
+        assert list(tmp_path.iterdir()) == []  # the handler's files are gone once it returned
+
+
+def test_client_actions_under_a_mount_path(new_tab: NewTab, shared_build_dir: Path, logged_errors: list[Any]) -> None:
+    ui = make_ui(shared_build_dir)
+    with serve(HOSTS["starlette"](ui, "/a/b/c")) as server:
+        tab = new_tab()
+        page = tab.page
+        page.goto(f"{server.url}/a/b/c/actions?tab=2")
+        # The page's own title and its on_load handler, which reads the page and query from self.router.
+        expect(page).to_have_title("Actions")
+        expect(page.locator("#opened")).to_have_text("/actions?tab=2 #1")
+        page.reload()
+        expect(page.locator("#opened")).to_have_text("/actions?tab=2 #2")
+
+        page.locator("#save").click()  # a toast, then focus on the input
+        expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+        expect(page.locator("#note")).to_be_focused()
+
+        page.locator("#fill").click()  # as if typed: the server's var follows
+        expect(page.locator("#note")).to_have_value("filled by the server")
+
+        page.locator("#measure").click()  # a script whose result comes back to a handler
+        expect(page.locator("#width")).to_have_text(str(page.evaluate("window.innerWidth")))
+
+        with page.expect_download() as download_info:
+            page.locator("#export").click()
+        download = download_info.value
+        assert download.suggested_filename == "report.csv"
+        assert Path(download.path()).read_text() == "a,b\n1,2\n"
+
+        expect(page.locator("#bottom")).not_to_be_in_viewport()
+        page.locator("#to-bottom").click()
+        expect(page.locator("#bottom")).to_be_in_viewport()
+
+        # A failing handler: an error toast with the generic text, nothing of the exception, state unchanged.
+        page.locator("#fail-action").click()
+        alert = page.get_by_role("alert")
+        expect(alert.locator("span")).to_have_text("The event failed on the server; nothing was changed.")
+        assert [r.getMessage() for r in logged_errors] == ['Event handler "actions.fail" raised']
+        logged_errors.clear()
+        page.reload()
+        expect(page.locator("#note")).to_have_value("filled by the server")
+
+        page.locator("#go-home").click()  # relative to the mount path, not the host's root
+        expect(page.locator("#count")).to_be_visible()
+        assert page.url == f"{server.url}/a/b/c/?from=actions"
+
+
+def test_client_storage_vars(new_tab: NewTab, shared_build_dir: Path) -> None:
+    ui = make_ui(shared_build_dir)
+    with serve(HOSTS["fastapi"](ui, "/admin")) as server:
+        url = f"{server.url}/admin/actions"
+        first = new_tab()
+        first.page.goto(url)
+        prefs = first.page.locator("#prefs")
+        expect(prefs).to_have_text("light 1 en")
+        for button in ("dark", "next-panel", "french"):
+            first.page.locator(f"#{button}").click()
+        expect(prefs).to_have_text("dark 2 fr")
+
+        # A new tab is a new client with fresh server state: the browser's stored values win when it connects.
+        # localStorage and the cookie are shared by the tabs; sessionStorage is per tab.
+        second = new_tab()
+        second.page.goto(url)
+        expect(second.page.locator("#prefs")).to_have_text("dark 1 fr")
+        first.page.reload()
+        expect(prefs).to_have_text("dark 2 fr")
+        # The cookie is a real one, URI-encoded JSON: the browser sends it with the (new) websocket connection.
+        first.page.locator("#read-cookie").click()
+        expect(first.page.locator("#cookie-seen")).to_have_text("%22fr%22")
+
+
+def test_reconnect_resynchronises_and_keeps_what_was_typed(new_tab: NewTab, shared_build_dir: Path) -> None:
+    ui = make_ui(shared_build_dir)
+    host = HOSTS["fastapi"](ui, "/admin")
+    tab = new_tab()
+    with serve(host) as server:
+        port = server.port
+        tab.open(f"{server.url}/admin/")
+        tab.click("increment")
+        tab.expect_count(1)
+    # The server is gone: the page says so, and what the user types now waits to be sent.
+    banner = tab.page.get_by_role("status").filter(has_text="Reconnecting")
+    expect(banner).to_be_visible()
+    tab.page.locator("#name").press_sequentially("Bo")
+    with serve(host, port=port):
+        expect(banner).to_be_hidden(timeout=15_000)
+        expect(tab.page.locator("#greeting")).to_have_text("Hello, Bo")
+        tab.expect_count(1)  # the state kept by the server for this tab, nothing replayed
+        tab.click("increment")
+        tab.expect_count(2)
+        tab.page.reload()
+        tab.expect_count(2)
+        expect(tab.page.locator("#name")).to_have_value("Bo")

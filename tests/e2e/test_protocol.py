@@ -23,12 +23,9 @@ SOCKET_PATH = "/ui/_event"
 async def test_connect_sends_full_public_state(live_server: LiveServer) -> None:
     async with connect(live_server) as client:
         state = await client.first_state()
-    assert state == {
-        "counter": {"count": 0, "name": ""},
-        "flaky": {"value": 0},
-        "gate": {"passed": 0},
-        "visitor": {"page": "", "year": "", "agent": "", "cookie": "", "address": "", "mount": ""},
-    }
+    assert sorted(state) == ["actions", "counter", "files", "flaky", "gate", "prefs", "visitor"]
+    assert state["counter"] == {"count": 0, "name": ""}
+    assert state["files"] == {"received": [], "summary": ""}  # its backend-only "_paths" is not there
 
 
 async def test_delta_contains_only_changed_vars(live_server: LiveServer) -> None:
@@ -160,6 +157,25 @@ async def test_handler_sees_root_page_when_client_sent_a_bad_one(live_server: Li
     async with connect(live_server, page=page) as client:
         reply = await client.call("visitor.look")
     assert reply["delta"]["visitor"]["page"] == "/"
+
+
+async def test_connect_adopts_the_values_the_browser_keeps(live_server: LiveServer) -> None:
+    stored = {
+        "prefs.theme": "dark",
+        "prefs.panel": "three",  # not an int: ignored, the default stands
+        "prefs.nope": 1,  # no such var
+        "counter.count": 99,  # a var the browser does not keep: never set this way
+        "nonsense": {"x": 1},
+    }
+    async with connect(live_server, storage=stored) as client:
+        state = await client.first_state()
+    assert (state["prefs"]["theme"], state["prefs"]["panel"], state["counter"]["count"]) == ("dark", 1, 0)
+
+
+@pytest.mark.parametrize("storage", [None, "dark", ["prefs.theme"], 5])
+async def test_connect_with_malformed_storage_still_works(live_server: LiveServer, storage: Any) -> None:
+    async with connect(live_server, storage=storage) as client:
+        assert (await client.first_state())["prefs"]["theme"] == "light"
 
 
 class RawSocket:

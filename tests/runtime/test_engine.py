@@ -192,7 +192,7 @@ async def test_chained_events_run_in_order_each_with_its_delta() -> None:
 
 async def test_chained_event_of_another_state() -> None:
     tree = StateTree()
-    assert await ENGINE.apply(tree, ENGINE.resolve({"id": 1, "handler": "counter.then_log", "args": []})) == {
+    assert (await ENGINE.apply(tree, ENGINE.resolve({"id": 1, "handler": "counter.then_log", "args": []}))).delta == {
         "counter": {"count": 100},
         "log": {"lines": ["counted"]},
     }
@@ -206,7 +206,7 @@ async def test_chained_events_run_depth_first() -> None:
 
 async def test_handler_changes_another_state_through_get_state() -> None:
     tree = StateTree()
-    assert await ENGINE.apply(tree, ENGINE.resolve({"id": 1, "handler": "chat.update_other", "args": []})) == {
+    assert (await ENGINE.apply(tree, ENGINE.resolve({"id": 1, "handler": "chat.update_other", "args": []}))).delta == {
         "chat": {"history": ["told counter"]},
         "counter": {"count": 7},
     }

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,16 +10,16 @@ import msgspec
 from pyreact_asgi._codec import js_literal
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
+from pyreact_asgi.page import Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
 from pyreact_asgi.tree import initial_state
 from pyreact_asgi.vars import StateVar, Var
 
 __all__ = ["CompiledApp", "PageFn", "compile_app"]
 
-PageFn = Callable[[], Component]
 
 # Components the browser runtime exports; every other tag must be a lowercase HTML element.
-RUNTIME_COMPONENTS = frozenset({"Input"})
+RUNTIME_COMPONENTS = frozenset({"Input", "Upload"})
 # What a trigger hands to a handler that takes a value and was given no explicit arguments.
 TRIGGER_VALUES = {"on_change": "e.target.value", "on_input": "e.target.value"}
 _HTML_TAG = re.compile(r"^[a-z][a-z0-9]*$")
@@ -46,12 +46,14 @@ class CompiledApp:
     Attributes:
         pages: JSX source of one function component per route.
         states: Every State class a page reads or sends events to, by state name.
+        loads: Per route, JavaScript functions that send the page's on_load events.
         page_states: Route → names of the states that page reads or sends events to.
         initial: What a new client starts with: the public vars of every state, computed ones included.
     """
 
     pages: dict[str, str]
     states: dict[str, type[State]]
+    loads: dict[str, list[str]] = field(default_factory=dict)
     page_states: dict[str, frozenset[str]] = field(default_factory=dict)
     initial: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -59,7 +61,8 @@ class CompiledApp:
         """Returns the app's JSX module, importing the runtime by the relative URL ``./<runtime_file>``."""
         idents = {route: f"Page{i}" for i, route in enumerate(self.pages)}
         used = sorted(name for name in RUNTIME_COMPONENTS if any(f"<{name} " in src for src in self.pages.values()))
-        imports = ", ".join(["React", "emit", "start", "useVars", *used])
+        helpers = ["upload"] if "Upload" in used else []
+        imports = ", ".join(["React", "emit", "start", *helpers, "useVars", *used])
         parts = [f'import {{ {imports} }} from "./{runtime_file}";']
         parts += [
             f"function {idents[route]}() {{\n  const v = useVars();\n  return {src};\n}}"
@@ -67,11 +70,19 @@ class CompiledApp:
         ]
         routes = ", ".join(f"{js_literal(route)}: {ident}" for route, ident in idents.items())
         state = js_literal(self.initial or {name: cls.public_defaults() for name, cls in self.states.items()})
-        parts.append(f"start({{ routes: {{ {routes} }}, state: {state} }});")
+        loads = ", ".join(f"{js_literal(route)}: [{', '.join(fns)}]" for route, fns in self.loads.items() if fns)
+        stored = js_literal(
+            {
+                f"{name}.{var}": {"key": spec.key or f"{name}.{var}", **spec.options()}
+                for name, cls in self.states.items()
+                for var, spec in cls.stored_vars().items()
+            }
+        )
+        parts.append(f"start({{ routes: {{ {routes} }}, loads: {{ {loads} }}, state: {state}, stored: {stored} }});")
         return "\n".join(parts) + "\n"
 
 
-def compile_app(pages: Mapping[str, PageFn]) -> CompiledApp:
+def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
     """Calls every page function and compiles the components it returns to JSX.
 
     Raises:
@@ -79,17 +90,20 @@ def compile_app(pages: Mapping[str, PageFn]) -> CompiledApp:
         ConfigError: Two different State classes share a name.
     """
     compiled: dict[str, str] = {}
+    loads: dict[str, list[str]] = {}
     states: dict[str, type[State]] = {}
     page_states: dict[str, frozenset[str]] = {}
-    for route, fn in pages.items():
+    for route, entry in pages.items():
         page = _PageCompiler(route)
+        settings = as_page(entry)
         try:
-            root = fn()
+            root = settings.fn()
         except PyReactError as exc:
             raise CompileError(str(exc), page=route) from exc
         if not isinstance(root, Component):
             raise CompileError(f"Expected the page function to return a component, but got {root!r}", page=route)
         compiled[route] = page.node(root)
+        loads[route] = [page.event("on_load", spec) for spec in settings.on_load]
         page_states[route] = frozenset(cls.state_name() for cls in page.states)
         for cls in page.states:
             other = states.setdefault(cls.state_name(), cls)
@@ -99,7 +113,7 @@ def compile_app(pages: Mapping[str, PageFn]) -> CompiledApp:
                     f'{cls.__module__}.{cls.__qualname__}; pass name="..." to one of them.'
                 )
     initial = {name: _initial(states[name]) for name in sorted(states)}
-    return CompiledApp(compiled, states, page_states, initial)
+    return CompiledApp(compiled, states, loads, page_states, initial)
 
 
 def _initial(cls: type[State]) -> dict[str, Any]:
@@ -181,6 +195,15 @@ class _PageCompiler:
 
     def event(self, trigger: str, spec: EventSpec) -> str:
         self.states.add(spec.state)
+        if spec.handler.takes_files(spec.state) != (trigger == "on_upload"):
+            if trigger == "on_upload":
+                raise self.error(
+                    f'on_upload needs an upload handler, whose one parameter is list[pr.UploadedFile]; "{spec.path}" '
+                    "is not one"
+                )
+            raise self.error(f'"{spec.path}" receives uploaded files; attach it to on_upload of pr.upload')
+        if trigger == "on_upload":
+            return f"(files, progress) => upload({js_literal(spec.path)}, files, progress)"
         params = spec.handler.params(spec.state)
         required = sum(p.required for p in params)
         if spec.args is None:

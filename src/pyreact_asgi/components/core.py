@@ -5,7 +5,7 @@ from typing import Any
 from pyreact_asgi.components.base import Child, Component, element
 from pyreact_asgi.exceptions import ConfigError
 
-__all__ = ["box", "button", "heading", "hstack", "input", "text", "vstack"]
+__all__ = ["box", "button", "heading", "hstack", "input", "text", "upload", "vstack"]
 
 _HEADING_SIZES = {1: "2rem", 2: "1.5rem", 3: "1.25rem", 4: "1.1rem", 5: "1rem", 6: ".9rem"}
 
@@ -84,4 +84,20 @@ def input(**kwargs: Any) -> Component:
             }
         ),
         base_class="pr-input",
+    )
+
+
+def upload(**kwargs: Any) -> Component:
+    """A file picker that uploads the chosen files to an upload handler, showing progress and errors.
+
+    The handler takes one parameter annotated ``list[pr.UploadedFile]``; the files are on the server's disk
+    while it runs and deleted after it returns. Size and count limits are ``Config.max_upload_bytes`` and
+    ``Config.max_upload_files``.
+
+    Example: ``pr.upload(on_upload=Files.receive, multiple=True, accept=".csv,text/csv")``
+    """
+    if "on_upload" not in kwargs:
+        raise ConfigError("Expected pr.upload(on_upload=State.handler) with an upload handler.")
+    return element(
+        "Upload", (), kwargs, props=frozenset({"multiple", "accept", "disabled", "name"}), base_class="pr-upload"
     )

@@ -1,10 +1,67 @@
 from __future__ import annotations
 
+import ipaddress
+import re
+from collections.abc import Iterable
 from urllib.parse import unquote
 
 from pyreact_asgi._types import Scope
 
-__all__ = ["split_path"]
+__all__ = ["TrustedProxies", "forwarded_prefix", "split_path"]
+
+# Printable ASCII only, starting with "/", no empty or dot segments: anything else is not a prefix a proxy sets.
+_PREFIX = re.compile(r"^(/(?!\.\.?(/|$))[\x21-\x2e\x30-\x7e]+)+/?$")
+_MAX_PREFIX = 1024
+
+
+class TrustedProxies:
+    """The proxies whose ``X-Forwarded-Prefix`` header is honoured, as addresses or networks, or ``"*"``.
+
+    Args:
+        entries: ``"127.0.0.1"``, ``"10.0.0.0/8"``, ``"::1"``, or ``"*"`` for any client (only when
+            nothing but the proxy can reach the server).
+
+    Raises:
+        ValueError: An entry is not an address or network.
+    """
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        entries = list(entries)
+        self.any = "*" in entries
+        self.networks = [ipaddress.ip_network(e, strict=False) for e in entries if e != "*"]
+
+    def __bool__(self) -> bool:
+        return self.any or bool(self.networks)
+
+    def __contains__(self, host: object) -> bool:
+        if self.any:
+            return True
+        try:
+            address = ipaddress.ip_address(host)  # type: ignore[arg-type]
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+
+def forwarded_prefix(scope: Scope, trusted: TrustedProxies) -> str:
+    """Returns the ``X-Forwarded-Prefix`` a trusted proxy sent, without a trailing slash, or "".
+
+    A proxy that strips a prefix before forwarding sends it in this header. It is honoured only from a
+    trusted proxy's address; a malformed value is ignored. The value still has to be escaped wherever it
+    is written (the HTML shell does).
+    """
+    if not trusted:
+        return ""
+    client = scope.get("client")
+    if not client or client[0] not in trusted:
+        return ""
+    values = [v for k, v in scope.get("headers", ()) if k.lower() == b"x-forwarded-prefix"]
+    if len(values) != 1:
+        return ""
+    value: str = values[0].decode("latin-1").strip()
+    if len(value) > _MAX_PREFIX or not _PREFIX.match(value):
+        return ""
+    return value.rstrip("/")
 
 
 def split_path(scope: Scope) -> tuple[str, str]:

@@ -2,18 +2,20 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
 
+from pyreact_asgi.actions import Action
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.runtime.messages import EventMessage
 from pyreact_asgi.state import EventHandler, EventSpec, State
 from pyreact_asgi.tree import StateTree
+from pyreact_asgi.uploaded import UploadedFile
 from pyreact_asgi.vars import Var
 
-__all__ = ["MAX_CHAIN", "Call", "Delta", "Engine", "Step"]
+__all__ = ["MAX_CHAIN", "Call", "Delta", "Engine", "Outcome", "Step"]
 
 # State name → var name → value: what an update carries.
 Delta = dict[str, dict[str, Any]]
@@ -34,10 +36,22 @@ class Call:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One update an event produces: the vars that changed, and whether the event is finished."""
+    """One update an event produces: the vars that changed, what the browser should do, and whether it is the last.
+
+    Actions a handler returns or yields go in the step of the changes made up to that point.
+    """
 
     delta: Delta
     done: bool
+    actions: list[Action] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a whole event produced: the changed vars merged, and what the browser should do next, in order."""
+
+    delta: Delta
+    actions: list[Action]
 
 
 class Engine:
@@ -97,6 +111,39 @@ class Engine:
         cls, handler = target
         return Call(message.id, cls, handler, handler.parse_args(cls, message.args))
 
+    def resolve_upload(self, handler_path: str, files: list[UploadedFile]) -> Call:
+        """Finds the upload handler an upload names and binds the files to it.
+
+        Raises:
+            ProtocolError: No such handler, or it does not take uploaded files.
+        """
+        target = self._handlers.get(handler_path)
+        if target is None:
+            raise ProtocolError(f'Unknown event handler "{handler_path}".', code="unknown_handler")
+        cls, handler = target
+        if not handler.takes_files(cls):
+            raise ProtocolError(
+                f'"{handler_path}" does not take uploaded files; an upload handler takes one parameter annotated '
+                "list[pr.UploadedFile].",
+                code="invalid_args",
+            )
+        return Call(0, cls, handler, (files,))
+
+    async def restore(self, tree: StateTree, stored: Any) -> None:
+        """Applies the values the browser keeps for its stored vars (``{"<state>.<var>": value}``).
+
+        Entries that name no stored var, or whose value does not fit the var's type, are ignored: the browser's
+        storage is the user's to edit.
+        """
+        if not isinstance(stored, dict):
+            return
+        for path, raw in stored.items():
+            # A substate's name has dots too: the var is what follows the last one.
+            state_name, _, var = str(path).rpartition(".")
+            cls = self.states.get(state_name)
+            if cls is not None and var in cls.stored_vars():
+                (await tree.get(cls))._pr_restore(var, raw)
+
     def page_states(self, page: str | None) -> frozenset[str]:
         """Returns the names of the states a client on ``page`` receives: every page state when it is unknown.
 
@@ -117,13 +164,15 @@ class Engine:
             full[name] = tree.full(await tree.get(self.states[name]))
         return full
 
-    async def apply(self, tree: StateTree, call: Call) -> Delta:
-        """Runs an event to its end and returns all it changed, merged: `process` without the steps."""
+    async def apply(self, tree: StateTree, call: Call) -> Outcome:
+        """Runs an event to its end and returns all it changed, merged, and its actions: `process` in one go."""
         merged: Delta = {}
+        actions: list[Action] = []
         async for step in self.process(tree, call):
             for name, changed in step.delta.items():
                 merged.setdefault(name, {}).update(changed)
-        return merged
+            actions += step.actions
+        return Outcome(merged, actions)
 
     async def process(self, tree: StateTree, call: Call) -> AsyncIterator[Step]:
         """Runs an event and the events it chains, yielding a step each time there is something to send.
@@ -151,30 +200,31 @@ class Engine:
             state = await tree.get(cls)
             where = f"{cls.state_name()}.{handler.name}"
             chained: list[_Pending] = []
+            actions: list[Action] = []
             try:
                 result = handler.call(state, args)
-                if inspect.isasyncgen(result):
-                    async for item in result:
-                        chained += _events(where, item)
+                if inspect.isasyncgen(result) or inspect.isgenerator(result):
+                    async for item in _items(result):
+                        events, yielded = _split(where, item)
+                        chained += events
                         delta = await self._commit(tree)
-                        if delta:
-                            yield Step(delta, done=False)
-                elif inspect.isgenerator(result):
-                    for item in result:
-                        chained += _events(where, item)
-                        delta = await self._commit(tree)
-                        if delta:
-                            yield Step(delta, done=False)
+                        if delta or yielded:
+                            yield Step(delta, done=False, actions=actions + yielded)
+                            actions = []
+                        else:
+                            actions += yielded
                 else:
                     if inspect.isawaitable(result):
                         result = await result
-                    chained += _events(where, result)
+                    events, returned = _split(where, result)
+                    chained += events
+                    actions += returned
                 delta = await self._commit(tree)
             except BaseException:
                 tree.rollback()
                 raise
             pending[0:0] = chained
-            yield Step(delta, done=not pending)
+            yield Step(delta, done=not pending, actions=actions)
 
     async def _commit(self, tree: StateTree) -> Delta:
         changes = await tree.commit(self._dependents_of)
@@ -189,16 +239,31 @@ class Engine:
         return self._dependents.get(state, ())
 
 
-def _events(where: str, value: Any) -> list[_Pending]:
+async def _items(gen: Any) -> AsyncIterator[Any]:
+    # A sync generator handler runs on the event loop between its yields, like a sync handler.
+    if inspect.isasyncgen(gen):
+        async for item in gen:
+            yield item
+    else:
+        for item in gen:
+            yield item
+
+
+def _split(where: str, value: Any) -> tuple[list[_Pending], list[Action]]:
+    """Returns the events to chain and the actions to send in what a handler returned or yielded."""
     if value is None:
-        return []
+        return [], []
     items = value if isinstance(value, (list, tuple)) else [value]
     events: list[_Pending] = []
+    actions: list[Action] = []
     for item in items:
+        if isinstance(item, Action):
+            actions.append(item)
+            continue
         if not isinstance(item, EventSpec):
             raise TypeError(
                 f'Event handler "{where}" returned or yielded {item!r}; expected None, an event such as '
-                "`Counter.increment(5)` or `Counter.reset`, or a list of events."
+                "`Counter.increment(5)` or `Counter.reset`, an action such as `pr.toast(...)`, or a list of them."
             )
         args = () if item.args is None else item.args
         if any(isinstance(arg, Var) for arg in args):
@@ -207,4 +272,4 @@ def _events(where: str, value: Any) -> list[_Pending]:
                 "in the browser, so pass the value itself (self.count, not Counter.count)."
             )
         events.append((item.state, item.handler, item.handler.parse_args(item.state, list(args))))
-    return events
+    return events, actions

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 import msgspec
 
+from pyreact_asgi.actions import Action
+
 __all__ = ["ErrorInfo", "EventMessage", "Update"]
 
 HandlerPath = Annotated[
@@ -42,6 +44,7 @@ class Update(msgspec.Struct, frozen=True, omit_defaults=True):
         id: The event this update answers; None for updates no event asked for.
         delta: Only the vars that changed (computed ones included), by state name then var name.
         error: Why the event was rejected or failed; the state is as at the last update.
+        actions: What the browser does next (redirect, toast, ...), applied after the delta, in order.
         done: The event is finished; no more updates for this id follow. False for the updates a streaming
             handler sends at each ``yield`` and for those of events it chains.
     """
@@ -49,4 +52,5 @@ class Update(msgspec.Struct, frozen=True, omit_defaults=True):
     id: int | None = None
     delta: dict[str, dict[str, Any]] = {}
     error: ErrorInfo | None = None
+    actions: list[Action] = []  # encoded with each action's "kind" tag
     done: bool = True

@@ -18,7 +18,7 @@ from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import StateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
 
-__all__ = ["SocketTransport"]
+__all__ = ["TOKEN", "SocketTransport", "origin_allowed"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,21 @@ class _Client:
     states: frozenset[str]  # the states of the client's page: the only ones it is sent
 
 
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+def origin_allowed(origin: str | None, host: str, allowed: frozenset[str]) -> bool:
+    """Whether a request from ``origin`` may act for a visitor: the page's own origin or a listed one.
+
+    Browsers always send Origin on a websocket handshake and a cross-site POST; clients without it are not
+    browsers, and the check exists to stop other sites' pages from using a visitor's browser.
+    """
+    if origin is None:
+        return True
+    if origin.lower() in allowed:
+        return True
+    # Compare with the Host header only: X-Forwarded-Host is never trusted by default.
+    return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
+
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class SocketTransport:
@@ -51,7 +65,7 @@ class SocketTransport:
     def __init__(self, config: Config, engine: Callable[[], Engine], manager: StateManager) -> None:
         self._engine = engine
         self._manager = manager
-        self._allowed_origins = frozenset(o.lower() for o in config.allowed_origins)
+        self.allowed_origins = frozenset(o.lower() for o in config.allowed_origins)
         self._error_message = config.handler_error_message
         self._expose_errors = config.expose_errors
         self._clients: dict[str, _Client] = {}
@@ -87,22 +101,18 @@ class SocketTransport:
         await self.sio.handle_request(local, receive, send)
 
     async def shutdown(self) -> None:
+        """Disconnects the clients still connected (they reconnect to whichever server runs next) and stops
+        the socket server's background tasks."""
+        for sid in list(self._clients):
+            await self.sio.disconnect(sid)
         await self.sio.shutdown()
 
     def _origin_allowed(self, origin: str | None, environ: dict[str, Any]) -> bool:
-        # Browsers always send Origin on a websocket handshake; clients without it are not browsers, and
-        # the check exists to stop other sites' pages from using a visitor's browser.
-        if origin is None:
-            return True
-        if origin.lower() in self._allowed_origins:
-            return True
-        # Compare with the Host header only: X-Forwarded-Host is never trusted by default.
-        host = environ.get("HTTP_HOST", "")
-        return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
+        return origin_allowed(origin, environ.get("HTTP_HOST", ""), self.allowed_origins)
 
     async def _on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
-        if not isinstance(token, str) or not _TOKEN.match(token):
+        if not isinstance(token, str) or not TOKEN.match(token):
             raise socketio.exceptions.ConnectionRefusedError("Expected auth {token: <16-64 URL-safe characters>}.")
         scope = environ["asgi.scope"]
         page = auth.get("page")
@@ -113,6 +123,7 @@ class SocketTransport:
         states = engine.page_states(router.page if named else None)
         self._clients[sid] = _Client(token, router, states)
         async with self._manager.session(token, router) as tree:
+            await engine.restore(tree, auth.get("storage"))
             full = await engine.full_state(tree, states)
         # A reconnecting client gets the whole state of its page for its token, so it resynchronises.
         await self.sio.emit("state", full, to=sid)
@@ -136,14 +147,17 @@ class SocketTransport:
             try:
                 async for step in engine.process(tree, call):
                     delta = {name: vars for name, vars in step.delta.items() if name in client.states}
-                    if delta or step.done:
-                        await self._reply(sid, Update(id=call.id, delta=delta, done=step.done))
+                    if delta or step.actions or step.done:
+                        await self._reply(sid, Update(id=call.id, delta=delta, actions=step.actions, done=step.done))
             except Exception as exc:
                 logger.exception('Event handler "%s.%s" raised', call.state.state_name(), call.handler.name)
-                message = self._error_message
-                if self._expose_errors:
-                    message = f"{message} {type(exc).__name__}: {exc}"
-                await self._reply(sid, Update(id=call.id, error=ErrorInfo("handler_error", message)))
+                await self._reply(sid, Update(id=call.id, error=ErrorInfo("handler_error", self.error_message(exc))))
+
+    def error_message(self, exc: Exception) -> str:
+        """Returns what a client is told about a handler that raised: ``Config.handler_error_message``."""
+        if self._expose_errors:
+            return f"{self._error_message} {type(exc).__name__}: {exc}"
+        return self._error_message
 
     async def _reply(self, sid: str, update: Update) -> None:
         await self.sio.emit("update", update, to=sid)

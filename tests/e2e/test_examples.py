@@ -1,0 +1,40 @@
+"""The example apps in examples/, each used in a real browser as its docstring says."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from playwright.sync_api import FilePayload, expect
+
+from tests.e2e.browsing import NewTab
+from tests.servers import serve
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+@pytest.fixture
+def example(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """Imports an example with its build and data directories under the test's tmp_path."""
+    monkeypatch.chdir(tmp_path)  # the default build dir (.pyreact/) and the examples' data dirs
+    module = importlib.import_module(f"examples.{request.param}")
+    return importlib.reload(module)
+
+
+@pytest.mark.parametrize("example", ["uploads"], indirect=True)
+def test_uploads_example(new_tab: NewTab, example: ModuleType, tmp_path: Path) -> None:
+    with serve(example.app) as server:
+        tab = new_tab()
+        tab.page.goto(f"{server.url}/files/")
+        picker = tab.page.locator("#upload input[type=file]")
+        picker.set_input_files([FilePayload(name="a.txt", mimeType="text/plain", buffer=b"x" * 5000)])
+        expect(tab.page.get_by_role("status").filter(has_text="Uploaded 1 file(s)")).to_be_visible()
+        expect(tab.page.locator("#total")).to_have_text("Received 5000 bytes in all.")
+        expect(tab.page.locator("#kept")).to_contain_text("a.txt (5,000 bytes, sha256 ")
+        expect(tab.page.locator("#upload .pr-upload-progress")).to_have_text("100%")
+        kept = list((tmp_path / "uploaded-files").iterdir())
+        assert [p.read_bytes() for p in kept] == [b"x" * 5000]
+        tab.page.locator("#clear").click()
+        expect(tab.page.locator("#total")).to_have_text("Received 0 bytes in all.")
