@@ -119,7 +119,19 @@ class Bad(pr.State):
         raise ValueError("boom")
 
 
-ENGINE = Engine({"counter": Counter, "log": Log, "chat": Chat, "bad": Bad})
+class Job(pr.State):
+    progress: int = 0
+
+    @pr.event
+    async def run(self) -> AsyncIterator[Any]:
+        self.progress = 50
+        yield pr.toast("half way")
+        yield pr.toast("no change, still sent")
+        self.progress = 100
+        yield [pr.toast("done"), Counter.increment(2)]
+
+
+ENGINE = Engine({"counter": Counter, "log": Log, "chat": Chat, "bad": Bad, "job": Job})
 
 
 async def steps(tree: StateTree, handler: str, *args: Any) -> list[Step]:
@@ -262,3 +274,29 @@ async def test_page_states_are_the_states_of_the_route() -> None:
     assert engine.page_states(None) == frozenset({"counter", "log"})
     assert engine.page_states("/unknown") == frozenset({"counter", "log"})
     assert await engine.full_state(StateTree(), engine.page_states("/")) == {"counter": {"count": 0}}
+
+
+# --- actions and stored vars ---------------------------------------------------------------------------
+
+
+async def test_actions_go_out_with_the_step_they_were_yielded_in() -> None:
+    result = await steps(StateTree(), "job.run")
+    assert [(s.delta, [a.message for a in s.actions], s.done) for s in result] == [  # type: ignore[attr-defined]
+        ({"job": {"progress": 50}}, ["half way"], False),
+        ({}, ["no change, still sent"], False),
+        ({"job": {"progress": 100}}, ["done"], False),
+        ({}, [], False),
+        ({"counter": {"count": 2}}, [], True),
+    ]
+
+
+class Prefs(pr.State, parent=Counter):
+    theme: str = pr.local_storage("light")
+
+
+async def test_stored_var_of_a_substate_is_restored() -> None:
+    engine = Engine({"counter": Counter, "counter.prefs": Prefs})
+    tree = StateTree()
+    await engine.restore(tree, {"counter.prefs.theme": "dark", "counter.prefs.nope": 1, "counter.count": 5})
+    assert tree.require(Prefs).theme == "dark"
+    assert tree.require(Counter).count == 0, "only stored vars are taken from the browser"
