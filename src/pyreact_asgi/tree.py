@@ -109,16 +109,20 @@ class StateTree:
             Exception: A computed var raised; nothing is committed, and `rollback` undoes the event.
         """
         changes: Changes = {}
-        for state in self.states:
+        for state in self._states.values():
             changed = state._pr_changes()
             if changed:
                 changes[type(state)] = changed
         for cls in list(changes):
             for dependent in dependents(cls):
                 await self.get(dependent)
-        keys = {(cls, name) for cls, changed in changes.items() for name in changed}
         cache: list[tuple[State, str, Any, bytes | None]] = []
-        for state in self.states:
+        keys: set[VarKey] | None = None
+        for state in self._states.values():
+            if not state._pr_computed:
+                continue
+            if keys is None:
+                keys = {(cls, name) for cls, changed in changes.items() for name in changed}
             for name in state._pr_computed:
                 deps = state._pr_deps.get(name)
                 if deps is not None and deps.isdisjoint(keys):
@@ -131,7 +135,7 @@ class StateTree:
                 cache.append((state, name, value, encoded))
                 changes.setdefault(type(state), {})[name] = value
         # Only now that every computed var ran without raising does the event's outcome become the baseline.
-        for state in self.states:
+        for state in self._states.values():
             state._pr_commit()
         for state, name, value, encoded in cache:
             state._pr_cache[name] = (value, encoded)
@@ -139,7 +143,7 @@ class StateTree:
 
     def rollback(self) -> None:
         """Restores every loaded state to its last commit, containers changed in place included."""
-        for state in self.states:
+        for state in self._states.values():
             state._pr_rollback()
 
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import abc
 import time
-from collections.abc import AsyncIterator, Iterable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -39,25 +39,44 @@ class StateManager(abc.ABC):
     async def store(self, token: str, states: Iterable[State]) -> None:
         """Saves the client's instances of these states, which are committed. Called under the lock."""
 
-    @asynccontextmanager
-    async def session(self, token: str, router: Router | None = None) -> AsyncIterator[StateTree]:
-        """Holds the token's lock and yields a tree that loads the client's states as they are used.
+    def session(self, token: str, router: Router | None = None) -> AbstractAsyncContextManager[StateTree]:
+        """Returns a context manager that holds the token's lock and yields a tree loading states as they are used.
 
         On exit the loaded states are stored. If the block raises, uncommitted changes are undone first.
         """
-        async with self.lock(token):
-            tree = StateTree(partial(self._load_or_create, token), router)
-            try:
-                yield tree
-            except BaseException:
-                tree.rollback()
-                raise
-            finally:
-                await self.store(token, tree.states)
+        return _Session(self, token, router)
 
     async def _load_or_create(self, token: str, state: type[State]) -> State:
         instance = await self.load(token, state)
         return state() if instance is None else instance
+
+
+class _Session:
+    # A class rather than an @asynccontextmanager: this runs for every event, and generator-based
+    # context managers nested two deep cost more than the rest of the engine's bookkeeping.
+    __slots__ = ("_lock", "_manager", "_router", "_token", "_tree")
+
+    def __init__(self, manager: StateManager, token: str, router: Router | None) -> None:
+        self._manager = manager
+        self._token = token
+        self._router = router
+        self._lock = manager.lock(token)
+        self._tree: StateTree | None = None
+
+    async def __aenter__(self) -> StateTree:
+        await self._lock.__aenter__()
+        self._tree = StateTree(partial(self._manager._load_or_create, self._token), self._router)
+        return self._tree
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        tree = self._tree
+        assert tree is not None
+        try:
+            if exc is not None:
+                tree.rollback()
+            await self._manager.store(self._token, tree.states)
+        finally:
+            await self._lock.__aexit__(exc_type, exc, tb)
 
 
 @dataclass(slots=True)
@@ -65,6 +84,20 @@ class _Entry:
     states: dict[type[State], State] = field(default_factory=dict)
     lock: anyio.Lock = field(default_factory=anyio.Lock)
     last_seen: float = field(default_factory=time.monotonic)
+
+
+class _EntryLock:
+    __slots__ = ("_entry",)
+
+    def __init__(self, entry: _Entry) -> None:
+        self._entry = entry
+
+    async def __aenter__(self) -> None:
+        await self._entry.lock.acquire()
+        self._entry.last_seen = time.monotonic()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._entry.lock.release()
 
 
 class MemoryStateManager(StateManager):
@@ -82,17 +115,14 @@ class MemoryStateManager(StateManager):
     def __len__(self) -> int:
         return len(self._entries)
 
-    @asynccontextmanager
-    async def lock(self, token: str) -> AsyncIterator[None]:
+    def lock(self, token: str) -> AbstractAsyncContextManager[None]:
         now = time.monotonic()
         if now >= self._next_sweep:
             self._sweep(now)
         entry = self._entries.get(token)
         if entry is None:
             entry = self._entries[token] = _Entry()
-        async with entry.lock:
-            entry.last_seen = time.monotonic()
-            yield
+        return _EntryLock(entry)
 
     async def load(self, token: str, state: type[State]) -> State | None:
         entry = self._entries.get(token)
