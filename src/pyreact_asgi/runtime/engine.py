@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-import inspect
-from collections.abc import AsyncIterator, Iterable, Mapping
+import types
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,14 +198,13 @@ class Engine:
                     "into one client event; a handler probably returns an event that leads back to itself."
                 )
             state = await tree.get(cls)
-            where = f"{cls.state_name()}.{handler.name}"
             chained: list[_Pending] = []
             actions: list[Action] = []
             try:
                 result = handler.call(state, args)
-                if inspect.isasyncgen(result) or inspect.isgenerator(result):
+                if isinstance(result, (types.AsyncGeneratorType, types.GeneratorType)):
                     async for item in _items(result):
-                        events, yielded = _split(where, item)
+                        events, yielded = _split(cls, handler, item)
                         chained += events
                         delta = await self._commit(tree)
                         if delta or yielded:
@@ -214,16 +213,16 @@ class Engine:
                         else:
                             actions += yielded
                 else:
-                    if inspect.isawaitable(result):
+                    if isinstance(result, Awaitable):
                         result = await result
-                    events, returned = _split(where, result)
-                    chained += events
-                    actions += returned
+                    if result is not None:
+                        chained, actions = _split(cls, handler, result)
                 delta = await self._commit(tree)
             except BaseException:
                 tree.rollback()
                 raise
-            pending[0:0] = chained
+            if chained:
+                pending[0:0] = chained
             yield Step(delta, done=not pending, actions=actions)
 
     async def _commit(self, tree: StateTree) -> Delta:
@@ -241,7 +240,7 @@ class Engine:
 
 async def _items(gen: Any) -> AsyncIterator[Any]:
     # A sync generator handler runs on the event loop between its yields, like a sync handler.
-    if inspect.isasyncgen(gen):
+    if isinstance(gen, types.AsyncGeneratorType):
         async for item in gen:
             yield item
     else:
@@ -249,10 +248,11 @@ async def _items(gen: Any) -> AsyncIterator[Any]:
             yield item
 
 
-def _split(where: str, value: Any) -> tuple[list[_Pending], list[Action]]:
+def _split(state: type[State], handler: EventHandler, value: Any) -> tuple[list[_Pending], list[Action]]:
     """Returns the events to chain and the actions to send in what a handler returned or yielded."""
     if value is None:
         return [], []
+    where = f"{state.state_name()}.{handler.name}"
     items = value if isinstance(value, (list, tuple)) else [value]
     events: list[_Pending] = []
     actions: list[Action] = []
