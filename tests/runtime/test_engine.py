@@ -300,3 +300,12 @@ async def test_stored_var_of_a_substate_is_restored() -> None:
     await engine.restore(tree, {"counter.prefs.theme": "dark", "counter.prefs.nope": 1, "counter.count": 5})
     assert tree.require(Prefs).theme == "dark"
     assert tree.require(Counter).count == 0, "only stored vars are taken from the browser"
+
+
+async def test_commit_outside_an_event_returns_the_public_delta() -> None:
+    # What a background task does: change states under the token's session, then commit and send.
+    tree = StateTree()
+    chat = await tree.get(Chat)
+    chat.reply = "from a task"
+    assert await ENGINE.commit(tree) == {"chat": {"reply": "from a task", "words": 3}}
+    assert await ENGINE.commit(tree) == {}

@@ -206,7 +206,7 @@ class Engine:
                     async for item in _items(result):
                         events, yielded = _split(cls, handler, item)
                         chained += events
-                        delta = await self._commit(tree)
+                        delta = await self.commit(tree)
                         if delta or yielded:
                             yield Step(delta, done=False, actions=actions + yielded)
                             actions = []
@@ -217,7 +217,7 @@ class Engine:
                         result = await result
                     if result is not None:
                         chained, actions = _split(cls, handler, result)
-                delta = await self._commit(tree)
+                delta = await self.commit(tree)
             except BaseException:
                 tree.rollback()
                 raise
@@ -225,7 +225,12 @@ class Engine:
                 pending[0:0] = chained
             yield Step(delta, done=not pending, actions=actions)
 
-    async def _commit(self, tree: StateTree) -> Delta:
+    async def commit(self, tree: StateTree) -> Delta:
+        """Returns the public changes (computed vars included) made in ``tree`` since its last commit, and commits.
+
+        Events commit through `process`; code that changes a client's states outside an event (a background
+        task holding ``manager.session(token)``) calls this to get the delta to send.
+        """
         changes = await tree.commit(self._dependents_of)
         delta: Delta = {}
         for cls, changed in changes.items():
