@@ -270,3 +270,30 @@ async def test_computed_that_raises_leaves_the_event_uncommitted() -> None:
     tree.rollback()
     assert fragile.count == 1
     assert await commit(tree) == {}
+
+
+class Totals(pr.State):
+    cart_total: int = 0
+
+    @pr.computed
+    def doubled(self, cart: Cart) -> Any:
+        return cart.total * 2
+
+
+def test_computed_reads_a_state_whose_computed_vars_start_on_first_use() -> None:
+    # Reading Totals.doubled creates Cart (and Prices) on first use; Cart's own computed var starts then.
+    totals = Totals()
+    assert totals.doubled == 0
+    cart = totals._pr_own_tree().require(Cart)
+    assert cart._pr_cache["total"] == (0, b"\x00")
+
+
+def test_computed_with_unresolvable_annotation_is_a_config_error() -> None:
+    class Unresolved(pr.State):
+        @pr.computed
+        def total(self, other: Missing) -> int:  # type: ignore[name-defined]  # noqa: F821
+            return 0
+
+    with pytest.raises(ConfigError, match=r'Cannot resolve the annotations of computed var ".*Unresolved.total"'):
+        Unresolved.computed_vars()["total"].param_states()
+    assert repr(Unresolved.computed_vars()["total"]).startswith("ComputedVar(")

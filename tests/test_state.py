@@ -763,3 +763,16 @@ def test_event_handler_path_may_name_a_substate() -> None:
     engine = Engine({"shop": Shop, "shop.basket": Basket})
     call = engine.resolve({"id": 1, "handler": "shop.basket.add", "args": ["pear"]})
     assert (call.state, call.handler.name, call.args) == (Basket, "add", ("pear",))
+
+
+def test_state_rollback_of_a_value_that_does_not_fit_its_annotation_restores_its_content() -> None:
+    class Loose(pr.State):
+        numbers: list[int] = []  # noqa: RUF012
+
+    loose = Loose()
+    loose.numbers = ["not", "ints"]  # type: ignore[list-item]
+    loose._pr_take_delta()
+    loose.numbers.append("more")  # type: ignore[arg-type]
+    loose._pr_rollback()
+    restored: list[object] = list(loose.numbers)
+    assert restored == ["not", "ints"]

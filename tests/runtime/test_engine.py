@@ -6,8 +6,9 @@ from typing import Any
 import pytest
 
 import pyreact_asgi as pr
-from pyreact_asgi.exceptions import ProtocolError
+from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.runtime.engine import MAX_CHAIN, Engine, Step
+from pyreact_asgi.runtime.manager import MemoryStateManager
 from pyreact_asgi.tree import StateTree
 
 pytestmark = pytest.mark.asyncio
@@ -309,3 +310,62 @@ async def test_commit_outside_an_event_returns_the_public_delta() -> None:
     chat.reply = "from a task"
     assert await ENGINE.commit(tree) == {"chat": {"reply": "from a task", "words": 3}}
     assert await ENGINE.commit(tree) == {}
+
+
+# --- computed vars across states, through the state manager --------------------------------------------
+
+
+class Rates(pr.State):
+    unit: int = 2
+
+    @pr.event
+    def set_unit_to(self, unit: int) -> None:
+        self.unit = unit
+
+
+class Order(pr.State):
+    quantity: int = 1
+
+    @pr.computed
+    def price(self, rates: Rates) -> int:
+        return self.quantity * rates.unit
+
+
+async def test_computed_var_of_a_page_state_follows_another_state() -> None:
+    engine = Engine({"order": Order, "rates": Rates}, pages={"/": ["order"], "/rates": ["rates"]})
+    manager = MemoryStateManager(ttl=60)
+    async with manager.session("token") as tree:
+        assert await engine.full_state(tree, ["order"]) == {"order": {"quantity": 1, "price": 2}}
+    # An event on Rates loads only Rates and the states whose computed vars read it.
+    call = engine.resolve({"id": 1, "handler": "rates.set_unit_to", "args": [5]})
+    async with manager.session("token") as tree:
+        assert (await engine.apply(tree, call)).delta == {"rates": {"unit": 5}, "order": {"price": 5}}
+        assert {type(s) for s in tree.states} == {Rates, Order}
+    call = engine.resolve({"id": 2, "handler": "rates.set_unit_to", "args": [5]})
+    async with manager.session("token") as tree:
+        assert (await engine.apply(tree, call)).delta == {}
+
+
+class RatesTwin(pr.State, name="rates"):
+    pass
+
+
+class ReadsTwin(pr.State):
+    @pr.computed
+    def value(self, twin: RatesTwin) -> int:
+        return 0
+
+
+async def test_states_of_one_name_are_refused() -> None:
+    with pytest.raises(
+        ConfigError,
+        match=r"Two states are named \"rates\": .*(RatesTwin and .*Rates|Rates and .*RatesTwin); pass name=",
+    ):
+        Engine({"rates": Rates, "reads_twin": ReadsTwin})
+
+
+async def test_state_used_before_it_was_loaded_is_an_error() -> None:
+    manager = MemoryStateManager(ttl=60)
+    async with manager.session("token") as tree:
+        with pytest.raises(RuntimeError, match=r'State "rates" is used before it was loaded'):
+            tree.require(Rates)

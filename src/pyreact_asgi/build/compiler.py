@@ -122,8 +122,6 @@ def _initial(cls: type[State]) -> dict[str, Any]:
         var.param_states()
     try:
         values = initial_state([cls])[cls.state_name()]
-    except PyReactError:
-        raise
     except Exception as exc:
         raise ConfigError(
             f"A computed var of {cls.__name__} raised on the default values: {type(exc).__name__}: {exc}"
