@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import types
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,40 @@ def bare_socketio_app() -> ASGIApp:
         await sio.emit("update", {"id": data["id"], **_ECHO}, to=sid)
 
     return socketio.ASGIApp(sio, socketio_path=EVENT_PATH.strip("/"))
+
+
+WIDE_SUBSTATES = 20
+WIDE_VARS = 50
+WIDE_HANDLER = "wide.s07.increment"
+
+
+def wide_app() -> pr.PyApp:
+    """20 substates of one root state, 50 vars each (ints, strings, a list); one page shows a var of each."""
+    root = type("Wide", (pr.State,), {"__module__": __name__, "__annotations__": {"title": "str"}, "title": "wide"})
+    states = [_wide_substate(i, root) for i in range(WIDE_SUBSTATES)]
+
+    def index() -> pr.Component:
+        return pr.vstack(pr.heading(root.title), *(pr.text(state.v0, " ", state.v1) for state in states))
+
+    config = pr.Config(title="Wide", build_dir=Path(os.environ[BUILD_DIR_ENV]))
+    return pr.PyApp(pages={"/": index}, config=config)
+
+
+def _wide_substate(i: int, parent: type[pr.State]) -> type[pr.State]:
+    def increment(self: Any, by: int = 1) -> None:
+        self.v0 += by
+
+    annotations: dict[str, str] = {}
+    namespace: dict[str, Any] = {"__module__": __name__, "__annotations__": annotations}
+    for j in range(WIDE_VARS):
+        kind = ("int", "str", "list[str]")[j % 3]
+        annotations[f"v{j}"] = kind
+        namespace[f"v{j}"] = {"int": j, "str": f"value {j}", "list[str]": ["a", "b", "c"]}[kind]
+    namespace["increment"] = pr.event(increment)
+    cls = types.new_class(
+        f"S{i:02d}", (pr.State,), {"parent": parent, "name": f"s{i:02d}"}, lambda ns: ns.update(namespace)
+    )
+    return cls
 
 
 def generated_pages(count: int = 100) -> dict[str, PageFn]:

@@ -30,6 +30,7 @@ from benchmarks._common import (
     percentile,
     uvicorn_process,
 )
+from pyreact_asgi._codec import encode
 
 SUBJECT = "benchmarks._apps:counter_app"
 BASELINE = "benchmarks._apps:bare_socketio_app"
@@ -40,7 +41,10 @@ LEVELS = (1, 10, 100)
 class BenchClient:
     """One socket.io connection that sends an event, waits for its reply, and records the latency."""
 
-    def __init__(self, session: aiohttp.ClientSession) -> None:
+    def __init__(self, session: aiohttp.ClientSession, handler: str = HANDLER) -> None:
+        self.handler = handler
+        self.state_bytes = 0  # size of the full state received on connect
+        self.update_bytes = 0  # size of every update received, as the server encoded it
         self.sio = socketio.AsyncClient(http_session=session, reconnection=False)
         self.sio.on("state", self._on_state)
         self.sio.on("update", self._on_update)
@@ -49,9 +53,11 @@ class BenchClient:
         self._next_id = 0
 
     async def _on_state(self, data: dict[str, Any]) -> None:
+        self.state_bytes = _frame_bytes("state", data)
         self._connected.set()
 
     async def _on_update(self, data: dict[str, Any]) -> None:
+        self.update_bytes += _frame_bytes("update", data)
         if self._reply is not None and not self._reply.done():
             self._reply.set_result(data)
 
@@ -65,7 +71,7 @@ class BenchClient:
         self._next_id += 1
         self._reply = asyncio.get_running_loop().create_future()
         started = time.perf_counter()
-        await self.sio.emit("event", {"id": self._next_id, "handler": HANDLER, "args": [1]})
+        await self.sio.emit("event", {"id": self._next_id, "handler": self.handler, "args": [1]})
         reply = await self._reply
         elapsed = time.perf_counter() - started
         if reply.get("id") != self._next_id or "error" in reply:
@@ -91,9 +97,11 @@ class Run:
 class Pool:
     """``size`` clients connected to one server, kept open across that server's runs at one level."""
 
-    def __init__(self, server: ServerProcess, session: aiohttp.ClientSession, size: int) -> None:
+    def __init__(
+        self, server: ServerProcess, session: aiohttp.ClientSession, size: int, handler: str = HANDLER
+    ) -> None:
         self.server = server
-        self.clients = [BenchClient(session) for _ in range(size)]
+        self.clients = [BenchClient(session, handler) for _ in range(size)]
 
     async def __aenter__(self) -> Pool:
         await asyncio.gather(*(c.connect(self.server.url) for c in self.clients))
@@ -205,6 +213,12 @@ async def bench(levels: tuple[int, ...], rounds: int, warmup: float, duration: f
         "latency percentiles over every event of the measured windows."
     )
     return report
+
+
+def _frame_bytes(event: str, data: Any) -> int:
+    # What the server put on the websocket: the socket.io EVENT prefix "42" and the msgspec-encoded JSON
+    # array (re-encoding the decoded payload gives the same bytes, since msgspec keeps key order).
+    return 2 + len(encode([event, data]))
 
 
 def _clients(n: int) -> str:

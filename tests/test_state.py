@@ -12,6 +12,7 @@ import pyreact_asgi as pr
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.state import EventHandler
+from pyreact_asgi.tree import StateTree
 from pyreact_asgi.vars import StateVar
 
 
@@ -508,16 +509,16 @@ def test_event_handler_is_an_event_handler_object() -> None:
 @pytest.mark.asyncio
 async def test_event_sync_handler_returns_delta() -> None:
     engine = Engine({"counter": Counter})
-    client: dict[str, pr.State] = {}
+    client = StateTree()
     call = engine.resolve({"id": 1, "handler": "counter.increment", "args": [2]})
     assert (await engine.apply(client, call)).delta == {"counter": {"count": 2}}
-    assert client["counter"]._secret == 1  # type: ignore[attr-defined]
+    assert client.require(Counter)._secret == 1
 
 
 @pytest.mark.asyncio
 async def test_event_async_handler_returns_delta() -> None:
     engine = Engine({"counter": Counter})
-    client: dict[str, pr.State] = {}
+    client = StateTree()
     await engine.apply(client, engine.resolve({"id": 1, "handler": "counter.increment", "args": [5]}))
     assert (await engine.apply(client, engine.resolve({"id": 2, "handler": "counter.reset"}))).delta == {
         "counter": {"count": 0}
@@ -527,7 +528,9 @@ async def test_event_async_handler_returns_delta() -> None:
 @pytest.mark.asyncio
 async def test_event_handler_without_change_returns_empty_delta() -> None:
     engine = Engine({"counter": Counter})
-    assert (await engine.apply({}, engine.resolve({"id": 1, "handler": "counter.set_count", "args": [0]}))).delta == {}
+    assert (
+        await engine.apply(StateTree(), engine.resolve({"id": 1, "handler": "counter.set_count", "args": [0]}))
+    ).delta == {}
 
 
 @pytest.mark.asyncio
@@ -541,12 +544,12 @@ async def test_event_handler_without_change_returns_empty_delta() -> None:
 )
 async def test_event_handler_exception_rolls_back(payload: dict[str, object], error: type[Exception]) -> None:
     engine = Engine({"counter": Counter})
-    client: dict[str, pr.State] = {}
+    client = StateTree()
     await engine.apply(client, engine.resolve({"id": 0, "handler": "counter.increment", "args": [3]}))
     with pytest.raises(error, match="boom"):
         await engine.apply(client, engine.resolve(payload))
-    state = client["counter"]
-    assert (state.count, state.label, state._secret) == (3, "clicks", 1)  # type: ignore[attr-defined]
+    state = client.require(Counter)
+    assert (state.count, state.label, state._secret) == (3, "clicks", 1)
     assert state._pr_take_delta() == {}
 
 
@@ -571,10 +574,205 @@ def test_event_resolve_rejects_bad_payloads(payload: object, code: str, message:
     assert info.value.code == code
 
 
-def test_event_full_state_has_public_vars_of_every_state() -> None:
+@pytest.mark.asyncio
+async def test_event_full_state_has_public_vars_of_every_state() -> None:
     engine = Engine({"counter": Counter, "todos": Named})
-    client: dict[str, pr.State] = {}
-    assert engine.full_state(client) == {
+    client = StateTree()
+    assert await engine.full_state(client) == {
         "counter": {"count": 0, "label": "clicks", "ratio": 0.5, "tags": []},
         "todos": {"done": False},
     }
+
+
+# --- containers changed in place -----------------------------------------------------------------------
+
+
+class Spot(msgspec.Struct):
+    x: int
+    y: int = 0
+
+
+class Board(pr.State):
+    items: list[str] = []  # noqa: RUF012
+    data: dict[str, list[int]] = {}  # noqa: RUF012
+    tags: set[str] = set()  # noqa: RUF012
+    point: Spot = Spot(0)
+    points: list[Spot] = []  # noqa: RUF012
+    other: int = 0
+    _log: list[str] = []  # noqa: RUF012
+
+
+@pytest.mark.parametrize(
+    ("mutate", "delta"),
+    [
+        (lambda b: b.items.append("a"), {"items": ["a"]}),
+        (lambda b: b.items.extend(["a", "b"]), {"items": ["a", "b"]}),
+        (lambda b: b.data.__setitem__("k", [1]), {"data": {"k": [1]}}),
+        (lambda b: b.tags.add("t"), {"tags": {"t"}}),
+        (lambda b: setattr(b.point, "x", 5), {"point": Spot(5)}),
+    ],
+    ids=["append", "extend", "dict-set", "set-add", "struct-attr"],
+)
+def test_state_in_place_change_is_a_change(mutate: Any, delta: dict[str, Any]) -> None:
+    board = Board()
+    mutate(board)
+    assert board._pr_take_delta() == delta
+
+
+def test_state_nested_in_place_change_is_a_change() -> None:
+    board = Board()
+    board.data = {"k": [1]}
+    board.points = [Spot(1)]
+    board._pr_take_delta()
+    board.data["k"].append(2)
+    board.points[0].y = 7
+    assert board._pr_take_delta() == {"data": {"k": [1, 2]}, "points": [Spot(1, 7)]}
+
+
+def test_state_in_place_change_through_an_alias_is_found() -> None:
+    board = Board()
+    items = board.items
+    board._pr_take_delta()
+    items.append("late")  # read before the last commit, changed after it: not seen as a change ...
+    assert board._pr_take_delta() == {}
+    board.items.append("seen")  # ... until the var is read again since the last commit
+    assert board._pr_take_delta() == {"items": ["late", "seen"]}
+
+
+def test_state_reading_a_container_is_not_a_change() -> None:
+    board = Board()
+    assert len(board.items) == 0
+    assert board.point.x == 0
+    assert board._pr_take_delta() == {}
+
+
+def test_state_only_changed_vars_are_in_the_delta() -> None:
+    board = Board()
+    board.items.append("a")
+    assert board.data == {}
+    assert board.tags == set()
+    board._log.append("backend")
+    assert board._pr_take_delta() == {"items": ["a"]}
+
+
+def test_state_change_back_in_place_is_not_a_change() -> None:
+    board = Board()
+    board.items.append("a")
+    board.items.pop()
+    assert board._pr_take_delta() == {}
+
+
+def test_state_rollback_restores_containers_changed_in_place() -> None:
+    board = Board()
+    board.data = {"k": [1]}
+    board.point = Spot(1)
+    board._pr_take_delta()
+    board.items.append("a")
+    board.data["k"].append(2)
+    board.tags.add("t")
+    board.point.x = 9
+    board._log.append("x")
+    board.other = 5
+    board._pr_rollback()
+    assert (board.items, board.data, board.tags, board.point, board._log, board.other) == (
+        [],
+        {"k": [1]},
+        set(),
+        Spot(1),
+        [],
+        0,
+    )
+    assert isinstance(board.tags, set)
+    assert board._pr_take_delta() == {}
+
+
+def test_state_rollback_restores_a_container_changed_then_reassigned() -> None:
+    board = Board()
+    board.items.append("a")
+    board.items = ["b"]
+    board._pr_rollback()
+    assert board.items == []
+
+
+class Opaque:
+    def __init__(self) -> None:
+        self.calls = 0
+
+
+class WithOpaque(pr.State):
+    _client: Any = None
+    count: int = 0
+
+
+def test_state_opaque_backend_value_counts_only_when_reassigned() -> None:
+    state = WithOpaque()
+    state._client = Opaque()
+    assert state._pr_changes() == {"_client": state._client}
+    state._pr_commit()
+    state._client.calls += 1
+    assert state._pr_changes() == {}
+    state._pr_rollback()
+    assert state._client.calls == 1, "an opaque value cannot be restored, so it is left as it is"
+
+
+# --- substates -----------------------------------------------------------------------------------------
+
+
+class Shop(pr.State):
+    title: str = "shop"
+
+
+class Basket(pr.State, parent=Shop):
+    items: list[str] = []  # noqa: RUF012
+
+    @pr.event
+    def add(self, item: str) -> None:
+        self.items.append(item)
+
+
+class Line(pr.State, parent=Basket, name="line"):
+    qty: int = 1
+
+
+def test_substate_name_is_its_path() -> None:
+    assert Basket.state_name() == "shop.basket"
+    assert Line.state_name() == "shop.basket.line"
+    assert Basket.parent_state() is Shop
+    assert Shop.parent_state() is None
+    assert Basket.add.path == "shop.basket.add"
+
+
+def test_substate_var_reads_the_store_by_path() -> None:
+    assert _var(Basket.items).js == 'v["shop.basket"].items'
+    assert _var(Shop.title).js == "v.shop.title"
+
+
+def test_substate_keeps_only_its_own_vars() -> None:
+    assert Basket.var_types() == {"items": list[str]}
+    assert "title" not in Basket.public_defaults()
+
+
+def test_substate_parent_must_be_a_state_class() -> None:
+    with pytest.raises(ConfigError, match=r"Expected parent= to be a State class, but got 'shop'"):
+
+        class Orphan(pr.State, parent="shop"):
+            pass
+
+
+def test_event_handler_path_may_name_a_substate() -> None:
+    engine = Engine({"shop": Shop, "shop.basket": Basket})
+    call = engine.resolve({"id": 1, "handler": "shop.basket.add", "args": ["pear"]})
+    assert (call.state, call.handler.name, call.args) == (Basket, "add", ("pear",))
+
+
+def test_state_rollback_of_a_value_that_does_not_fit_its_annotation_restores_its_content() -> None:
+    class Loose(pr.State):
+        numbers: list[int] = []  # noqa: RUF012
+
+    loose = Loose()
+    loose.numbers = ["not", "ints"]  # type: ignore[list-item]
+    loose._pr_take_delta()
+    loose.numbers.append("more")  # type: ignore[arg-type]
+    loose._pr_rollback()
+    restored: list[object] = list(loose.numbers)
+    assert restored == ["not", "ints"]

@@ -56,7 +56,10 @@ function readStored() {
 
 function writeStored(delta) {
   for (const [path, spec] of Object.entries(stored)) {
-    const [name, variable] = path.split(".");
+    // A substate's name is a dotted path ("app.prefs"): the var is what follows the last dot.
+    const dot = path.lastIndexOf(".");
+    const name = path.slice(0, dot);
+    const variable = path.slice(dot + 1);
     if (!delta[name] || !(variable in delta[name])) continue;
     const json = JSON.stringify(delta[name][variable]);
     try {

@@ -5,6 +5,7 @@ __version__ = "0.1.0"
 from pyreact_asgi.actions import Action, call_script, download, redirect, scroll_to, set_focus, set_value, toast
 from pyreact_asgi.app import PyApp
 from pyreact_asgi.components import Component, box, button, heading, hstack, input, text, upload, vstack
+from pyreact_asgi.computed import computed
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
 from pyreact_asgi.lifespan import combine_lifespans
@@ -38,6 +39,7 @@ __all__ = [
     "button",
     "call_script",
     "combine_lifespans",
+    "computed",
     "cookie",
     "download",
     "event",

@@ -165,7 +165,7 @@ class PyApp:
                 return
             compiled = compile_app(self.pages)
             self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build)
-            self._engine = Engine(compiled.states)
+            self._engine = Engine(compiled.states, compiled.page_states)
             self._transport = SocketTransport(self.config, self._get_engine, self._manager)
 
     def build(self, mode: BuildMode | None = None) -> Bundle:
@@ -358,9 +358,9 @@ class PyApp:
         try:
             call = engine.resolve_upload(request.query_params["handler"], files)
             router = Router(scope, mount=mount, page=request.headers.get("x-pyreact-page", "/"))
-            async with self._manager.session(token) as states:
+            async with self._manager.session(token, router) as tree:
                 try:
-                    outcome = await engine.apply(states, call, router)
+                    outcome = await engine.apply(tree, call)
                 except Exception:
                     logger.exception('Upload handler "%s.%s" raised', call.state.state_name(), call.handler.name)
                     error = ErrorInfo("handler_error", "The upload failed on the server; nothing was changed.")

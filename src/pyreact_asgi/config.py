@@ -43,6 +43,10 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
         state_ttl: Seconds a client's state is kept after its last event or connection.
         ping_interval: Seconds between websocket pings.
         ping_timeout: Seconds to wait for a pong before the connection counts as lost.
+        handler_error_message: What a client is told when an event handler raises. The traceback is only
+            logged on the server.
+        expose_errors: Also tell the client the exception's type and message (``ValueError: ...``); for
+            development, since messages can reveal internals.
     """
 
     title: str = "pyreact app"
@@ -58,6 +62,8 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
     state_ttl: float = 3600.0
     ping_interval: float = 25.0
     ping_timeout: float = 20.0
+    handler_error_message: str = "The event failed on the server."
+    expose_errors: bool = False
 
     def __post_init__(self) -> None:
         for name in ("build_dir", "upload_dir"):

@@ -11,10 +11,11 @@ import typing
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import msgspec
 
+from pyreact_asgi.computed import ComputedVar
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.storage import ClientStorage
 from pyreact_asgi.uploaded import UploadedFile
@@ -22,6 +23,7 @@ from pyreact_asgi.vars import StateVar
 
 if TYPE_CHECKING:
     from pyreact_asgi.router import Router
+    from pyreact_asgi.tree import StateTree
 
 __all__ = ["EventHandler", "EventSpec", "State", "event"]
 
@@ -30,8 +32,21 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _RESERVED = frozenset({"router"})
 # Immutable values need no copy per client, and an assignment of an equal value is no change.
 _SCALARS = (int, float, str, bool, bytes, type(None))
+# Containers are compared and restored through their msgpack encoding: far cheaper than deepcopy, and it
+# sees every change inside nested lists, dicts, sets and msgspec Structs.
+_snapshot_encoder = msgspec.msgpack.Encoder()
+
+
+def _encode(value: Any) -> bytes | None:
+    """Returns the msgpack encoding of ``value``, or None for values msgspec cannot encode (opaque objects)."""
+    try:
+        return _snapshot_encoder.encode(value)
+    except (TypeError, msgspec.EncodeError):
+        return None
+
 
 HandlerFn = Callable[..., Any]
+S = TypeVar("S", bound="State")
 
 # Types a client can send as JSON (msgspec decodes them from strings or numbers), beside containers of them.
 _WIRE_LEAVES = frozenset(
@@ -274,7 +289,16 @@ class _VarDescriptor:
     def __get__(self, instance: State | None, owner: type[State]) -> Any:
         if instance is None:
             return StateVar(owner, self.field.name, backend=self.field.backend)
-        return instance._pr_values[self.field.name]
+        name = self.field.name
+        value = instance._pr_values[name]
+        tree = instance._pr_tree
+        if tree is not None and tree.reads is not None:
+            tree.reads.add((type(instance), name))
+        # A container may be changed in place through the reference returned here: remember how it looked,
+        # so that the change is found (and can be undone) when the event ends.
+        if not isinstance(value, _SCALARS) and name not in instance._pr_snapshots:
+            instance._pr_snapshots[name] = _encode(value)
+        return value
 
     def __set__(self, instance: State, value: Any) -> None:
         instance._pr_set(self.field.name, value)
@@ -309,29 +333,55 @@ else:
 class State(metaclass=_StateType):
     """Base class of the server-side state of each client.
 
-    Declare vars as annotated class attributes with defaults, and handlers with ``@pr.event``. Each client
-    (browser tab) gets its own instance. Vars whose names start with an underscore are backend-only: they
-    never leave the server. Every public var ``x`` gets a generated handler ``set_x(value)``.
+    Declare vars as annotated class attributes with defaults, handlers with ``@pr.event`` and derived vars
+    with ``@pr.computed``. Each client (browser tab) gets its own instance. Vars whose names start with an
+    underscore are backend-only: they never leave the server. Every public var ``x`` gets a generated handler
+    ``set_x(value)``. Containers (lists, dicts, sets, msgspec Structs, nested) may be changed in place.
 
     The name on the wire is the class name in snake case (``TodoList`` → ``"todo_list"``); pass
-    ``class TodoList(pr.State, name="todos")`` to choose another.
+    ``class TodoList(pr.State, name="todos")`` to choose another. Pass ``parent=App`` to make a substate,
+    whose wire name is its path (``"app.todos"``). A State subclass of another is plain inheritance: it
+    reuses the vars and handlers, and is a separate state.
     """
 
     _pr_fields: ClassVar[dict[str, Field]] = {}
     _pr_handlers: ClassVar[dict[str, EventHandler]] = {}
+    _pr_computed: ClassVar[dict[str, ComputedVar]] = {}
     _pr_name: ClassVar[str] = "state"
+    _pr_parent: ClassVar[type[State] | None] = None
     _pr_types: ClassVar[dict[str, Any] | None] = None
     _pr_router: Router | None = None
 
     _pr_values: dict[str, Any]
+    # Since the last commit: var → value before its first assignment, and var → encoding of a container
+    # before it was first read or assigned (None when msgspec cannot encode it).
     _pr_dirty: dict[str, Any]
+    _pr_snapshots: dict[str, bytes | None]
+    # Computed var → (value the client has, its encoding), and the (state, var) pairs it read last time.
+    _pr_cache: dict[str, tuple[Any, bytes | None]]
+    _pr_deps: dict[str, frozenset[tuple[type[State], str]]]
+    _pr_tree: StateTree | None
 
-    def __init_subclass__(cls, *, name: str | None = None, **kwargs: Any) -> None:
+    def __init_subclass__(cls, *, name: str | None = None, parent: type[State] | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._pr_name = name or _CAMEL_BOUNDARY.sub("_", cls.__name__).lower()
-        if not _STATE_NAME.match(cls._pr_name):
-            raise ConfigError(f"Expected a state name of lowercase letters, digits and _, but got {cls._pr_name!r}.")
+        leaf = name or _CAMEL_BOUNDARY.sub("_", cls.__name__).lower()
+        if not _STATE_NAME.match(leaf):
+            raise ConfigError(f"Expected a state name of lowercase letters, digits and _, but got {leaf!r}.")
+        if parent is not None and not (isinstance(parent, type) and issubclass(parent, State)):
+            raise ConfigError(f"Expected parent= to be a State class, but got {parent!r}.")
+        cls._pr_parent = parent
+        cls._pr_name = leaf if parent is None else f"{parent._pr_name}.{leaf}"
         fields = dict(cls._pr_fields)
+        computed = dict(cls._pr_computed)
+        for attr, value in cls.__dict__.items():
+            if isinstance(value, ComputedVar):
+                if attr.startswith("_pr_") or attr in _RESERVED:
+                    raise ConfigError(
+                        f'Var names starting with "_pr_" and the name "router" are reserved, but {cls.__name__} '
+                        f"declares {attr!r}."
+                    )
+                computed[attr] = value
+                fields.pop(attr, None)
         for attr, annotation in inspect.get_annotations(cls).items():
             if _is_classvar(annotation):
                 continue
@@ -347,6 +397,8 @@ class State(metaclass=_StateType):
             default = cls.__dict__[attr]
             if isinstance(default, EventHandler):
                 raise ConfigError(f'"{cls.__name__}.{attr}" is both an annotated var and an event handler.')
+            if isinstance(default, ComputedVar):
+                raise ConfigError(f'"{cls.__name__}.{attr}" is both an annotated var and a computed var.')
             storage = default if isinstance(default, ClientStorage) else None
             if storage is not None:
                 if attr.startswith("_"):
@@ -355,6 +407,7 @@ class State(metaclass=_StateType):
                     )
                 default = storage.default
             fields[attr] = Field(attr, default, backend=attr.startswith("_"), storage=storage)
+            computed.pop(attr, None)
             setattr(cls, attr, _VarDescriptor(fields[attr]))
         handlers = dict(cls._pr_handlers)
         handlers.update({attr: value for attr, value in cls.__dict__.items() if isinstance(value, EventHandler)})
@@ -364,6 +417,7 @@ class State(metaclass=_StateType):
                 handlers[setter_name] = _setter(field)
                 setattr(cls, setter_name, handlers[setter_name])
         cls._pr_fields = fields
+        cls._pr_computed = computed
         cls._pr_handlers = handlers
         cls._pr_types = None
 
@@ -377,10 +431,16 @@ class State(metaclass=_StateType):
             },
         )
         object.__setattr__(self, "_pr_dirty", {})
+        object.__setattr__(self, "_pr_snapshots", {})
+        object.__setattr__(self, "_pr_cache", {})
+        object.__setattr__(self, "_pr_deps", {})
+        object.__setattr__(self, "_pr_tree", None)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in self._pr_fields:
             self._pr_set(name, value)
+        elif name in self._pr_computed:
+            self._pr_computed[name].__set__(self, value)
         else:
             raise AttributeError(
                 f'{type(self).__name__} has no var "{name}"; declare it on the class with a type and a default.'
@@ -397,16 +457,37 @@ class State(metaclass=_StateType):
         Raises:
             RuntimeError: Read outside an event handler.
         """
-        if self._pr_router is None:
+        router = self._pr_router if self._pr_tree is None or self._pr_tree.router is None else self._pr_tree.router
+        if router is None:
             raise RuntimeError('Cannot read "router" outside an event handler.')
-        return self._pr_router
+        return router
+
+    async def get_state(self, state: type[S]) -> S:
+        """Returns this client's instance of another state, loading it if this event has not yet.
+
+        Changes a handler makes to it are sent and undone like changes to its own state.
+
+        Args:
+            state: The State class, e.g. ``cart = await self.get_state(Cart)``.
+
+        Raises:
+            TypeError: ``state`` is not a State class.
+        """
+        if not (isinstance(state, type) and issubclass(state, State)):
+            raise TypeError(f"Expected a State class, as in `await self.get_state(Cart)`, but got {state!r}.")
+        return await self._pr_own_tree().get(state)
 
     # --- class-level introspection -------------------------------------------------------------------
 
     @classmethod
     def state_name(cls) -> str:
-        """Returns the name this state has on the wire and in the browser."""
+        """Returns the name this state has on the wire and in the browser: its path for a substate (``"app.todos"``)."""
         return cls._pr_name
+
+    @classmethod
+    def parent_state(cls) -> type[State] | None:
+        """Returns the state this one is a substate of (``parent=``), or None."""
+        return cls._pr_parent
 
     @classmethod
     def handlers(cls) -> dict[str, EventHandler]:
@@ -414,8 +495,13 @@ class State(metaclass=_StateType):
         return dict(cls._pr_handlers)
 
     @classmethod
+    def computed_vars(cls) -> dict[str, ComputedVar]:
+        """Returns the computed vars by name, backend-only ones included."""
+        return dict(cls._pr_computed)
+
+    @classmethod
     def var_types(cls) -> dict[str, Any]:
-        """Returns the declared type of every var, backend-only ones included.
+        """Returns the declared type of every var that is not computed, backend-only ones included.
 
         Raises:
             ConfigError: An annotation names something that does not exist.
@@ -449,33 +535,88 @@ class State(metaclass=_StateType):
 
     @classmethod
     def public_defaults(cls) -> dict[str, Any]:
-        """Returns the default value of every var a client may see."""
+        """Returns the default value of every var a client may see, computed vars left out."""
         return {name: f.default for name, f in cls._pr_fields.items() if not f.backend}
 
     # --- per-instance change tracking ----------------------------------------------------------------
 
+    def _pr_own_tree(self) -> StateTree:
+        # An instance used on its own (in tests, in a script) gets a tree of its own, holding default states.
+        if self._pr_tree is None:
+            from pyreact_asgi.tree import StateTree
+
+            StateTree().add(self)
+        assert self._pr_tree is not None
+        return self._pr_tree
+
+    def _pr_compute(self, var: ComputedVar) -> Any:
+        tree = self._pr_own_tree()
+        return var.fn(self, *(tree.require(cls) for cls in var.param_states()))
+
     def _pr_set(self, name: str, value: Any) -> None:
         if name not in self._pr_dirty:
-            self._pr_dirty[name] = self._pr_values[name]
+            old = self._pr_values[name]
+            if not isinstance(old, _SCALARS) and name not in self._pr_snapshots:
+                self._pr_snapshots[name] = _encode(old)
+            self._pr_dirty[name] = old
         self._pr_values[name] = value
 
     def _pr_public(self) -> dict[str, Any]:
         return {name: value for name, value in self._pr_values.items() if not name.startswith("_")}
 
-    def _pr_take_delta(self) -> dict[str, Any]:
-        """Returns the public vars assigned since the last call, leaving out unchanged scalars."""
-        delta = {}
+    def _pr_changes(self) -> dict[str, Any]:
+        """Returns every var (backend-only ones too) whose value differs from the last commit.
+
+        A var counts as changed when it was reassigned to a different value, or when a container read
+        since the last commit now encodes differently (an in-place change). Opaque values that msgspec
+        cannot encode count only when reassigned.
+        """
+        values = self._pr_values
+        snapshots = self._pr_snapshots
+        changed: dict[str, Any] = {}
         for name, old in self._pr_dirty.items():
-            if name.startswith("_"):
+            new = values[name]
+            if isinstance(new, _SCALARS) and isinstance(old, _SCALARS):
+                if type(new) is not type(old) or new != old:
+                    changed[name] = new
                 continue
-            new = self._pr_values[name]
-            if isinstance(new, _SCALARS) and type(new) is type(old) and new == old:
+            before = snapshots[name] if name in snapshots else _encode(old)
+            after = _encode(new)
+            if before is None or after is None or before != after:
+                changed[name] = new
+        for name, before in snapshots.items():
+            if name in self._pr_dirty or before is None:
                 continue
-            delta[name] = new
+            if _encode(values[name]) != before:
+                changed[name] = values[name]
+        return changed
+
+    def _pr_commit(self) -> None:
+        """Makes the current values the baseline that changes and rollbacks refer to."""
         self._pr_dirty.clear()
-        return delta
+        self._pr_snapshots.clear()
+
+    def _pr_take_delta(self) -> dict[str, Any]:
+        """Returns the public vars changed since the last commit, and commits."""
+        changed = self._pr_changes()
+        self._pr_commit()
+        return {name: value for name, value in changed.items() if not name.startswith("_")}
 
     def _pr_rollback(self) -> None:
-        """Restores every var assigned since the last delta (reassignments; in-place edits are not undone)."""
-        self._pr_values.update(self._pr_dirty)
+        """Restores every var to its value at the last commit, containers changed in place included."""
+        values = self._pr_values
+        types = None
+        for name, before in self._pr_snapshots.items():
+            if before is None:
+                continue
+            if types is None:
+                types = self.var_types()
+            try:
+                values[name] = msgspec.msgpack.decode(before, type=types[name])
+            except (msgspec.ValidationError, TypeError):
+                # The value did not fit its annotation: restore its content as plain msgpack types.
+                values[name] = msgspec.msgpack.decode(before)
+            self._pr_dirty.pop(name, None)
+        values.update(self._pr_dirty)
         self._pr_dirty.clear()
+        self._pr_snapshots.clear()

@@ -52,7 +52,10 @@ class StateVar(Var):
     __slots__ = ("backend", "name", "state")
 
     def __init__(self, state: type[State], name: str, *, backend: bool = False) -> None:
-        super().__init__(f"v.{state.state_name()}.{name}", frozenset({state}))
+        path = state.state_name()
+        # A substate's name is a dotted path, which is a key of the client's store, not a JS identifier.
+        key = f'["{path}"]' if "." in path else f".{path}"
+        super().__init__(f"v{key}.{name}", frozenset({state}))
         self.state = state
         self.name = name
         self.backend = backend

@@ -25,7 +25,9 @@ class Client:
         self.sio = sio
         self.token = token
         self.states: list[dict[str, Any]] = []
-        self.updates: dict[int, dict[str, Any]] = {}
+        self.updates: dict[int, dict[str, Any]] = {}  # the final update of each event
+        self.received: list[dict[str, Any]] = []  # every update, in order
+        self._received_more = anyio.Event()
         self._state_seen = anyio.Event()
         self.disconnected = anyio.Event()
         self._waiters: dict[int, anyio.Event] = {}
@@ -39,8 +41,19 @@ class Client:
         self._state_seen.set()
 
     async def _on_update(self, data: dict[str, Any]) -> None:
-        self.updates[data["id"]] = data
-        self._waiters.setdefault(data["id"], anyio.Event()).set()
+        self.received.append(data)
+        self._received_more.set()
+        self._received_more = anyio.Event()
+        # An update without "done" is done; a streaming handler's updates before its last have done=False.
+        if data.get("done", True):
+            self.updates[data["id"]] = data
+            self._waiters.setdefault(data["id"], anyio.Event()).set()
+
+    async def update_at(self, index: int) -> dict[str, Any]:
+        """Waits until the connection has received ``index + 1`` updates, final or not, and returns that one."""
+        while len(self.received) <= index:
+            await self._received_more.wait()
+        return self.received[index]
 
     async def _on_disconnect(self, *_: Any) -> None:
         self.disconnected.set()

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.apps import HOSTS, make_ui, two_apps_host
 from tests.e2e.browsing import NewTab, Tab
+from tests.e2e.engine_app import make_engine_ui
 from tests.servers import nginx_proxy, serve
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -116,6 +117,35 @@ def test_deep_link_to_second_page_works(new_tab: NewTab, shared_build_dir: Path)
         expect(tab.page.locator("#visitor-page")).to_have_text("/flaky")
 
 
+def test_streamed_reply_grows_in_the_page(new_tab: NewTab, shared_build_dir: Path) -> None:
+    # A handler that yields after every word, as one that streams an LLM's tokens: each word shows up while
+    # the handler still runs. Each word after the first waits for a click in a second tab, so the test
+    # sees every step without sleeping.
+    with serve(HOSTS["starlette"](make_engine_ui(shared_build_dir), "/admin")) as server:
+        url = f"{server.url}/admin/"
+        asker, releaser = new_tab(), new_tab()
+        for tab in (asker, releaser):
+            tab.page.goto(url)
+            expect(tab.page.locator("#remaining")).to_have_text("0")
+        asker.click("ask")
+        reply, words = asker.page.locator("#reply"), asker.page.locator("#words")
+        expect(reply).to_have_text("streamed")
+        expect(words).to_have_text("1")
+        for expected in ["streamed words", "streamed words reach", "streamed words reach the"]:
+            releaser.click("next-word")
+            expect(reply).to_have_text(expected)
+            expect(words).to_have_text(str(len(expected.split())))
+        expect(asker.page.locator("#activity")).to_have_text("")
+        releaser.click("next-word")
+        expect(reply).to_have_text("streamed words reach the page")
+        # The event the handler yielded last ran on the server once the reply was complete.
+        expect(asker.page.locator("#activity")).to_have_text("answered 'streamed words reach the page'")
+        # The computed var counts tasks added in place; the other tab has its own state.
+        asker.click("add")
+        expect(asker.page.locator("#remaining")).to_have_text("1")
+        expect(releaser.page.locator("#remaining")).to_have_text("0")
+
+
 def test_two_apps_in_one_fastapi_host(new_tab: NewTab, tmp_path: Path) -> None:
     with serve(two_apps_host(tmp_path)) as server:
         admin = use_counter(new_tab, f"{server.url}/admin/")
@@ -184,7 +214,7 @@ def test_client_actions_under_a_mount_path(new_tab: NewTab, shared_build_dir: Pa
         # A failing handler: an error toast with the generic text, nothing of the exception, state unchanged.
         page.locator("#fail-action").click()
         alert = page.get_by_role("alert")
-        expect(alert.locator("span")).to_have_text("The event failed on the server; nothing was changed.")
+        expect(alert.locator("span")).to_have_text("The event failed on the server.")
         assert [r.getMessage() for r in logged_errors] == ['Event handler "actions.fail" raised']
         logged_errors.clear()
         page.reload()

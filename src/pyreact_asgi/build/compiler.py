@@ -12,6 +12,7 @@ from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
 from pyreact_asgi.page import Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
+from pyreact_asgi.tree import initial_state
 from pyreact_asgi.vars import StateVar, Var
 
 __all__ = ["CompiledApp", "PageFn", "compile_app"]
@@ -46,11 +47,15 @@ class CompiledApp:
         pages: JSX source of one function component per route.
         states: Every State class a page reads or sends events to, by state name.
         loads: Per route, JavaScript functions that send the page's on_load events.
+        page_states: Route → names of the states that page reads or sends events to.
+        initial: What a new client starts with: the public vars of every state, computed ones included.
     """
 
     pages: dict[str, str]
     states: dict[str, type[State]]
     loads: dict[str, list[str]] = field(default_factory=dict)
+    page_states: dict[str, frozenset[str]] = field(default_factory=dict)
+    initial: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def module(self, runtime_file: str) -> str:
         """Returns the app's JSX module, importing the runtime by the relative URL ``./<runtime_file>``."""
@@ -64,7 +69,7 @@ class CompiledApp:
             for route, src in self.pages.items()
         ]
         routes = ", ".join(f"{js_literal(route)}: {ident}" for route, ident in idents.items())
-        state = js_literal({name: cls.public_defaults() for name, cls in self.states.items()})
+        state = js_literal(self.initial or {name: cls.public_defaults() for name, cls in self.states.items()})
         loads = ", ".join(f"{js_literal(route)}: [{', '.join(fns)}]" for route, fns in self.loads.items() if fns)
         stored = js_literal(
             {
@@ -87,6 +92,7 @@ def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
     compiled: dict[str, str] = {}
     loads: dict[str, list[str]] = {}
     states: dict[str, type[State]] = {}
+    page_states: dict[str, frozenset[str]] = {}
     for route, entry in pages.items():
         page = _PageCompiler(route)
         settings = as_page(entry)
@@ -98,6 +104,7 @@ def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
             raise CompileError(f"Expected the page function to return a component, but got {root!r}", page=route)
         compiled[route] = page.node(root)
         loads[route] = [page.event("on_load", spec) for spec in settings.on_load]
+        page_states[route] = frozenset(cls.state_name() for cls in page.states)
         for cls in page.states:
             other = states.setdefault(cls.state_name(), cls)
             if other is not cls:
@@ -105,18 +112,26 @@ def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
                     f'Two states are named "{cls.state_name()}": {other.__module__}.{other.__qualname__} and '
                     f'{cls.__module__}.{cls.__qualname__}; pass name="..." to one of them.'
                 )
-    for cls in states.values():
-        _check_encodable(cls)
-    return CompiledApp(compiled, states, loads)
+    initial = {name: _initial(states[name]) for name in sorted(states)}
+    return CompiledApp(compiled, states, loads, page_states, initial)
 
 
-def _check_encodable(cls: type[State]) -> None:
+def _initial(cls: type[State]) -> dict[str, Any]:
     cls.var_types()  # resolve annotations now, not on the first event
-    for name, value in cls.public_defaults().items():
+    for var in cls.computed_vars().values():
+        var.param_states()
+    try:
+        values = initial_state([cls])[cls.state_name()]
+    except Exception as exc:
+        raise ConfigError(
+            f"A computed var of {cls.__name__} raised on the default values: {type(exc).__name__}: {exc}"
+        ) from exc
+    for name, value in values.items():
         try:
             js_literal(value)
         except (TypeError, msgspec.EncodeError) as exc:
             raise ConfigError(f'The default of "{cls.__name__}.{name}" cannot be sent to the browser: {exc}') from exc
+    return values
 
 
 class _PageCompiler:

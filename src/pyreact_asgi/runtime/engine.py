@@ -1,24 +1,29 @@
 from __future__ import annotations
 
-import inspect
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+import types
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import msgspec
 
-from pyreact_asgi.actions import Action, collect
-from pyreact_asgi.exceptions import ProtocolError
+from pyreact_asgi.actions import Action
+from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.runtime.messages import EventMessage
-from pyreact_asgi.state import EventHandler, State
+from pyreact_asgi.state import EventHandler, EventSpec, State
+from pyreact_asgi.tree import StateTree
 from pyreact_asgi.uploaded import UploadedFile
+from pyreact_asgi.vars import Var
 
-if TYPE_CHECKING:
-    from pyreact_asgi.router import Router
+__all__ = ["MAX_CHAIN", "Call", "Delta", "Engine", "Outcome", "Step"]
 
-__all__ = ["Call", "Engine", "Outcome"]
+# State name → var name → value: what an update carries.
+Delta = dict[str, dict[str, Any]]
+# Events one client event may lead to through chaining, so that a handler that returns itself cannot
+# keep its client's queue busy forever.
+MAX_CHAIN = 1000
 
-ClientStates = dict[str, State]
+_Pending = tuple[type[State], EventHandler, tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +35,22 @@ class Call:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    """What one handler call produced: the changed vars, and what the browser should do next."""
+class Step:
+    """One update an event produces: the vars that changed, what the browser should do, and whether it is the last.
 
-    delta: dict[str, dict[str, Any]]
+    Actions a handler returns or yields go in the step of the changes made up to that point.
+    """
+
+    delta: Delta
+    done: bool
+    actions: list[Action] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a whole event produced: the changed vars merged, and what the browser should do next, in order."""
+
+    delta: Delta
     actions: list[Action]
 
 
@@ -41,11 +58,36 @@ class Engine:
     """Turns client events into handler calls and deltas. Knows nothing of sockets or locks.
 
     Args:
-        states: The app's State classes by state name.
+        states: The State classes the pages use, by state name.
+        pages: Route → names of the states that page uses; a client on a page gets only those.
+
+    Raises:
+        ConfigError: Two different State classes share a name.
     """
 
-    def __init__(self, states: Mapping[str, type[State]]) -> None:
+    def __init__(self, states: Mapping[str, type[State]], pages: Mapping[str, Iterable[str]] | None = None) -> None:
         self.states = dict(states)
+        self.pages = {route: frozenset(names) for route, names in (pages or {}).items()}
+        # Every state a page's state reads through its computed vars, and who reads whom.
+        known: dict[str, type[State]] = {}
+        todo = list(self.states.values())
+        while todo:
+            cls = todo.pop()
+            other = known.get(cls.state_name())
+            if other is None:
+                known[cls.state_name()] = cls
+                todo.extend(p for var in cls._pr_computed.values() for p in var.param_states())
+            elif other is not cls:
+                raise ConfigError(
+                    f'Two states are named "{cls.state_name()}": {other.__module__}.{other.__qualname__} and '
+                    f"{cls.__module__}.{cls.__qualname__}; pass name=... to one of them."
+                )
+        dependents: dict[type[State], set[type[State]]] = {}
+        for cls in known.values():
+            for var in cls._pr_computed.values():
+                for param in var.param_states():
+                    dependents.setdefault(param, set()).add(cls)
+        self._dependents = {cls: tuple(deps) for cls, deps in dependents.items()}
         self._handlers = {
             f"{name}.{handler_name}": (cls, handler)
             for name, cls in self.states.items()
@@ -87,7 +129,7 @@ class Engine:
             )
         return Call(0, cls, handler, (files,))
 
-    def restore(self, client: ClientStates, stored: Any) -> None:
+    async def restore(self, tree: StateTree, stored: Any) -> None:
         """Applies the values the browser keeps for its stored vars (``{"<state>.<var>": value}``).
 
         Entries that name no stored var, or whose value does not fit the var's type, are ignored: the browser's
@@ -96,38 +138,143 @@ class Engine:
         if not isinstance(stored, dict):
             return
         for path, raw in stored.items():
-            state_name, _, var = str(path).partition(".")
+            # A substate's name has dots too: the var is what follows the last one.
+            state_name, _, var = str(path).rpartition(".")
             cls = self.states.get(state_name)
             if cls is not None and var in cls.stored_vars():
-                self._get(client, state_name)._pr_restore(var, raw)
+                (await tree.get(cls))._pr_restore(var, raw)
 
-    def full_state(self, client: ClientStates) -> dict[str, dict[str, Any]]:
-        """Returns every public var of every state, for a client that (re)connects."""
-        return {name: self._get(client, name)._pr_public() for name in self.states}
-
-    async def apply(self, client: ClientStates, call: Call, router: Router | None = None) -> Outcome:
-        """Runs the handler; returns the delta and the actions it returned. If it raises, its assignments are undone.
+    def page_states(self, page: str | None) -> frozenset[str]:
+        """Returns the names of the states a client on ``page`` receives: every page state when it is unknown.
 
         Args:
-            client: The client's states, by state name.
-            call: The resolved event.
-            router: What the handler reads as ``self.router``: the connection the event came over.
+            page: The page's route relative to the mount path (a query string is ignored), or None.
         """
-        name = call.state.state_name()
-        state = self._get(client, name)
-        object.__setattr__(state, "_pr_router", router)
-        try:
-            result = call.handler.call(state, call.args)
-            if inspect.isawaitable(result):
-                result = await result
-        except BaseException:
-            state._pr_rollback()
-            raise
-        delta = state._pr_take_delta()
-        return Outcome({name: delta} if delta else {}, collect(result))
+        if page is not None:
+            route = page.partition("?")[0].rstrip("/") or "/"
+            names = self.pages.get(route)
+            if names is not None:
+                return names
+        return frozenset(self.states)
 
-    def _get(self, client: ClientStates, name: str) -> State:
-        state = client.get(name)
-        if state is None:
-            state = client[name] = self.states[name]()
-        return state
+    async def full_state(self, tree: StateTree, names: Iterable[str] | None = None) -> Delta:
+        """Returns every public var, computed ones included, of the named states (default: all page states)."""
+        full: Delta = {}
+        for name in sorted(self.states if names is None else names):
+            full[name] = tree.full(await tree.get(self.states[name]))
+        return full
+
+    async def apply(self, tree: StateTree, call: Call) -> Outcome:
+        """Runs an event to its end and returns all it changed, merged, and its actions: `process` in one go."""
+        merged: Delta = {}
+        actions: list[Action] = []
+        async for step in self.process(tree, call):
+            for name, changed in step.delta.items():
+                merged.setdefault(name, {}).update(changed)
+            actions += step.actions
+        return Outcome(merged, actions)
+
+    async def process(self, tree: StateTree, call: Call) -> AsyncIterator[Step]:
+        """Runs an event and the events it chains, yielding a step each time there is something to send.
+
+        - A handler's changes are sent when it returns, and also at every ``yield`` of a generator handler
+          (sync or async) that changed something. Each such step is committed: a later failure keeps it.
+        - Events a handler returns or yields (``Counter.increment(5)``, ``Other.handler``, or a list)
+          run after it, in order, before anything queued earlier: the client sends no round trip.
+        - The last step has ``done=True``.
+
+        Raises:
+            Exception: A handler or computed var raised, or a handler returned something that is not an
+                event. The changes since the last step are undone; later events of the chain do not run.
+        """
+        pending: list[_Pending] = [(call.state, call.handler, call.args)]
+        count = 0
+        while pending:
+            cls, handler, args = pending.pop(0)
+            count += 1
+            if count > MAX_CHAIN:
+                raise RuntimeError(
+                    f'Event handler "{cls.state_name()}.{handler.name}" was chained more than {MAX_CHAIN} events '
+                    "into one client event; a handler probably returns an event that leads back to itself."
+                )
+            state = await tree.get(cls)
+            chained: list[_Pending] = []
+            actions: list[Action] = []
+            try:
+                result = handler.call(state, args)
+                if isinstance(result, (types.AsyncGeneratorType, types.GeneratorType)):
+                    async for item in _items(result):
+                        events, yielded = _split(cls, handler, item)
+                        chained += events
+                        delta = await self.commit(tree)
+                        if delta or yielded:
+                            yield Step(delta, done=False, actions=actions + yielded)
+                            actions = []
+                        else:
+                            actions += yielded
+                else:
+                    if isinstance(result, Awaitable):
+                        result = await result
+                    if result is not None:
+                        chained, actions = _split(cls, handler, result)
+                delta = await self.commit(tree)
+            except BaseException:
+                tree.rollback()
+                raise
+            if chained:
+                pending[0:0] = chained
+            yield Step(delta, done=not pending, actions=actions)
+
+    async def commit(self, tree: StateTree) -> Delta:
+        """Returns the public changes (computed vars included) made in ``tree`` since its last commit, and commits.
+
+        Events commit through `process`; code that changes a client's states outside an event (a background
+        task holding ``manager.session(token)``) calls this to get the delta to send.
+        """
+        changes = await tree.commit(self._dependents_of)
+        delta: Delta = {}
+        for cls, changed in changes.items():
+            public = {name: value for name, value in changed.items() if not name.startswith("_")}
+            if public:
+                delta[cls.state_name()] = public
+        return delta
+
+    def _dependents_of(self, state: type[State]) -> tuple[type[State], ...]:
+        return self._dependents.get(state, ())
+
+
+async def _items(gen: Any) -> AsyncIterator[Any]:
+    # A sync generator handler runs on the event loop between its yields, like a sync handler.
+    if isinstance(gen, types.AsyncGeneratorType):
+        async for item in gen:
+            yield item
+    else:
+        for item in gen:
+            yield item
+
+
+def _split(state: type[State], handler: EventHandler, value: Any) -> tuple[list[_Pending], list[Action]]:
+    """Returns the events to chain and the actions to send in what a handler returned or yielded."""
+    if value is None:
+        return [], []
+    where = f"{state.state_name()}.{handler.name}"
+    items = value if isinstance(value, (list, tuple)) else [value]
+    events: list[_Pending] = []
+    actions: list[Action] = []
+    for item in items:
+        if isinstance(item, Action):
+            actions.append(item)
+            continue
+        if not isinstance(item, EventSpec):
+            raise TypeError(
+                f'Event handler "{where}" returned or yielded {item!r}; expected None, an event such as '
+                "`Counter.increment(5)` or `Counter.reset`, an action such as `pr.toast(...)`, or a list of them."
+            )
+        args = () if item.args is None else item.args
+        if any(isinstance(arg, Var) for arg in args):
+            raise TypeError(
+                f'Event handler "{where}" chained "{item.path}" with a Var argument; a Var has a value only '
+                "in the browser, so pass the value itself (self.count, not Counter.count)."
+            )
+        events.append((item.state, item.handler, item.handler.parse_args(item.state, list(args))))
+    return events, actions

@@ -15,7 +15,7 @@ from pyreact_asgi.config import Config
 from pyreact_asgi.exceptions import ProtocolError
 from pyreact_asgi.router import Router
 from pyreact_asgi.runtime.engine import Engine
-from pyreact_asgi.runtime.manager import MemoryStateManager
+from pyreact_asgi.runtime.manager import StateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
 
 __all__ = ["TOKEN", "SocketTransport", "origin_allowed"]
@@ -29,6 +29,7 @@ _MOUNT_KEY = "pyreact.mount"
 class _Client:
     token: str
     router: Router
+    states: frozenset[str]  # the states of the client's page: the only ones it is sent
 
 
 def origin_allowed(origin: str | None, host: str, allowed: frozenset[str]) -> bool:
@@ -61,10 +62,12 @@ class SocketTransport:
         manager: Where each client's state lives.
     """
 
-    def __init__(self, config: Config, engine: Callable[[], Engine], manager: MemoryStateManager) -> None:
+    def __init__(self, config: Config, engine: Callable[[], Engine], manager: StateManager) -> None:
         self._engine = engine
         self._manager = manager
         self.allowed_origins = frozenset(o.lower() for o in config.allowed_origins)
+        self._error_message = config.handler_error_message
+        self._expose_errors = config.expose_errors
         self._clients: dict[str, _Client] = {}
         self.sio = socketio.AsyncServer(
             async_mode="asgi",
@@ -112,13 +115,17 @@ class SocketTransport:
         if not isinstance(token, str) or not TOKEN.match(token):
             raise socketio.exceptions.ConnectionRefusedError("Expected auth {token: <16-64 URL-safe characters>}.")
         scope = environ["asgi.scope"]
-        router = Router(scope, mount=scope[_MOUNT_KEY], page=auth.get("page", "/"))
-        self._clients[sid] = _Client(token, router)
+        page = auth.get("page")
+        router = Router(scope, mount=scope[_MOUNT_KEY], page=page if isinstance(page, str) else "/")
         engine = self._engine()
-        async with self._manager.session(token) as states:
-            engine.restore(states, auth.get("storage"))
-            full = engine.full_state(states)
-        # A reconnecting client gets the whole state for its token, so it resynchronises.
+        # A client that names no usable page (not a browser) receives every state the pages use.
+        named = isinstance(page, str) and urlsplit(page).path == router.page
+        states = engine.page_states(router.page if named else None)
+        self._clients[sid] = _Client(token, router, states)
+        async with self._manager.session(token, router) as tree:
+            await engine.restore(tree, auth.get("storage"))
+            full = await engine.full_state(tree, states)
+        # A reconnecting client gets the whole state of its page for its token, so it resynchronises.
         await self.sio.emit("state", full, to=sid)
 
     async def _on_disconnect(self, sid: str, *_: Any) -> None:
@@ -135,17 +142,22 @@ class SocketTransport:
         except ProtocolError as exc:
             await self._reply(sid, Update(id=event_id, error=ErrorInfo(exc.code, str(exc))))
             return
-        async with self._manager.session(client.token) as states:
+        async with self._manager.session(client.token, client.router) as tree:
+            # Updates are sent under the lock, so two tabs sharing a token see them in the order they were made.
             try:
-                outcome = await engine.apply(states, call, client.router)
-            except Exception:
+                async for step in engine.process(tree, call):
+                    delta = {name: vars for name, vars in step.delta.items() if name in client.states}
+                    if delta or step.actions or step.done:
+                        await self._reply(sid, Update(id=call.id, delta=delta, actions=step.actions, done=step.done))
+            except Exception as exc:
                 logger.exception('Event handler "%s.%s" raised', call.state.state_name(), call.handler.name)
-                error = ErrorInfo("handler_error", "The event failed on the server; nothing was changed.")
-                update = Update(id=call.id, error=error)
-            else:
-                update = Update(id=call.id, delta=outcome.delta, actions=outcome.actions)
-            # Sent under the lock, so two tabs sharing a token see updates in the order they were made.
-            await self._reply(sid, update)
+                await self._reply(sid, Update(id=call.id, error=ErrorInfo("handler_error", self.error_message(exc))))
+
+    def error_message(self, exc: Exception) -> str:
+        """Returns what a client is told about a handler that raised: ``Config.handler_error_message``."""
+        if self._expose_errors:
+            return f"{self._error_message} {type(exc).__name__}: {exc}"
+        return self._error_message
 
     async def _reply(self, sid: str, update: Update) -> None:
         await self.sio.emit("update", update, to=sid)

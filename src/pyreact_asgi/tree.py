@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pyreact_asgi.state import State, _encode
+
+if TYPE_CHECKING:
+    from pyreact_asgi.router import Router
+
+__all__ = ["Changes", "StateTree", "initial_state"]
+
+S = TypeVar("S", bound=State)
+Loader = Callable[[type[State]], Awaitable[State]]
+# State class → var name → new value, backend-only and computed vars included.
+Changes = dict[type[State], dict[str, Any]]
+VarKey = tuple[type[State], str]
+
+
+class StateTree:
+    """The states of one client that one event works on: only those it touches are loaded.
+
+    It does no I/O itself: states come from ``loader``, which a state manager provides, and are created with
+    their defaults when there is none (a state used on its own, or compiled for the first page load).
+
+    Args:
+        loader: Returns the client's instance of a State class, existing or new.
+        router: What handlers read as ``self.router``.
+    """
+
+    def __init__(self, loader: Loader | None = None, router: Router | None = None) -> None:
+        self._states: dict[type[State], State] = {}
+        self._loader = loader
+        self.router = router
+        # While a computed var runs: every (state, var) it reads, directly or through other computed vars.
+        self.reads: set[VarKey] | None = None
+
+    def __contains__(self, state: type[State]) -> bool:
+        return state in self._states
+
+    @property
+    def states(self) -> list[State]:
+        """The states loaded so far, in the order they were loaded."""
+        return list(self._states.values())
+
+    def add(self, state: State) -> None:
+        """Puts a state instance in this tree; its ``get_state`` and computed vars read from the tree."""
+        object.__setattr__(state, "_pr_tree", self)
+        self._states[type(state)] = state
+
+    async def get(self, state: type[S]) -> S:
+        """Returns the instance of ``state``, loading it (and the states its computed vars read) if needed."""
+        instance = self._states.get(state)
+        if instance is None:
+            instance = state() if self._loader is None else await self._loader(state)
+            self.add(instance)
+            for var in state._pr_computed.values():
+                for other in var.param_states():
+                    await self.get(other)
+            self._baseline(instance)
+        return instance  # type: ignore[return-value]
+
+    def require(self, state: type[S]) -> S:
+        """Returns the instance of ``state`` without loading: a computed var cannot wait for I/O."""
+        instance = self._states.get(state)
+        if instance is None:
+            if self._loader is not None:
+                raise RuntimeError(f'State "{state.state_name()}" is used before it was loaded.')
+            instance = state()
+            self.add(instance)
+            self._baseline(instance)
+        return instance  # type: ignore[return-value]
+
+    def _baseline(self, state: State) -> None:
+        # A new state's computed vars start as what the client has: what they are on the vars it was sent.
+        if state._pr_computed and not state._pr_cache:
+            self.full(state)
+
+    def compute(self, state: State, name: str) -> Any:
+        """Runs a computed var of ``state``, recording the vars it reads as its dependencies."""
+        outer, self.reads = self.reads, set()
+        try:
+            value = state._pr_compute(state._pr_computed[name])
+        finally:
+            reads, self.reads = self.reads, outer
+        if outer is not None:
+            outer |= reads
+        state._pr_deps[name] = frozenset(reads)
+        return value
+
+    def full(self, state: State) -> dict[str, Any]:
+        """Returns every public var of ``state`` with its computed vars, which become what the client has."""
+        public = state._pr_public()
+        for name, var in state._pr_computed.items():
+            value = self.compute(state, name)
+            state._pr_cache[name] = (value, _encode(value))
+            if not var.backend:
+                public[name] = value
+        return public
+
+    async def commit(self, dependents: Callable[[type[State]], Iterable[type[State]]] = lambda _: ()) -> Changes:
+        """Returns what changed since the last commit, computed vars included, and makes it the new baseline.
+
+        Computed vars are recomputed only when a var they read changed (or they never ran), and reported
+        only when their value differs from the one the client has. States whose computed vars read a
+        changed state are loaded first (``dependents`` names them).
+
+        Raises:
+            Exception: A computed var raised; nothing is committed, and `rollback` undoes the event.
+        """
+        changes: Changes = {}
+        for state in self._states.values():
+            changed = state._pr_changes()
+            if changed:
+                changes[type(state)] = changed
+        for cls in list(changes):
+            for dependent in dependents(cls):
+                await self.get(dependent)
+        cache: list[tuple[State, str, Any, bytes | None]] = []
+        keys: set[VarKey] | None = None
+        for state in self._states.values():
+            if not state._pr_computed:
+                continue
+            if keys is None:
+                keys = {(cls, name) for cls, changed in changes.items() for name in changed}
+            for name in state._pr_computed:
+                deps = state._pr_deps.get(name)
+                if deps is not None and deps.isdisjoint(keys):
+                    continue
+                value = self.compute(state, name)
+                encoded = _encode(value)
+                cached = state._pr_cache.get(name)
+                if cached is not None and encoded is not None and cached[1] == encoded:
+                    continue
+                cache.append((state, name, value, encoded))
+                changes.setdefault(type(state), {})[name] = value
+        # Only now that every computed var ran without raising does the event's outcome become the baseline.
+        for state in self._states.values():
+            state._pr_commit()
+        for state, name, value, encoded in cache:
+            state._pr_cache[name] = (value, encoded)
+        return changes
+
+    def rollback(self) -> None:
+        """Restores every loaded state to its last commit, containers changed in place included."""
+        for state in self._states.values():
+            state._pr_rollback()
+
+
+def initial_state(states: Iterable[type[State]]) -> dict[str, dict[str, Any]]:
+    """Returns the public vars, computed ones included, of a new client of ``states``, by state name.
+
+    Raises:
+        Exception: A computed var raised on the default values.
+    """
+    tree = StateTree()
+    return {cls.state_name(): tree.full(tree.require(cls)) for cls in states}
