@@ -419,12 +419,12 @@ def test_event_handler_must_take_plain_positional_params(signature: str) -> None
     namespace: dict[str, object] = {}
     exec(signature, namespace)
     with pytest.raises(ConfigError, match=r'Expected event handler "h" to take plain positional parameters'):
-        pr.event(namespace["h"])  # type: ignore[arg-type]
+        pr.event(namespace["h"])  # type: ignore[call-overload]
 
 
 def test_event_decorator_rejects_non_callable() -> None:
     with pytest.raises(ConfigError, match=r"Expected @pr.event on a function, but got 42"):
-        pr.event(42)  # type: ignore[arg-type]
+        pr.event(42)  # type: ignore[call-overload]
 
 
 def test_event_handler_with_unsupported_type_is_a_config_error() -> None:

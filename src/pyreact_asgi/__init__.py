@@ -4,7 +4,7 @@ __version__ = "0.1.0"
 
 from pyreact_asgi.actions import Action, call_script, download, redirect, scroll_to, set_focus, set_value, toast
 from pyreact_asgi.app import PyApp
-from pyreact_asgi.components import Component, box, button, heading, hstack, input, text, upload, vstack
+from pyreact_asgi.components import Component, box, button, heading, hstack, input, progress, text, upload, vstack
 from pyreact_asgi.computed import computed
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
@@ -48,6 +48,7 @@ __all__ = [
     "input",
     "local_storage",
     "page",
+    "progress",
     "redirect",
     "scroll_to",
     "session_storage",

@@ -11,7 +11,7 @@ import typing
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import msgspec
 
@@ -107,9 +107,16 @@ class EventHandler:
         params: The parameters, when they are not read from ``fn``'s signature (generated setters).
     """
 
-    def __init__(self, fn: HandlerFn, *, params: Callable[[type[State]], list[Param]] | None = None) -> None:
+    def __init__(
+        self,
+        fn: HandlerFn,
+        *,
+        params: Callable[[type[State]], list[Param]] | None = None,
+        background: bool = False,
+    ) -> None:
         self.fn = fn
         self.name = fn.__name__
+        self.background = background
         self._params_fn = params
         self._resolved: dict[type[State], tuple[list[Param], type[msgspec.Struct], bool]] = {}
         signature = inspect.signature(fn)
@@ -257,19 +264,54 @@ class EventSpec:
         return f"EventSpec({self.path!r}, args={self.args!r})"
 
 
-def event(fn: HandlerFn) -> Any:
-    """Marks a State method as an event handler the browser can call.
+@typing.overload
+def event(fn: HandlerFn, *, background: bool = False) -> Any: ...
+@typing.overload
+def event(fn: None = None, *, background: bool = False) -> Callable[[HandlerFn], Any]: ...
+def event(fn: HandlerFn | None = None, *, background: bool = False) -> Any:
+    """Marks a State method as an event handler the browser can call: ``@pr.event`` or ``@pr.event(...)``.
 
     The handler may be sync or async. Its parameters' annotations are the types a client must send;
     anything else is rejected before the handler runs. Blocking work belongs in an async handler
     (``await anyio.to_thread.run_sync(...)``), since sync handlers run on the event loop.
 
+    Args:
+        fn: The handler.
+        background: Run it as a background task: outside the client's queue of events, so the client's other
+            events go on meanwhile, and on after the client disconnects. It must be ``async def``. It reads
+            and changes the state only inside ``async with self:``, which takes the client's lock, and its
+            changes are sent when that block ends (to every tab of the client that is connected; a tab that
+            reconnects later gets them with the full state). Outside the block, ``self`` holds the values
+            as the last block left them, and assigning to a var raises.
+
     Returns:
         An `EventHandler` (typed as ``Any`` so that ``Counter.increment(5)`` type-checks in pages).
     """
-    if not callable(fn):
-        raise ConfigError(f"Expected @pr.event on a function, but got {fn!r}.")
-    return EventHandler(fn)
+
+    def mark(handler_fn: HandlerFn) -> EventHandler:
+        if not callable(handler_fn):
+            raise ConfigError(f"Expected @pr.event on a function, but got {handler_fn!r}.")
+        if background and not inspect.iscoroutinefunction(handler_fn):
+            raise ConfigError(f'Expected background handler "{handler_fn.__qualname__}" to be an `async def` function.')
+        return EventHandler(handler_fn, background=background)
+
+    if fn is None:
+        return mark
+    return mark(fn)
+
+
+class BackgroundLink(typing.Protocol):
+    """What a background task's ``async with self:`` needs from the runtime, which provides it."""
+
+    inside: bool
+
+    async def enter(self) -> State:
+        """Takes the client's lock and returns the client's live instance of the task's state."""
+        ...
+
+    async def exit(self, exc: BaseException | None) -> None:
+        """Sends the changes (or undoes them if ``exc``) and releases the lock."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +403,7 @@ class State(metaclass=_StateType):
     _pr_cache: dict[str, tuple[Any, bytes | None]]
     _pr_deps: dict[str, frozenset[tuple[type[State], str]]]
     _pr_tree: StateTree | None
+    _pr_link: BackgroundLink | None = None
 
     def __init_subclass__(cls, *, name: str | None = None, parent: type[State] | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -462,6 +505,35 @@ class State(metaclass=_StateType):
             raise RuntimeError('Cannot read "router" outside an event handler.')
         return router
 
+    async def __aenter__(self) -> Self:
+        link = self._pr_link
+        if link is None:
+            raise RuntimeError(
+                '"async with self" is for background tasks (@pr.event(background=True)); other handlers already '
+                "hold the client's lock."
+            )
+        if link.inside:
+            raise RuntimeError('Cannot enter "async with self" again inside "async with self".')
+        live = await link.enter()
+        # Work on the live state's own values and change records, so changes are tracked as in an event.
+        for key, value in vars(live).items():
+            object.__setattr__(self, key, value)
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        link = self._pr_link
+        assert link is not None
+        assert link.inside
+        values = self._pr_values
+        try:
+            await link.exit(exc)
+        finally:
+            # Detached again: the task keeps a copy of the values the block left, for reading.
+            object.__setattr__(self, "_pr_values", copy.deepcopy(values))
+            object.__setattr__(self, "_pr_dirty", {})
+            object.__setattr__(self, "_pr_snapshots", {})
+            object.__setattr__(self, "_pr_tree", None)
+
     async def get_state(self, state: type[S]) -> S:
         """Returns this client's instance of another state, loading it if this event has not yet.
 
@@ -554,6 +626,12 @@ class State(metaclass=_StateType):
         return var.fn(self, *(tree.require(cls) for cls in var.param_states()))
 
     def _pr_set(self, name: str, value: Any) -> None:
+        link = self._pr_link
+        if link is not None and not link.inside:
+            raise RuntimeError(
+                f'A background task changed "{type(self).__name__}.{name}" outside "async with self:"; changes '
+                "need the client's lock, which that block takes."
+            )
         if name not in self._pr_dirty:
             old = self._pr_values[name]
             if not isinstance(old, _SCALARS) and name not in self._pr_snapshots:

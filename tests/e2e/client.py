@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -45,7 +45,7 @@ class Client:
         self._received_more.set()
         self._received_more = anyio.Event()
         # An update without "done" is done; a streaming handler's updates before its last have done=False.
-        if data.get("done", True):
+        if data.get("done", True) and "id" in data:
             self.updates[data["id"]] = data
             self._waiters.setdefault(data["id"], anyio.Event()).set()
 
@@ -54,6 +54,22 @@ class Client:
         while len(self.received) <= index:
             await self._received_more.wait()
         return self.received[index]
+
+    async def push_where(self, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        """Waits for an update that no event asked for (no "id") and that ``wanted`` accepts; returns it."""
+        while True:
+            for update in self.received:
+                if "id" not in update and wanted(update):
+                    return update
+            await self._received_more.wait()
+
+    async def push_at(self, index: int) -> dict[str, Any]:
+        """Waits for the ``index + 1``-th update that no event of this connection asked for (no "id")."""
+        while True:
+            pushed = [u for u in self.received if "id" not in u]
+            if len(pushed) > index:
+                return pushed[index]
+            await self._received_more.wait()
 
     async def _on_disconnect(self, *_: Any) -> None:
         self.disconnected.set()

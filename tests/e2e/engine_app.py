@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -124,6 +125,37 @@ async def _next_word() -> None:
     _words[key] = anyio.Event()
 
 
+class Worker(pr.State):
+    """A background task that does one step per ticket any client hands out, so tests decide when it moves."""
+
+    steps: int = 0
+    running: bool = False
+
+    @pr.event(background=True)
+    async def run(self, steps: int) -> pr.Action:
+        async with self:
+            self.running = True
+        for _ in range(steps):
+            await _tickets().acquire()
+            async with self:
+                self.steps += 1
+        async with self:
+            self.running = False
+        return pr.toast("Worker finished")
+
+    @pr.event
+    def ticket(self) -> None:
+        _tickets().release()
+
+
+_semaphores: dict[int, asyncio.Semaphore] = {}
+
+
+def _tickets() -> asyncio.Semaphore:
+    # One per server thread's event loop.
+    return _semaphores.setdefault(threading.get_ident(), asyncio.Semaphore(0))
+
+
 def workspace_page() -> pr.Component:
     return pr.vstack(
         pr.heading(Workspace.title),
@@ -141,8 +173,12 @@ def elsewhere_page() -> pr.Component:
     return pr.vstack(pr.text(Elsewhere.hits, id="hits"), pr.button("Hit", on_click=Elsewhere.hit, id="hit"))
 
 
+def worker_page() -> pr.Component:
+    return pr.vstack(pr.text(Worker.steps, id="steps"), pr.button("Run", on_click=Worker.run(3), id="run"))
+
+
 def make_engine_ui(build_dir: Path, **config: object) -> pr.PyApp:
     return pr.PyApp(
-        pages={"/": workspace_page, "/elsewhere": elsewhere_page},
+        pages={"/": workspace_page, "/elsewhere": elsewhere_page, "/worker": worker_page},
         config=pr.Config(title="Workspace", build_dir=build_dir, **config),  # type: ignore[arg-type]
     )

@@ -10,7 +10,7 @@ import pytest
 
 from pyreact_asgi._codec import encode
 from tests.e2e.apps import starlette_host
-from tests.e2e.client import connect
+from tests.e2e.client import Client, connect
 from tests.e2e.engine_app import make_engine_ui
 from tests.servers import LiveServer, serve
 
@@ -40,7 +40,11 @@ async def test_page_receives_its_states_with_computed_vars(server: LiveServer) -
 
 async def test_client_without_page_receives_every_state(server: LiveServer) -> None:
     async with connect(server) as client:
-        assert await client.first_state() == {**WORKSPACE, "elsewhere": {"hits": 0}}
+        assert await client.first_state() == {
+            **WORKSPACE,
+            "elsewhere": {"hits": 0},
+            "worker": {"steps": 0, "running": False},
+        }
 
 
 async def test_page_is_not_sent_changes_of_states_it_does_not_use(server: LiveServer) -> None:
@@ -132,3 +136,32 @@ async def test_expose_errors_sends_the_exception_without_traceback(
     assert failed["error"]["message"] == "The event failed on the server. RuntimeError: disk full"
     assert "Traceback" not in failed["error"]["message"]
     logged_errors.clear()
+
+
+async def test_background_task_runs_beside_the_clients_events_and_survives_a_disconnect(server: LiveServer) -> None:
+    async with connect(server, page="/worker") as client:
+        assert await client.call("worker.run", 3) == {"id": 1}  # acknowledged at once
+        assert (await client.push_at(0))["delta"] == {"worker": {"running": True}}
+        # The task waits for a ticket without holding the lock: the client's own events go on.
+        assert (await client.call("worker.ticket")) == {"id": 2}
+        assert (await client.push_at(1))["delta"] == {"worker": {"steps": 1}}
+        token = client.token
+    # The tab is gone; the task goes on with a ticket from another client.
+    async with connect(server, page="/worker") as helper:
+        await helper.call("worker.ticket")
+    async with connect(server, token, page="/worker") as again:
+        # The step is in the state the tab gets on reconnect, or (if the task takes the lock after that) pushed.
+        await _steps_reach(again, 2)
+        # A second tab of the same client: both receive what the task does from now on.
+        async with connect(server, token, page="/worker") as twin:
+            await twin.first_state()
+            await again.call("worker.ticket")
+            for tab in (again, twin):
+                await _steps_reach(tab, 3)
+                finished = await tab.push_where(lambda update: bool(update.get("actions")))
+                assert finished["actions"][0]["message"] == "Worker finished"
+
+
+async def _steps_reach(tab: Client, steps: int) -> None:
+    if (await tab.first_state())["worker"]["steps"] < steps:
+        await tab.push_where(lambda update: update.get("delta", {}).get("worker", {}).get("steps") == steps)

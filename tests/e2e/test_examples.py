@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 def example(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     """Imports an example with its build and data directories under the test's tmp_path."""
     monkeypatch.chdir(tmp_path)  # the default build dir (.pyreact/) and the examples' data dirs
+    monkeypatch.setenv("PYREACT_JOB_STEP", "0.08")  # long_job: 4 s for the whole job
     module = importlib.import_module(f"examples.{request.param}")
     return importlib.reload(module)
 
@@ -38,3 +39,26 @@ def test_uploads_example(new_tab: NewTab, example: ModuleType, tmp_path: Path) -
         assert [p.read_bytes() for p in kept] == [b"x" * 5000]
         tab.page.locator("#clear").click()
         expect(tab.page.locator("#total")).to_have_text("Received 0 bytes in all.")
+
+
+@pytest.mark.parametrize("example", ["long_job"], indirect=True)
+def test_long_job_example_progress_and_cancel(new_tab: NewTab, example: ModuleType) -> None:
+    with serve(example.app) as server:
+        tab = new_tab()
+        page = tab.page
+        page.goto(f"{server.url}/jobs/")
+        status = page.locator("#status")
+        page.locator("#start").click()
+        expect(status).to_contain_text("running")
+        expect(page.locator("#progress")).not_to_have_attribute("value", "0")  # the bar moves
+        page.locator("#cancel").click()
+        expect(page.get_by_role("status").filter(has_text="Job cancelled")).to_be_visible()
+        expect(status).to_contain_text("cancelled")
+        stopped_at = int(status.inner_text().split("%")[0])
+        assert 0 < stopped_at < 100
+
+        page.locator("#start").click()
+        expect(status).to_contain_text("running")
+        page.reload()  # the job goes on while the tab reconnects, and the tab catches up
+        expect(status).to_have_text("100% — done", timeout=20_000)
+        expect(page.locator("#progress")).to_have_attribute("value", "100")

@@ -1,4 +1,4 @@
 from pyreact_asgi.components.base import Child, Component
-from pyreact_asgi.components.core import box, button, heading, hstack, input, text, upload, vstack
+from pyreact_asgi.components.core import box, button, heading, hstack, input, progress, text, upload, vstack
 
-__all__ = ["Child", "Component", "box", "button", "heading", "hstack", "input", "text", "upload", "vstack"]
+__all__ = ["Child", "Component", "box", "button", "heading", "hstack", "input", "progress", "text", "upload", "vstack"]

@@ -5,7 +5,7 @@ from typing import Any
 from pyreact_asgi.components.base import Child, Component, element
 from pyreact_asgi.exceptions import ConfigError
 
-__all__ = ["box", "button", "heading", "hstack", "input", "text", "upload", "vstack"]
+__all__ = ["box", "button", "heading", "hstack", "input", "progress", "text", "upload", "vstack"]
 
 _HEADING_SIZES = {1: "2rem", 2: "1.5rem", 3: "1.25rem", 4: "1.1rem", 5: "1rem", 6: ".9rem"}
 
@@ -100,4 +100,18 @@ def upload(**kwargs: Any) -> Component:
         raise ConfigError("Expected pr.upload(on_upload=State.handler) with an upload handler.")
     return element(
         "Upload", (), kwargs, props=frozenset({"multiple", "accept", "disabled", "name"}), base_class="pr-upload"
+    )
+
+
+def progress(value: Any = None, *, max: Any = 100, **kwargs: Any) -> Component:
+    """A progress bar (``<progress>``): ``value`` out of ``max``; without a value it shows work of unknown length.
+
+    Example: ``pr.progress(Job.percent, id="job-progress")``
+    """
+    return element(
+        "progress",
+        (),
+        {"value": value, "max": max, **kwargs},
+        props=frozenset({"value", "max"}),
+        base_class="pr-progress",
     )

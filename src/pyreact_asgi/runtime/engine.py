@@ -270,6 +270,11 @@ def _split(state: type[State], handler: EventHandler, value: Any) -> tuple[list[
                 f'Event handler "{where}" returned or yielded {item!r}; expected None, an event such as '
                 "`Counter.increment(5)` or `Counter.reset`, an action such as `pr.toast(...)`, or a list of them."
             )
+        if item.handler.background:
+            raise TypeError(
+                f'Event handler "{where}" chained "{item.path}", a background task; start background tasks '
+                "from the browser (a trigger), which runs them outside the client's queue of events."
+            )
         args = () if item.args is None else item.args
         if any(isinstance(arg, Var) for arg in args):
             raise TypeError(

@@ -14,6 +14,7 @@ from pyreact_asgi._types import Receive, Scope, Send
 from pyreact_asgi.config import Config
 from pyreact_asgi.exceptions import ProtocolError
 from pyreact_asgi.router import Router
+from pyreact_asgi.runtime.background import BackgroundTasks
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import StateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
@@ -69,6 +70,7 @@ class SocketTransport:
         self._error_message = config.handler_error_message
         self._expose_errors = config.expose_errors
         self._clients: dict[str, _Client] = {}
+        self.background = BackgroundTasks(manager, engine, self.deliver)
         self.sio = socketio.AsyncServer(
             async_mode="asgi",
             serializer=MsgspecPacket,
@@ -103,6 +105,7 @@ class SocketTransport:
     async def shutdown(self) -> None:
         """Disconnects the clients still connected (they reconnect to whichever server runs next) and stops
         the socket server's background tasks."""
+        await self.background.shutdown()
         for sid in list(self._clients):
             await self.sio.disconnect(sid)
         await self.sio.shutdown()
@@ -142,6 +145,11 @@ class SocketTransport:
         except ProtocolError as exc:
             await self._reply(sid, Update(id=event_id, error=ErrorInfo(exc.code, str(exc))))
             return
+        if call.handler.background:
+            # Acknowledged at once: the task's changes come later, in updates of their own.
+            await self.background.start(client.token, client.router, call)
+            await self._reply(sid, Update(id=call.id))
+            return
         async with self._manager.session(client.token, client.router) as tree:
             # Updates are sent under the lock, so two tabs sharing a token see them in the order they were made.
             try:
@@ -158,6 +166,15 @@ class SocketTransport:
         if self._expose_errors:
             return f"{self._error_message} {type(exc).__name__}: {exc}"
         return self._error_message
+
+    async def deliver(self, token: str, update: Update) -> None:
+        """Sends an update no event asked for to every connected tab of ``token``, each its page's share."""
+        for sid, client in list(self._clients.items()):
+            if client.token != token:
+                continue
+            delta = {name: vars for name, vars in update.delta.items() if name in client.states}
+            if delta or update.actions or update.error:
+                await self._reply(sid, Update(delta=delta, actions=update.actions, error=update.error))
 
     async def _reply(self, sid: str, update: Update) -> None:
         await self.sio.emit("update", update, to=sid)
