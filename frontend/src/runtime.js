@@ -394,20 +394,52 @@ function normalise(path) {
   return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path || "/";
 }
 
+// Finds the route of a path, and the values of its dynamic segments, as pyreact_asgi.routes does on the
+// server: exact routes first, then dynamic ones in the order the compiled module lists them.
+function matchRoute(routes, path) {
+  if (routes[path] && !path.includes("[")) return [path, {}];
+  const parts = path.slice(1).split("/");
+  if (parts.includes("")) return null;
+  for (const route of Object.keys(routes)) {
+    if (!route.includes("[")) continue;
+    const segments = route.slice(1).split("/");
+    const last = segments[segments.length - 1];
+    const catchAll = last.startsWith("[...");
+    const fixed = catchAll ? segments.slice(0, -1) : segments;
+    if (catchAll ? parts.length < fixed.length + 1 : parts.length !== fixed.length) continue;
+    const params = {};
+    if (!fixed.every((s, i) => (s.startsWith("[") ? ((params[s.slice(1, -1)] = parts[i]), true) : s === parts[i])))
+      continue;
+    if (catchAll) params[last.slice(4, -1)] = parts.slice(fixed.length).join("/");
+    return [route, params];
+  }
+  return null;
+}
+
+const ParamsContext = React.createContext({});
+
+// The values of the page route's dynamic segments, for pr.route_param().
+export function useParams() {
+  return React.useContext(ParamsContext);
+}
+
 function App({ routes, loads }) {
   const mount = mountPath();
   let path = decodeURI(window.location.pathname);
   path = path.startsWith(mount) ? path.slice(mount.length) : path;
-  const key = normalise(path);
-  const Page = routes[key];
+  const matched = matchRoute(routes, normalise(path));
+  const key = matched ? matched[0] : null;
+  const Page = key ? routes[key] : null;
   // The page's on_load handlers, once per page opened (emits wait in socket.io's buffer until connected).
   React.useEffect(() => {
-    for (const load of loads?.[key] ?? []) load();
+    for (const load of (key && loads?.[key]) ?? []) load();
   }, [key]);
   return React.createElement(
     React.Fragment,
     null,
-    Page ? React.createElement(Page) : React.createElement("p", null, "Page not found."),
+    Page
+      ? React.createElement(ParamsContext.Provider, { value: matched[1] }, React.createElement(Page))
+      : React.createElement("p", null, "Page not found."),
     React.createElement(Banner),
     React.createElement(Toasts),
   );

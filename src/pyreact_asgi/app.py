@@ -3,7 +3,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import logging
-import re
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -25,6 +24,7 @@ from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.page import Page, PageFn, as_page
 from pyreact_asgi.router import Router
+from pyreact_asgi.routes import RouteTable, normalise_route
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
@@ -38,7 +38,6 @@ AuthRule = Callable[[HTTPConnection], AuthResult | Awaitable[AuthResult]]
 
 logger = logging.getLogger(__name__)
 
-_ROUTE = re.compile(r"^/([A-Za-z0-9\-._~]+(/[A-Za-z0-9\-._~]+)*)?$")
 _STATIC_PREFIX = "/_static/"
 _UPLOAD_PATH = "/_upload"
 _IMMUTABLE = "public, max-age=31536000, immutable"
@@ -56,17 +55,6 @@ def _accepts_gzip(accept_encoding: str) -> bool:
             except ValueError:
                 return False
     return False
-
-
-def _normalise_route(route: str) -> str:
-    if not isinstance(route, str):
-        raise ConfigError(f"Expected page routes to be strings, but got {route!r}.")
-    normal = route.rstrip("/") or "/"
-    if not _ROUTE.match(normal):
-        raise ConfigError(f'Expected a page route like "/" or "/reports/daily", but got {route!r}.')
-    if normal.startswith("/_"):
-        raise ConfigError(f'Page routes starting with "/_" are reserved for the framework, but got {route!r}.')
-    return normal
 
 
 def _upload_reply(status: int, body: Update | ErrorInfo, *, close: bool = False) -> Response:
@@ -105,10 +93,11 @@ class PyApp:
         for route, fn in pages.items():
             if not callable(fn) and not isinstance(fn, Page):
                 raise ConfigError(f"Expected a page function for route {route!r}, but got {fn!r}.")
-            normal = _normalise_route(route)
+            normal = normalise_route(route)
             if normal in self.pages:
                 raise ConfigError(f"Two pages have the route {normal!r}; routes ignore a trailing slash.")
             self.pages[normal] = as_page(fn)
+        self.routes = RouteTable(self.pages)
         self.config = config if config is not None else Config()
         if auth is not None and not callable(auth):
             raise ConfigError(f"Expected auth to be a function of the request, but got {auth!r}.")
@@ -163,10 +152,10 @@ class PyApp:
         async with self._start_lock:
             if self._transport is not None:
                 return
-            compiled = compile_app(self.pages)
+            compiled = compile_app(self._ordered_pages())
             self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build)
             self._engine = Engine(compiled.states, compiled.page_states)
-            self._transport = SocketTransport(self.config, self._get_engine, self._manager)
+            self._transport = SocketTransport(self.config, self._get_engine, self._manager, self.routes)
 
     def build(self, mode: BuildMode | None = None) -> Bundle:
         """Compiles the pages and builds the bundle if it is stale, without starting the app.
@@ -188,7 +177,7 @@ class PyApp:
         """
         if mode is not None and mode not in ("auto", "always", "never"):
             raise ConfigError(f'Expected mode to be "auto", "always" or "never", but got {mode!r}.')
-        return self._build(compile_app(self.pages), mode or self.config.build)
+        return self._build(compile_app(self._ordered_pages()), mode or self.config.build)
 
     def _build(self, compiled: CompiledApp, mode: BuildMode) -> Bundle:
         return build_bundle(compiled, self.build_dir, mode)
@@ -262,6 +251,10 @@ class PyApp:
         else:
             await send({"type": "websocket.close", "code": 1000})
 
+    def _ordered_pages(self) -> dict[str, Page]:
+        # In the order routes are tried, which the browser follows too.
+        return {route: self.pages[route] for route in self.routes.ordered}
+
     def handles(self, path: str) -> bool:
         """Whether a request for ``path``, relative to the mount path, is for this app.
 
@@ -274,7 +267,7 @@ class PyApp:
         """
         event_path = self.config.event_path
         return (
-            (path.rstrip("/") or "/") in self.pages
+            self.routes.match(path) is not None
             or path in (_UPLOAD_PATH, event_path)
             or path.startswith((_STATIC_PREFIX, event_path + "/"))
         )
@@ -357,7 +350,8 @@ class PyApp:
             return _upload_reply(exc.status, ErrorInfo(code, exc.message), close=True)
         try:
             call = engine.resolve_upload(request.query_params["handler"], files)
-            router = Router(scope, mount=mount, page=request.headers.get("x-pyreact-page", "/"))
+            page = request.headers.get("x-pyreact-page", "/")
+            router = Router(scope, mount=mount, page=page, routes=self.routes)
             async with self._manager.session(token, router) as tree:
                 try:
                     outcome = await engine.apply(tree, call)
@@ -375,12 +369,12 @@ class PyApp:
         bundle = self.bundle
         if path.startswith(_STATIC_PREFIX):
             return self._serve_asset(scope, path[len(_STATIC_PREFIX) :])
-        route = path.rstrip("/") or "/"
         headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
-        if route not in self.pages:
+        matched = self.routes.match(path)
+        if matched is None:
             return Response(not_found_page(self.config.title), 404, headers, media_type="text/html")
         manifest = bundle.manifest
-        title = self.pages[route].title or self.config.title
+        title = self.pages[matched[0]].title or self.config.title
         html = render_shell(mount=mount, title=title, entry=manifest.entry, runtime=manifest.runtime)
         return Response(html, headers=headers, media_type="text/html")
 

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state import EventSpec
+from pyreact_asgi.vars import Var
 
-__all__ = ["Page", "PageFn", "page"]
+__all__ = ["ROUTE_PARAMS", "Page", "PageFn", "page", "route_param"]
 
 PageFn = Callable[[], Component]
+# The name compiled pages give the values of their route's dynamic segments.
+ROUTE_PARAMS = "routeParams"
+_PARAM_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +59,17 @@ def page(fn: PageFn, *, title: str | None = None, on_load: EventSpec | Sequence[
 
 def as_page(value: PageFn | Page) -> Page:
     return value if isinstance(value, Page) else Page(value)
+
+
+def route_param(name: str) -> Var:
+    """The value of a dynamic segment of the page's route, in the browser: ``pr.route_param("slug")``.
+
+    On ``/post/[slug]`` opened at ``/post/hello`` it is ``"hello"``; a catch-all ``[...path]`` gives the
+    rest of the path joined with "/". Handlers read the same values as ``self.router.params``.
+
+    Raises:
+        ConfigError: ``name`` is not a parameter name.
+    """
+    if not isinstance(name, str) or not _PARAM_NAME.match(name):
+        raise ConfigError(f"Expected a route parameter name such as 'slug', but got {name!r}.")
+    return Var(f'({ROUTE_PARAMS}["{name}"] ?? "")')

@@ -8,6 +8,7 @@ from starlette.datastructures import Address, Headers, QueryParams
 from starlette.requests import HTTPConnection
 
 from pyreact_asgi._types import Scope
+from pyreact_asgi.routes import RouteTable
 
 __all__ = ["Router"]
 
@@ -25,18 +26,28 @@ class Router:
         mount: The app's mount path ("" at the root).
         page: The page the browser shows, relative to the mount path, with its query string
             (``"/reports?year=2026"``).
-        params: Values of the page route's dynamic segments.
+        routes: The app's page routes: the page's route and the values of its dynamic segments are found in
+            them (``router.route == "/post/[slug]"``, ``router.params == {"slug": "hello"}``).
     """
 
-    __slots__ = ("_page", "connection", "mount", "params")
+    __slots__ = ("_page", "connection", "mount", "params", "route")
 
     def __init__(
-        self, scope: Scope, *, mount: str = "", page: str = "/", params: Mapping[str, str] | None = None
+        self,
+        scope: Scope,
+        *,
+        mount: str = "",
+        page: str = "/",
+        routes: RouteTable | None = None,
     ) -> None:
         self.connection = HTTPConnection(scope)
         self.mount = mount
         self._page = urlsplit(page if _is_page(page) else "/")
-        self.params: Mapping[str, str] = dict(params or {})
+        matched = None if routes is None else routes.match(self.page)
+        #: The page route the page matched (``"/post/[slug]"``), or None when it matched none.
+        self.route: str | None = None if matched is None else matched[0]
+        #: Values of the route's dynamic segments: ``{"slug": "hello"}`` for ``/post/[slug]`` at ``/post/hello``.
+        self.params: Mapping[str, str] = {} if matched is None else matched[1]
 
     def __repr__(self) -> str:
         return f"Router(mount={self.mount!r}, page={self.page!r})"

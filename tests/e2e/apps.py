@@ -168,6 +168,25 @@ class Prefs(pr.State):
         self.cookie_seen = self.router.cookies.get("prefs.lang", "")
 
 
+class Post(pr.State):
+    """What an on_load handler of a dynamic route reads: the route and the values of its segments."""
+
+    loaded: str = ""
+
+    @pr.event
+    def load(self) -> None:
+        params = ", ".join(f"{k}={v}" for k, v in sorted(self.router.params.items()))
+        self.loaded = f"{self.router.route} {params}"
+
+
+def post_page() -> pr.Component:
+    return pr.vstack(
+        pr.heading(pr.route_param("slug"), id="slug"),
+        pr.text(pr.route_param("path"), id="doc-path"),
+        pr.text(Post.loaded, id="post-loaded"),
+    )
+
+
 def actions_page() -> pr.Component:
     return pr.vstack(
         pr.button("Home", on_click=Actions.go_home, id="go-home"),
@@ -219,6 +238,8 @@ def make_ui(build_dir: Path, **config: object) -> pr.PyApp:
             "/": index,
             "/flaky": flaky_page,
             "/actions": pr.page(actions_page, title="Actions", on_load=Actions.loaded),
+            "/post/[slug]": pr.page(post_page, on_load=Post.load),
+            "/docs/[...path]": pr.page(post_page, on_load=Post.load),
         },
         config=pr.Config(title="Counter", build_dir=build_dir, **config),  # type: ignore[arg-type]
     )

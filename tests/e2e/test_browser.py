@@ -271,3 +271,15 @@ def test_reconnect_resynchronises_and_keeps_what_was_typed(new_tab: NewTab, shar
         tab.page.reload()
         tab.expect_count(2)
         expect(tab.page.locator("#name")).to_have_value("Bo")
+
+
+def test_dynamic_routes_deep_linked_under_a_mount(new_tab: NewTab, shared_build_dir: Path) -> None:
+    ui = make_ui(shared_build_dir)
+    with serve(HOSTS["fastapi"](ui, "/a/b/c")) as server:
+        tab = new_tab()
+        tab.page.goto(f"{server.url}/a/b/c/post/hello-world")
+        expect(tab.page.locator("#slug")).to_have_text("hello-world")
+        expect(tab.page.locator("#post-loaded")).to_have_text("/post/[slug] slug=hello-world")
+        tab.page.goto(f"{server.url}/a/b/c/docs/guide/install")
+        expect(tab.page.locator("#doc-path")).to_have_text("guide/install")
+        expect(tab.page.locator("#post-loaded")).to_have_text("/docs/[...path] path=guide/install")

@@ -10,7 +10,7 @@ import msgspec
 from pyreact_asgi._codec import js_literal
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
-from pyreact_asgi.page import Page, PageFn, as_page
+from pyreact_asgi.page import ROUTE_PARAMS, Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
 from pyreact_asgi.tree import initial_state
 from pyreact_asgi.vars import StateVar, Var
@@ -62,10 +62,14 @@ class CompiledApp:
         idents = {route: f"Page{i}" for i, route in enumerate(self.pages)}
         used = sorted(name for name in RUNTIME_COMPONENTS if any(f"<{name} " in src for src in self.pages.values()))
         helpers = ["upload"] if "Upload" in used else []
+        with_params = {route for route, src in self.pages.items() if ROUTE_PARAMS in src}
+        helpers += ["useParams"] if with_params else []
         imports = ", ".join(["React", "emit", "start", *helpers, "useVars", *used])
         parts = [f'import {{ {imports} }} from "./{runtime_file}";']
         parts += [
-            f"function {idents[route]}() {{\n  const v = useVars();\n  return {src};\n}}"
+            f"function {idents[route]}() {{\n  const v = useVars();\n"
+            + (f"  const {ROUTE_PARAMS} = useParams();\n" if route in with_params else "")
+            + f"  return {src};\n}}"
             for route, src in self.pages.items()
         ]
         routes = ", ".join(f"{js_literal(route)}: {ident}" for route, ident in idents.items())

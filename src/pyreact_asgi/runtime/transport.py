@@ -14,6 +14,7 @@ from pyreact_asgi._types import Receive, Scope, Send
 from pyreact_asgi.config import Config
 from pyreact_asgi.exceptions import ProtocolError
 from pyreact_asgi.router import Router
+from pyreact_asgi.routes import RouteTable
 from pyreact_asgi.runtime.background import BackgroundTasks
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import StateManager
@@ -61,10 +62,14 @@ class SocketTransport:
         config: The app's settings.
         engine: Returns the engine; called once the app has started.
         manager: Where each client's state lives.
+        routes: The app's page routes, to find a page's route and path parameters.
     """
 
-    def __init__(self, config: Config, engine: Callable[[], Engine], manager: StateManager) -> None:
+    def __init__(
+        self, config: Config, engine: Callable[[], Engine], manager: StateManager, routes: RouteTable | None = None
+    ) -> None:
         self._engine = engine
+        self._routes = routes
         self._manager = manager
         self.allowed_origins = frozenset(o.lower() for o in config.allowed_origins)
         self._error_message = config.handler_error_message
@@ -119,11 +124,13 @@ class SocketTransport:
             raise socketio.exceptions.ConnectionRefusedError("Expected auth {token: <16-64 URL-safe characters>}.")
         scope = environ["asgi.scope"]
         page = auth.get("page")
-        router = Router(scope, mount=scope[_MOUNT_KEY], page=page if isinstance(page, str) else "/")
+        router = Router(
+            scope, mount=scope[_MOUNT_KEY], page=page if isinstance(page, str) else "/", routes=self._routes
+        )
         engine = self._engine()
         # A client that names no usable page (not a browser) receives every state the pages use.
         named = isinstance(page, str) and urlsplit(page).path == router.page
-        states = engine.page_states(router.page if named else None)
+        states = engine.page_states((router.route or router.page) if named else None)
         self._clients[sid] = _Client(token, router, states)
         async with self._manager.session(token, router) as tree:
             await engine.restore(tree, auth.get("storage"))
