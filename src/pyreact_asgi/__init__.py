@@ -4,7 +4,20 @@ __version__ = "0.1.0"
 
 from pyreact_asgi.actions import Action, call_script, download, redirect, scroll_to, set_focus, set_value, toast
 from pyreact_asgi.app import PyApp
-from pyreact_asgi.components import Component, box, button, heading, hstack, input, progress, text, upload, vstack
+from pyreact_asgi.components import (
+    Component,
+    box,
+    button,
+    cond,
+    foreach,
+    heading,
+    hstack,
+    input,
+    progress,
+    text,
+    upload,
+    vstack,
+)
 from pyreact_asgi.computed import computed
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
@@ -40,9 +53,11 @@ __all__ = [
     "call_script",
     "combine_lifespans",
     "computed",
+    "cond",
     "cookie",
     "download",
     "event",
+    "foreach",
     "heading",
     "hstack",
     "input",

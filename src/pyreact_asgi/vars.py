@@ -36,8 +36,22 @@ class Var:
     def __iter__(self) -> NoReturn:
         raise CompileError(f"A Var ({self.js}) has no value in Python, so it cannot be iterated.")
 
+    def __getitem__(self, key: int | str | Var) -> Var:
+        """An item of a list var or a field of a dict or Struct var: ``item["title"]``, ``Todos.tasks[0]``."""
+        if isinstance(key, Var):
+            return Var(f"({self.js})?.[{key.js}]", self.states | key.states)
+        if isinstance(key, bool) or not isinstance(key, (int, str)):
+            raise CompileError(f"A Var ({self.js}) can be indexed with an int, a str or a Var, but got {key!r}.")
+        return Var(f"({self.js})?.[{_js_key(key)}]", self.states)
+
     def __repr__(self) -> str:
         return f"Var({self.js!r})"
+
+
+def _js_key(key: int | str) -> str:
+    from pyreact_asgi._codec import js_literal
+
+    return js_literal(key)
 
 
 class StateVar(Var):

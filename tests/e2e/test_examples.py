@@ -20,6 +20,7 @@ def example(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.
     """Imports an example with its build and data directories under the test's tmp_path."""
     monkeypatch.chdir(tmp_path)  # the default build dir (.pyreact/) and the examples' data dirs
     monkeypatch.setenv("PYREACT_JOB_STEP", "0.08")  # long_job: 4 s for the whole job
+    monkeypatch.setenv("PYREACT_CHAT_TOKEN", "0.15")  # chat: 3 s for a reply, so it is seen growing
     module = importlib.import_module(f"examples.{request.param}")
     return importlib.reload(module)
 
@@ -62,3 +63,57 @@ def test_long_job_example_progress_and_cancel(new_tab: NewTab, example: ModuleTy
         page.reload()  # the job goes on while the tab reconnects, and the tab catches up
         expect(status).to_have_text("100% — done", timeout=20_000)
         expect(page.locator("#progress")).to_have_attribute("value", "100")
+
+
+@pytest.mark.parametrize("example", ["todos"], indirect=True)
+def test_todos_example(new_tab: NewTab, example: ModuleType) -> None:
+    with serve(example.app) as server:
+        tab = new_tab()
+        page = tab.page
+        page.goto(f"{server.url}/todos/")
+        expect(page.locator("#summary")).to_have_text("All done!")
+        for title in ("Write tests", "Ship it"):
+            page.locator("#draft").fill(title)
+            page.locator("#add").click()
+            expect(page.locator("#draft")).to_have_value("")
+        tasks = page.locator(".task")
+        expect(tasks).to_have_count(2)
+        expect(page.locator("#summary")).to_have_text("2 to do, 0 done")
+        expect(page.locator("#draft")).to_be_focused()  # pr.set_focus after adding
+
+        tasks.nth(0).get_by_role("button").first.click()  # toggle the first task
+        expect(tasks.nth(0).locator("p")).to_have_css("text-decoration-line", "line-through")
+        expect(page.locator("#summary")).to_have_text("1 to do, 1 done")
+        page.locator("#clear-done").click()
+        expect(tasks).to_have_count(1)
+        expect(tasks.nth(0).locator("p")).to_have_text("Ship it")
+        page.reload()
+        expect(tasks).to_have_count(1)
+        tasks.nth(0).get_by_role("button", name="Remove").click()
+        expect(page.locator("#summary")).to_have_text("All done!")
+
+        page.locator("#add").click()  # nothing typed: a warning toast, no task
+        expect(page.get_by_role("status").filter(has_text="Type a task first")).to_be_visible()
+        expect(tasks).to_have_count(0)
+
+
+@pytest.mark.parametrize("example", ["chat"], indirect=True)
+def test_chat_example_streams_the_reply(new_tab: NewTab, example: ModuleType) -> None:
+    with serve(example.app) as server:
+        tab = new_tab()
+        page = tab.page
+        page.goto(f"{server.url}/chat/")
+        page.locator("#prompt").fill("hello")
+        page.locator("#send").click()
+        messages = page.locator(".message .text")
+        expect(messages.nth(0)).to_have_text("hello")
+        reply = messages.nth(1)
+        # The reply is seen part-way (the handler still runs: Send is disabled), then whole.
+        expect(reply).to_contain_text("You said: hello.")
+        expect(page.locator("#send")).to_be_disabled()
+        partial = reply.inner_text()
+        expect(reply).to_have_text(
+            "You said: hello. Here is a reply that arrives one token at a time, as from a language model."
+        )
+        assert partial != reply.inner_text()
+        expect(page.locator("#send")).to_be_enabled()

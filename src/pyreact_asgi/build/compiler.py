@@ -9,6 +9,7 @@ import msgspec
 
 from pyreact_asgi._codec import js_literal
 from pyreact_asgi.components.base import Component
+from pyreact_asgi.components.control import FOREACH, IF
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
 from pyreact_asgi.page import ROUTE_PARAMS, Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
@@ -148,6 +149,20 @@ class _PageCompiler:
 
     def node(self, component: Component) -> str:
         tag = component.tag
+        if tag == FOREACH:
+            items, item, index = (component.props[k] for k in ("items", "item", "index"))
+            body = self.child(component.children[0])
+            return (
+                f"<React.Fragment>{{({self.expr(items)} ?? []).map(({item}, {index}) => "
+                f"<React.Fragment key={{{index}}}>{body}</React.Fragment>)}}</React.Fragment>"
+            )
+        if tag == IF:
+            then, otherwise = (self.child(c) if c is not None else "" for c in component.children)
+            condition = self.expr(component.props["condition"])
+            return (
+                f"<React.Fragment>{{({condition}) ? <React.Fragment>{then}</React.Fragment> : "
+                f"<React.Fragment>{otherwise}</React.Fragment>}}</React.Fragment>"
+            )
         if tag not in RUNTIME_COMPONENTS and not _HTML_TAG.match(tag):
             raise self.error(f"Unknown component tag {tag!r}")
         attrs = "".join(
