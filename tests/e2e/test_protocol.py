@@ -263,3 +263,14 @@ async def test_connect_without_valid_token_is_refused(live_server: LiveServer, a
         with anyio.fail_after(5), pytest.raises(socketio.exceptions.ConnectionError):
             await sio.connect(live_server.url, socketio_path=SOCKET_PATH, transports=["websocket"], auth=auth)
     assert reasons == [{"message": "Expected auth {token: <16-64 URL-safe characters>}."}]
+
+
+async def test_actions_follow_the_delta_in_the_update(live_server: LiveServer) -> None:
+    async with connect(live_server) as client:
+        saved = await client.call("actions.saved")
+        redirect = await client.call("actions.go_home")
+    assert saved["actions"] == [
+        {"kind": "toast", "message": "Saved", "level": "success", "duration": 4.0},
+        {"kind": "focus", "target": "note"},
+    ]
+    assert redirect["actions"] == [{"kind": "redirect", "to": "/?from=actions", "replace": False}]
