@@ -16,6 +16,7 @@ body{margin:0}
 .pr-upload-progress{display:inline-flex;gap:.4rem;align-items:center;color:var(--pr-muted);font-size:.9rem}
 .pr-upload-error{color:#b91c1c;font-size:.9rem}
 .pr-progress{width:16rem;height:.6rem;accent-color:var(--pr-accent)}
+.pr-link{color:var(--pr-accent);text-decoration:none}.pr-link:hover{text-decoration:underline}
 .pr-toasts{position:fixed;top:1rem;right:1rem;display:flex;flex-direction:column;gap:.5rem;z-index:1000;max-width:min(24rem,calc(100vw - 2rem))}
 .pr-toast{display:flex;gap:.75rem;align-items:flex-start;padding:.6rem .8rem;border-radius:var(--pr-radius);background:#111827;color:#fff;box-shadow:0 4px 12px rgba(0,0,0,.15);font-size:.95rem}
 .pr-toast button{margin-left:auto;background:none;border:0;color:inherit;font-size:1.1rem;line-height:1;cursor:pointer}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import logging
@@ -252,8 +253,11 @@ class PyApp:
             await send({"type": "websocket.close", "code": 1000})
 
     def _ordered_pages(self) -> dict[str, Page]:
-        # In the order routes are tried, which the browser follows too.
-        return {route: self.pages[route] for route in self.routes.ordered}
+        # In the order routes are tried, which the browser follows too; each with its title, for navigation.
+        return {
+            route: dataclasses.replace(self.pages[route], title=self.pages[route].title or self.config.title)
+            for route in self.routes.ordered
+        }
 
     def handles(self, path: str) -> bool:
         """Whether a request for ``path``, relative to the mount path, is for this app.

@@ -227,6 +227,7 @@ def flaky_page() -> pr.Component:
         pr.text(Gate.passed),
         pr.button("Look", on_click=Visitor.look, id="look"),
         pr.text(Visitor.page, id="visitor-page"),
+        pr.link("Actions", href="/actions?tab=3", id="to-actions"),
         pr.upload(on_upload=Files.receive, multiple=True, id="upload"),
         pr.text(Files.summary, id="files"),
     )

@@ -283,3 +283,33 @@ def test_dynamic_routes_deep_linked_under_a_mount(new_tab: NewTab, shared_build_
         tab.page.goto(f"{server.url}/a/b/c/docs/guide/install")
         expect(tab.page.locator("#doc-path")).to_have_text("guide/install")
         expect(tab.page.locator("#post-loaded")).to_have_text("/docs/[...path] path=guide/install")
+
+
+def test_client_side_navigation_under_a_mount(new_tab: NewTab, shared_build_dir: Path) -> None:
+    ui = make_ui(shared_build_dir)
+    with serve(HOSTS["starlette"](ui, "/a/b/c")) as server:
+        tab = new_tab()
+        page = tab.page
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{server.url}/a/b/c/flaky")
+        expect(page).to_have_title("Counter")
+        page.evaluate("window.notReloaded = true")
+
+        page.locator("#to-actions").click()  # a link: the page changes in place, the socket stays open
+        expect(page.locator("#opened")).to_have_text("/actions?tab=3 #1")  # its on_load saw the new page
+        expect(page).to_have_title("Actions")
+        assert page.url == f"{server.url}/a/b/c/actions?tab=3"
+        page.locator("#dark").click()  # the new page's states came along and work
+        expect(page.locator("#prefs")).to_contain_text("dark")
+
+        page.go_back()
+        expect(page.locator("#flaky-value")).to_be_visible()
+        expect(page).to_have_title("Counter")
+        page.go_forward()
+        expect(page.locator("#opened")).to_have_text("/actions?tab=3 #2")
+        page.locator("#go-home").click()  # a redirect to a page of the app navigates in place too
+        expect(page.locator("#count")).to_be_visible()
+        assert page.evaluate("window.notReloaded") is True
+        # Nothing was asked of the host outside the mount path.
+        assert [url for url in requested if not url.startswith(f"{server.url}/a/b/c/")] == []

@@ -20,7 +20,7 @@ __all__ = ["CompiledApp", "PageFn", "compile_app"]
 
 
 # Components the browser runtime exports; every other tag must be a lowercase HTML element.
-RUNTIME_COMPONENTS = frozenset({"Input", "Upload"})
+RUNTIME_COMPONENTS = frozenset({"Input", "Link", "Upload"})
 # What a trigger hands to a handler that takes a value and was given no explicit arguments.
 TRIGGER_VALUES = {"on_change": "e.target.value", "on_input": "e.target.value"}
 _HTML_TAG = re.compile(r"^[a-z][a-z0-9]*$")
@@ -48,6 +48,7 @@ class CompiledApp:
         pages: JSX source of one function component per route.
         states: Every State class a page reads or sends events to, by state name.
         loads: Per route, JavaScript functions that send the page's on_load events.
+        titles: Per route, the page's title, set when the browser navigates to it.
         page_states: Route → names of the states that page reads or sends events to.
         initial: What a new client starts with: the public vars of every state, computed ones included.
     """
@@ -55,6 +56,7 @@ class CompiledApp:
     pages: dict[str, str]
     states: dict[str, type[State]]
     loads: dict[str, list[str]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
     page_states: dict[str, frozenset[str]] = field(default_factory=dict)
     initial: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -83,7 +85,11 @@ class CompiledApp:
                 for var, spec in cls.stored_vars().items()
             }
         )
-        parts.append(f"start({{ routes: {{ {routes} }}, loads: {{ {loads} }}, state: {state}, stored: {stored} }});")
+        titles = js_literal(self.titles)
+        parts.append(
+            f"start({{ routes: {{ {routes} }}, loads: {{ {loads} }}, titles: {titles}, state: {state}, "
+            f"stored: {stored} }});"
+        )
         return "\n".join(parts) + "\n"
 
 
@@ -96,6 +102,7 @@ def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
     """
     compiled: dict[str, str] = {}
     loads: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
     states: dict[str, type[State]] = {}
     page_states: dict[str, frozenset[str]] = {}
     for route, entry in pages.items():
@@ -109,6 +116,8 @@ def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
             raise CompileError(f"Expected the page function to return a component, but got {root!r}", page=route)
         compiled[route] = page.node(root)
         loads[route] = [page.event("on_load", spec) for spec in settings.on_load]
+        if settings.title is not None:
+            titles[route] = settings.title
         page_states[route] = frozenset(cls.state_name() for cls in page.states)
         for cls in page.states:
             other = states.setdefault(cls.state_name(), cls)
@@ -118,7 +127,7 @@ def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
                     f'{cls.__module__}.{cls.__qualname__}; pass name="..." to one of them.'
                 )
     initial = {name: _initial(states[name]) for name in sorted(states)}
-    return CompiledApp(compiled, states, loads, page_states, initial)
+    return CompiledApp(compiled, states, loads=loads, titles=titles, page_states=page_states, initial=initial)
 
 
 def _initial(cls: type[State]) -> dict[str, Any]:

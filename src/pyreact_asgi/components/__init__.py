@@ -1,6 +1,6 @@
 from pyreact_asgi.components.base import Child, Component
 from pyreact_asgi.components.control import cond, foreach
-from pyreact_asgi.components.core import box, button, heading, hstack, input, progress, text, upload, vstack
+from pyreact_asgi.components.core import box, button, heading, hstack, input, link, progress, text, upload, vstack
 
 __all__ = [
     "Child",
@@ -12,6 +12,7 @@ __all__ = [
     "heading",
     "hstack",
     "input",
+    "link",
     "progress",
     "text",
     "upload",

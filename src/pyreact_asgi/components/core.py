@@ -4,8 +4,9 @@ from typing import Any
 
 from pyreact_asgi.components.base import Child, Component, element
 from pyreact_asgi.exceptions import ConfigError
+from pyreact_asgi.vars import Var
 
-__all__ = ["box", "button", "heading", "hstack", "input", "progress", "text", "upload", "vstack"]
+__all__ = ["box", "button", "heading", "hstack", "input", "link", "progress", "text", "upload", "vstack"]
 
 _HEADING_SIZES = {1: "2rem", 2: "1.5rem", 3: "1.25rem", 4: "1.1rem", 5: "1rem", 6: ".9rem"}
 
@@ -114,4 +115,20 @@ def progress(value: Any = None, *, max: Any = 100, **kwargs: Any) -> Component:
         {"value": value, "max": max, **kwargs},
         props=frozenset({"value", "max"}),
         base_class="pr-progress",
+    )
+
+
+def link(*children: Child, href: Any, **kwargs: Any) -> Component:
+    """A link. A path (``"/reports"``) is a page of this app, relative to its mount path, and a click opens it
+    without reloading; any other URL (``"https://..."``) is an ordinary link.
+
+    Example: ``pr.link("Reports", href="/reports")``
+
+    Raises:
+        ConfigError: ``href`` is neither a string nor a Var.
+    """
+    if not isinstance(href, (str, Var)):
+        raise ConfigError(f'Expected link href to be a path such as "/reports" or a URL, but got {href!r}.')
+    return element(
+        "Link", children, {"href": href, **kwargs}, props=frozenset({"href", "target", "rel"}), base_class="pr-link"
     )
