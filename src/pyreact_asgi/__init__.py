@@ -23,7 +23,7 @@ from pyreact_asgi.computed import computed
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
 from pyreact_asgi.lifespan import combine_lifespans
-from pyreact_asgi.page import Page, page, route_param
+from pyreact_asgi.page import Page, asset, page, route_param
 from pyreact_asgi.router import Router
 from pyreact_asgi.state import EventSpec, State, event
 from pyreact_asgi.storage import cookie, local_storage, session_storage
@@ -49,6 +49,7 @@ __all__ = [
     "UploadedFile",
     "Var",
     "__version__",
+    "asset",
     "box",
     "button",
     "call_script",

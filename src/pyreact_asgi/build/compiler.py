@@ -11,7 +11,7 @@ from pyreact_asgi._codec import js_literal
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.components.control import FOREACH, IF
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
-from pyreact_asgi.page import ROUTE_PARAMS, Page, PageFn, as_page
+from pyreact_asgi.page import MOUNT_PATH, ROUTE_PARAMS, Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
 from pyreact_asgi.tree import initial_state
 from pyreact_asgi.vars import StateVar, Var
@@ -67,6 +67,7 @@ class CompiledApp:
         helpers = ["upload"] if "Upload" in used else []
         with_params = {route for route, src in self.pages.items() if ROUTE_PARAMS in src}
         helpers += ["useParams"] if with_params else []
+        helpers += [MOUNT_PATH] if any(f"{MOUNT_PATH}()" in src for src in self.pages.values()) else []
         imports = ", ".join(["React", "emit", "start", *helpers, "useVars", *used])
         parts = [f'import {{ {imports} }} from "./{runtime_file}";']
         parts += [
