@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import FilePayload, expect
 
 from tests.e2e.apps import HOSTS, make_ui, two_apps_host
 from tests.e2e.browsing import NewTab, Tab
@@ -313,3 +313,34 @@ def test_client_side_navigation_under_a_mount(new_tab: NewTab, shared_build_dir:
         assert page.evaluate("window.notReloaded") is True
         # Nothing was asked of the host outside the mount path.
         assert [url for url in requested if not url.startswith(f"{server.url}/a/b/c/")] == []
+
+
+def test_own_react_component_with_props_and_events(new_tab: NewTab, shared_build_dir: Path) -> None:
+    ui = make_ui(shared_build_dir)
+    with serve(HOSTS["fastapi"](ui, "/admin")) as server:
+        tab = new_tab()
+        tab.page.goto(f"{server.url}/admin/custom")
+        bars = tab.page.locator(".bar")
+        expect(bars).to_have_count(3)
+        expect(bars.nth(0)).to_have_attribute("fill", "#4f46e5")
+        bars.nth(1).click()  # the component calls onPick(9): the handler receives it
+        expect(tab.page.locator("#picked")).to_have_text("9")
+        tab.page.locator("#grow").click()  # a state change re-renders it with new props
+        expect(bars).to_have_count(4)
+
+
+def test_upload_over_the_limit_shows_the_reason(new_tab: NewTab, shared_build_dir: Path, tmp_path: Path) -> None:
+    ui = make_ui(shared_build_dir, upload_dir=tmp_path, max_upload_bytes=100_000)
+    with serve(HOSTS["fastapi"](ui, "/admin")) as server:
+        tab = new_tab()
+        tab.page.goto(f"{server.url}/admin/flaky")
+        big = FilePayload(name="big.bin", mimeType="application/octet-stream", buffer=b"x" * 400_000)
+        tab.page.locator("#upload input[type=file]").set_input_files([big])
+        expect(tab.page.locator("#upload [role=alert]")).to_have_text(
+            '"big.bin" is larger than the limit of 100000 bytes.'
+        )
+        expect(tab.page.locator("#files")).to_have_text("")  # the handler never ran
+        assert list(tmp_path.iterdir()) == []
+        # The refusal is what this test expects to see go wrong.
+        assert all("413" in problem for problem in tab.problems), tab.problems
+        tab.problems.clear()

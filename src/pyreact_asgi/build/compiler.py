@@ -10,6 +10,7 @@ import msgspec
 from pyreact_asgi._codec import js_literal
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.components.control import FOREACH, IF
+from pyreact_asgi.components.custom import CustomElement, ReactComponent
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
 from pyreact_asgi.page import MOUNT_PATH, ROUTE_PARAMS, Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
@@ -49,6 +50,7 @@ class CompiledApp:
         states: Every State class a page reads or sends events to, by state name.
         loads: Per route, JavaScript functions that send the page's on_load events.
         titles: Per route, the page's title, set when the browser navigates to it.
+        custom: The user's React components the pages use: name → JSX source.
         page_states: Route → names of the states that page reads or sends events to.
         initial: What a new client starts with: the public vars of every state, computed ones included.
     """
@@ -57,6 +59,7 @@ class CompiledApp:
     states: dict[str, type[State]]
     loads: dict[str, list[str]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
+    custom: dict[str, str] = field(default_factory=dict)
     page_states: dict[str, frozenset[str]] = field(default_factory=dict)
     initial: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -69,7 +72,7 @@ class CompiledApp:
         helpers += ["useParams"] if with_params else []
         helpers += [MOUNT_PATH] if any(f"{MOUNT_PATH}()" in src for src in self.pages.values()) else []
         imports = ", ".join(["React", "emit", "start", *helpers, "useVars", *used])
-        parts = [f'import {{ {imports} }} from "./{runtime_file}";']
+        parts = [f'import {{ {imports} }} from "./{runtime_file}";', *self.custom.values()]
         parts += [
             f"function {idents[route]}() {{\n  const v = useVars();\n"
             + (f"  const {ROUTE_PARAMS} = useParams();\n" if route in with_params else "")
@@ -104,6 +107,7 @@ def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
     compiled: dict[str, str] = {}
     loads: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
+    custom: dict[str, ReactComponent] = {}
     states: dict[str, type[State]] = {}
     page_states: dict[str, frozenset[str]] = {}
     for route, entry in pages.items():
@@ -117,6 +121,9 @@ def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
             raise CompileError(f"Expected the page function to return a component, but got {root!r}", page=route)
         compiled[route] = page.node(root)
         loads[route] = [page.event("on_load", spec) for spec in settings.on_load]
+        for name, definition in page.custom.items():
+            if custom.setdefault(name, definition) is not definition:
+                raise CompileError(f"Two React components are named {name!r}", page=route)
         if settings.title is not None:
             titles[route] = settings.title
         page_states[route] = frozenset(cls.state_name() for cls in page.states)
@@ -128,7 +135,10 @@ def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
                     f'{cls.__module__}.{cls.__qualname__}; pass name="..." to one of them.'
                 )
     initial = {name: _initial(states[name]) for name in sorted(states)}
-    return CompiledApp(compiled, states, loads=loads, titles=titles, page_states=page_states, initial=initial)
+    sources = {name: definition.source() for name, definition in sorted(custom.items())}
+    return CompiledApp(
+        compiled, states, loads=loads, titles=titles, custom=sources, page_states=page_states, initial=initial
+    )
 
 
 def _initial(cls: type[State]) -> dict[str, Any]:
@@ -153,6 +163,7 @@ class _PageCompiler:
     def __init__(self, route: str) -> None:
         self.route = route
         self.states: set[type[State]] = set()
+        self.custom: dict[str, ReactComponent] = {}
 
     def error(self, message: str) -> CompileError:
         return CompileError(message, page=self.route)
@@ -173,10 +184,14 @@ class _PageCompiler:
                 f"<React.Fragment>{{({condition}) ? <React.Fragment>{then}</React.Fragment> : "
                 f"<React.Fragment>{otherwise}</React.Fragment>}}</React.Fragment>"
             )
-        if tag not in RUNTIME_COMPONENTS and not _HTML_TAG.match(tag):
+        custom = isinstance(component, CustomElement)
+        if isinstance(component, CustomElement):
+            if self.custom.setdefault(tag, component.definition) is not component.definition:
+                raise self.error(f"Two React components are named {tag!r}")
+        elif tag not in RUNTIME_COMPONENTS and not _HTML_TAG.match(tag):
             raise self.error(f"Unknown component tag {tag!r}")
         attrs = "".join(
-            f" {_prop_name(name)}={{{self.prop(name, value)}}}"
+            f" {_prop_name(name)}={{{self.prop(name, value, custom=custom)}}}"
             for name, value in component.props.items()
             if value is not None
         )
@@ -192,9 +207,9 @@ class _PageCompiler:
             raise self.error(f"Expected a component, Var, text or number as a child, but got {child!r}")
         return f"{{{self.expr(child)}}}"
 
-    def prop(self, name: str, value: Any) -> str:
+    def prop(self, name: str, value: Any, *, custom: bool = False) -> str:
         if name.startswith("on_"):
-            return self.event(name, value)
+            return self.event(name, value, custom=custom)
         if name == "style" and isinstance(value, Mapping):
             # Keys are quoted: a user's dict may hold "font-size" or "--brand", which are not JS identifiers.
             return "{" + ", ".join(f"{js_literal(_camel(str(k)))}: {self.expr(v)}" for k, v in value.items()) + "}"
@@ -220,7 +235,7 @@ class _PageCompiler:
         except (TypeError, msgspec.EncodeError):
             raise self.error(f"{value!r} cannot be sent to the browser") from None
 
-    def event(self, trigger: str, spec: EventSpec) -> str:
+    def event(self, trigger: str, spec: EventSpec, *, custom: bool = False) -> str:
         self.states.add(spec.state)
         if spec.handler.takes_files(spec.state) != (trigger == "on_upload"):
             if trigger == "on_upload":
@@ -234,7 +249,9 @@ class _PageCompiler:
         params = spec.handler.params(spec.state)
         required = sum(p.required for p in params)
         if spec.args is None:
-            args = [TRIGGER_VALUES[trigger]] if trigger in TRIGGER_VALUES and params else []
+            # A component of the user's calls its event prop with the one value the handler receives.
+            value = "e" if custom else TRIGGER_VALUES.get(trigger)
+            args = [value] if value is not None and params else []
         else:
             if not required <= len(spec.args) <= len(params):
                 raise self.error(
