@@ -31,6 +31,7 @@ def test_page_on_load_handler_missing_arguments_is_a_compile_error() -> None:
     [
         ({"fn": "index"}, r"Expected a page function, but got 'index'"),
         ({"fn": index, "title": 5}, r"Expected the page title to be a string, but got 5"),
+        ({"fn": index, "description": 5}, r"Expected the page description to be a string, but got 5"),
         ({"fn": index, "on_load": ["counter.reset"]}, r"Expected on_load handlers such as State.load"),
     ],
 )
@@ -41,9 +42,13 @@ def test_page_bad_arguments(kwargs: dict[str, Any], message: str) -> None:
 
 def test_page_title_is_served_for_its_route_only(shared_build_dir: Path) -> None:
     ui = pr.PyApp(
-        {"/": index, "/reports": pr.page(index, title="Reports <2026>")},
+        {"/": index, "/reports": pr.page(index, title="Reports <2026>", description='Sales "by" region')},
         config=pr.Config(title="Admin", build_dir=shared_build_dir / "test_page"),
     )
     with TestClient(ui) as client:
-        assert "<title>Reports &lt;2026&gt;</title>" in client.get("/reports").text
-        assert "<title>Admin</title>" in client.get("/").text
+        reports = client.get("/reports").text
+        assert "<title>Reports &lt;2026&gt;</title>" in reports
+        assert '<meta name="description" content="Sales &quot;by&quot; region">' in reports
+        home = client.get("/").text
+        assert "<title>Admin</title>" in home
+        assert 'name="description"' not in home

@@ -407,7 +407,10 @@ class PyApp:
             return Response(not_found_page(self.config.title), 404, headers, media_type="text/html")
         manifest = bundle.manifest
         title = self.pages[matched[0]].title or self.config.title
-        html = render_shell(mount=mount, title=title, entry=manifest.entry, runtime=manifest.runtime)
+        description = self.pages[matched[0]].description
+        html = render_shell(
+            mount=mount, title=title, entry=manifest.entry, runtime=manifest.runtime, description=description
+        )
         return Response(html, headers=headers, media_type="text/html")
 
     def _serve_asset(self, scope: Scope, name: str) -> Response:

@@ -28,14 +28,22 @@ class Page:
         fn: Returns the page's component tree.
         title: The page's ``<title>``, instead of ``Config.title``.
         on_load: Handlers run, in order, each time the page is opened in a tab.
+        description: The page's ``<meta name="description">``.
     """
 
     fn: PageFn
     title: str | None = None
     on_load: tuple[EventSpec, ...] = ()
+    description: str | None = None
 
 
-def page(fn: PageFn, *, title: str | None = None, on_load: EventSpec | Sequence[EventSpec] | None = None) -> Page:
+def page(
+    fn: PageFn,
+    *,
+    title: str | None = None,
+    on_load: EventSpec | Sequence[EventSpec] | None = None,
+    description: str | None = None,
+) -> Page:
     """Gives a page function a title and handlers to run when it is opened.
 
     Example: ``pr.PyApp(pages={"/": index, "/reports": pr.page(reports, title="Reports", on_load=Reports.load)})``
@@ -45,6 +53,7 @@ def page(fn: PageFn, *, title: str | None = None, on_load: EventSpec | Sequence[
         title: The page's ``<title>``; defaults to ``Config.title``.
         on_load: A handler, or several, with all their arguments bound; each runs when a tab opens the page
             (after a reload too), and can read ``self.router.page`` and ``self.router.query``.
+        description: The page's ``<meta name="description">``, for search engines and link previews.
 
     Raises:
         ConfigError: An argument is not of the expected kind.
@@ -53,11 +62,13 @@ def page(fn: PageFn, *, title: str | None = None, on_load: EventSpec | Sequence[
         raise ConfigError(f"Expected a page function, but got {fn!r}.")
     if title is not None and not isinstance(title, str):
         raise ConfigError(f"Expected the page title to be a string, but got {title!r}.")
+    if description is not None and not isinstance(description, str):
+        raise ConfigError(f"Expected the page description to be a string, but got {description!r}.")
     handlers = () if on_load is None else (on_load,) if isinstance(on_load, EventSpec) else tuple(on_load)
     for handler in handlers:
         if not isinstance(handler, EventSpec):
             raise ConfigError(f"Expected on_load handlers such as State.load, but got {handler!r}.")
-    return Page(fn, title, handlers)
+    return Page(fn, title, handlers, description)
 
 
 def as_page(value: PageFn | Page) -> Page:

@@ -11,12 +11,13 @@ def url_prefix(mount: str) -> str:
     return quote(mount, safe="/:@!$&'()*+,;=-._~")
 
 
-def render_shell(*, mount: str, title: str, entry: str, runtime: str) -> bytes:
+def render_shell(*, mount: str, title: str, entry: str, runtime: str, description: str | None = None) -> bytes:
     """Returns the HTML page every route serves: the mount ``<meta>`` tag, and the bundle's URLs under it.
 
     Args:
         mount: The mount path of this request ("" at the root), as discovered from the ASGI scope.
         title: Page title.
+        description: The page's ``<meta name="description">``, for search engines and link previews.
         entry: File name of the app module.
         runtime: File name of the runtime module the entry imports (preloaded to save a round trip).
     """
@@ -27,7 +28,8 @@ def render_shell(*, mount: str, title: str, entry: str, runtime: str) -> bytes:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="pyreact-mount" content="{prefix}">'
         f"<title>{escape(title)}</title>"
-        '<link rel="icon" href="data:,">'  # keeps browsers from asking the host for /favicon.ico
+        + (f'<meta name="description" content="{escape(description, quote=True)}">' if description else "")
+        + '<link rel="icon" href="data:,">'  # keeps browsers from asking the host for /favicon.ico
         f'<link rel="modulepreload" href="{prefix}/_static/{runtime}">'
         f'<script type="module" src="{prefix}/_static/{entry}"></script>'
         '</head><body><div id="pyreact-root"></div>'
