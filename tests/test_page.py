@@ -52,3 +52,22 @@ def test_page_title_is_served_for_its_route_only(shared_build_dir: Path) -> None
         home = client.get("/").text
         assert "<title>Admin</title>" in home
         assert 'name="description"' not in home
+
+
+def test_custom_404_page_is_served_with_404_and_compiled_apart_from_routes(shared_build_dir: Path) -> None:
+    ui = pr.PyApp(
+        {"/": index},
+        config=pr.Config(build_dir=shared_build_dir / "test_page_404"),
+        not_found=pr.page(lambda: pr.text("gone"), title="Gone"),
+    )
+    with TestClient(ui) as client:
+        missing = client.get("/nope")
+        assert missing.status_code == 404
+        assert "<title>Gone</title>" in missing.text
+        assert '<meta name="pyreact-mount"' in missing.text  # the app's shell: the browser renders the 404 page
+    assert ui.routes.match("/_404") is None
+
+
+def test_not_found_must_be_a_page() -> None:
+    with pytest.raises(ConfigError, match=r"Expected not_found to be a page function, but got 'oops'"):
+        pr.PyApp({"/": index}, not_found="oops")  # type: ignore[arg-type]

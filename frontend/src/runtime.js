@@ -472,7 +472,7 @@ function App({ routes, loads, titles }) {
   const mount = mountPath();
   let path = decodeURI(window.location.pathname);
   path = path.startsWith(mount) ? path.slice(mount.length) : path;
-  const matched = matchRoute(routes, normalise(path));
+  const matched = matchRoute(routes, normalise(path)) ?? (routes["/_404"] ? ["/_404", {}] : null);
   const key = matched ? matched[0] : null;
   const Page = key ? routes[key] : null;
   // The page's on_load handlers, once per page opened (emits wait in socket.io's buffer until connected).

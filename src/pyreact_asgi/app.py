@@ -25,7 +25,7 @@ from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.discovery.html import not_found_page, render_shell
 from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
-from pyreact_asgi.page import Page, PageFn, as_page
+from pyreact_asgi.page import NOT_FOUND_ROUTE, Page, PageFn, as_page
 from pyreact_asgi.router import Router
 from pyreact_asgi.routes import RouteTable, normalise_route
 from pyreact_asgi.runtime.engine import Engine
@@ -83,13 +83,20 @@ class PyApp:
             host's middleware put in the scope (``conn.session``, ``conn.user``). It returns (or, if async,
             resolves to) True to allow, False to deny with 403, or a Response to send instead (a 401, a
             redirect to a login page). A denied websocket is refused. None allows everyone.
+        not_found: The page shown, with status 404, for paths that match no route (and when the browser
+            navigates to one); a plain "404: Not Found" page by default.
 
     Raises:
         ConfigError: A route or page function is not usable.
     """
 
     def __init__(
-        self, pages: Mapping[str, PageFn | Page], *, config: Config | None = None, auth: AuthRule | None = None
+        self,
+        pages: Mapping[str, PageFn | Page],
+        *,
+        config: Config | None = None,
+        auth: AuthRule | None = None,
+        not_found: PageFn | Page | None = None,
     ) -> None:
         if not isinstance(pages, Mapping) or not pages:
             raise ConfigError(f'Expected pages as a non-empty dict like {{"/": index}}, but got {pages!r}.')
@@ -102,6 +109,9 @@ class PyApp:
                 raise ConfigError(f"Two pages have the route {normal!r}; routes ignore a trailing slash.")
             self.pages[normal] = as_page(fn)
         self.routes = RouteTable(self.pages)
+        if not_found is not None and not callable(not_found) and not isinstance(not_found, Page):
+            raise ConfigError(f"Expected not_found to be a page function, but got {not_found!r}.")
+        self.not_found = None if not_found is None else as_page(not_found)
         self.config = config if config is not None else Config()
         self._assets: StaticFiles | None = None
         if self.config.assets_dir is not None:
@@ -266,10 +276,10 @@ class PyApp:
 
     def _ordered_pages(self) -> dict[str, Page]:
         # In the order routes are tried, which the browser follows too; each with its title, for navigation.
-        return {
-            route: dataclasses.replace(self.pages[route], title=self.pages[route].title or self.config.title)
-            for route in self.routes.ordered
-        }
+        pages = {route: self.pages[route] for route in self.routes.ordered}
+        if self.not_found is not None:
+            pages[NOT_FOUND_ROUTE] = self.not_found
+        return {route: dataclasses.replace(p, title=p.title or self.config.title) for route, p in pages.items()}
 
     def handles(self, path: str) -> bool:
         """Whether a request for ``path``, relative to the mount path, is for this app.
@@ -403,15 +413,20 @@ class PyApp:
             return self._serve_asset(scope, path[len(_STATIC_PREFIX) :])
         headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
         matched = self.routes.match(path)
+        status = 200
         if matched is None:
-            return Response(not_found_page(self.config.title), 404, headers, media_type="text/html")
+            if self.not_found is None:
+                return Response(not_found_page(self.config.title), 404, headers, media_type="text/html")
+            matched, status = (NOT_FOUND_ROUTE, {}), 404
         manifest = bundle.manifest
-        title = self.pages[matched[0]].title or self.config.title
-        description = self.pages[matched[0]].description
+        shown = self.not_found if matched[0] == NOT_FOUND_ROUTE else self.pages[matched[0]]
+        assert shown is not None
+        title = shown.title or self.config.title
+        description = shown.description
         html = render_shell(
             mount=mount, title=title, entry=manifest.entry, runtime=manifest.runtime, description=description
         )
-        return Response(html, headers=headers, media_type="text/html")
+        return Response(html, status_code=status, headers=headers, media_type="text/html")
 
     def _serve_asset(self, scope: Scope, name: str) -> Response:
         asset = self.bundle.assets.get(name)

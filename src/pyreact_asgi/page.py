@@ -9,11 +9,13 @@ from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state import EventSpec
 from pyreact_asgi.vars import Var
 
-__all__ = ["MOUNT_PATH", "ROUTE_PARAMS", "Page", "PageFn", "asset", "page", "route_param"]
+__all__ = ["MOUNT_PATH", "NOT_FOUND_ROUTE", "ROUTE_PARAMS", "Page", "PageFn", "asset", "page", "route_param"]
 
 PageFn = Callable[[], Component]
 # The name compiled pages give the values of their route's dynamic segments.
 ROUTE_PARAMS = "routeParams"
+# The key of the app's 404 page among the compiled routes: reserved ("/_"), so no page route can take it.
+NOT_FOUND_ROUTE = "/_404"
 # The runtime function compiled pages call for the app's mount path.
 MOUNT_PATH = "mountPath"
 _ASSET = re.compile(r"^[A-Za-z0-9_\-.~/]+$")

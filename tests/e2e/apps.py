@@ -262,6 +262,10 @@ def flaky_page() -> pr.Component:
     )
 
 
+def not_found_page() -> pr.Component:
+    return pr.vstack(pr.heading("Nothing here", id="not-found"), pr.link("Home", href="/", id="home-link"))
+
+
 def make_ui(build_dir: Path, **config: object) -> pr.PyApp:
     return pr.PyApp(
         pages={
@@ -272,6 +276,7 @@ def make_ui(build_dir: Path, **config: object) -> pr.PyApp:
             "/docs/[...path]": pr.page(post_page, on_load=Post.load),
             "/custom": custom_page,
         },
+        not_found=pr.page(not_found_page, title="Not found"),
         config=pr.Config(title="Counter", build_dir=build_dir, **config),  # type: ignore[arg-type]
     )
 

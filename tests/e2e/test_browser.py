@@ -344,3 +344,19 @@ def test_upload_over_the_limit_shows_the_reason(new_tab: NewTab, shared_build_di
         # The refusal is what this test expects to see go wrong.
         assert all("413" in problem for problem in tab.problems), tab.problems
         tab.problems.clear()
+
+
+def test_custom_404_page_under_a_mount(new_tab: NewTab, shared_build_dir: Path) -> None:
+    ui = make_ui(shared_build_dir)
+    with serve(HOSTS["starlette"](ui, "/a/b/c")) as server:
+        tab = new_tab()
+        response = tab.page.goto(f"{server.url}/a/b/c/no/such/page")
+        assert response is not None
+        assert response.status == 404
+        expect(tab.page.locator("#not-found")).to_have_text("Nothing here")
+        expect(tab.page).to_have_title("Not found")
+        tab.page.locator("#home-link").click()
+        expect(tab.page.locator("#count")).to_be_visible()
+        # The 404 this test asked for, as the tab reports it.
+        assert all("404" in problem for problem in tab.problems), tab.problems
+        tab.problems.clear()
