@@ -222,13 +222,10 @@ export function Dialog({ children, hasTrigger, title, open, onClose, closeOnSubm
               onKeyDown,
               onSubmit: closeOnSubmit ? () => setTimeout(close, 0) : undefined,
             },
-            h(
-              "div",
-              { className: "pr-dialog-header" },
-              title ? h("h2", { id: titleId, className: "pr-dialog-title" }, title) : h("span"),
-              h("button", { type: "button", className: "pr-dialog-close", "aria-label": "Close", onClick: close }, "\u00d7"),
-            ),
+            title ? h("h2", { id: titleId, className: "pr-dialog-title" }, title) : null,
             items,
+            // Last in the DOM (shown top right): opening focuses the content's first field, not "Close".
+            h("button", { type: "button", className: "pr-dialog-close", "aria-label": "Close", onClick: close }, "\u00d7"),
           ),
         ),
         document.body,

@@ -270,9 +270,10 @@ function onUpdate(update) {
 }
 
 // Sends one event; resolves with the server's final update for it.
-export function emit(handler, args = []) {
+export function emit(handler, args = [], flush = true) {
   // A field's debounced change goes first: a click on "Add" must see the text typed just before.
-  flushPending();
+  // Key events pass flush=false (but Enter), or a key handler on a field would send every keystroke.
+  if (flush) flushPending();
   const id = nextId++;
   return new Promise((resolve) => {
     inflight.set(id, resolve);

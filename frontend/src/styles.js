@@ -82,9 +82,9 @@ body{margin:0}
 .pr-callout-body>div{color:var(--pr-fg)}
 .pr-backdrop{position:fixed;inset:0;background:rgba(15,23,42,.45);display:flex;align-items:center;justify-content:center;z-index:900;padding:1rem}
 .pr-dialog{background:var(--pr-surface);color:var(--pr-fg);border-radius:calc(var(--pr-radius) * 1.5);box-shadow:var(--pr-shadow);padding:1.25rem 1.5rem 1.5rem;width:min(32rem,100%);max-height:calc(100vh - 2rem);overflow:auto;display:flex;flex-direction:column;gap:.75rem;outline:none}
-.pr-dialog-header{display:flex;align-items:center;justify-content:space-between;gap:1rem}
-.pr-dialog-title{margin:0;font-size:1.2rem;font-weight:650}
-.pr-dialog-close{background:none;border:0;color:var(--pr-muted);font-size:1.4rem;line-height:1;cursor:pointer;border-radius:4px;padding:0 .3rem}
+.pr-dialog{position:relative}
+.pr-dialog-title{margin:0 2rem 0 0;font-size:1.2rem;font-weight:650}
+.pr-dialog-close{position:absolute;top:1rem;right:1rem;background:none;border:0;color:var(--pr-muted);font-size:1.4rem;line-height:1;cursor:pointer;border-radius:4px;padding:0 .3rem}
 .pr-anchor{position:relative;display:inline-block}
 .pr-popover,.pr-menu{position:absolute;top:calc(100% + .35rem);left:0;z-index:800;background:var(--pr-surface);color:var(--pr-fg);border:1px solid var(--pr-border);border-radius:var(--pr-radius);box-shadow:var(--pr-shadow)}
 .pr-popover{padding:.75rem 1rem;min-width:14rem}

@@ -294,7 +294,8 @@ class _PageCompiler:
                 f'"{spec.path}" needs {required} argument(s) that {trigger} does not supply; bind them as '
                 f"{spec.state.__name__}.{spec.handler.name}(...)"
             )
-        return f"(e) => emit({js_literal(spec.path)}, [{', '.join(args)}])"
+        flush = ', e.key === "Enter"' if trigger in ("on_key_down", "on_key_up") else ""
+        return f"(e) => emit({js_literal(spec.path)}, [{', '.join(args)}]{flush})"
 
 
 def _trigger_value(component: Component, trigger: str) -> str | None:
