@@ -4,7 +4,6 @@ import * as React from "react";
 import { createPortal } from "react-dom";
 
 const h = React.createElement;
-const mountPath = () => document.querySelector('meta[name="pyreact-mount"]')?.content ?? "";
 
 // ---- debounced changes not sent yet: sent before any other event, so the server sees them first
 const pendingChanges = new Set();
@@ -121,12 +120,6 @@ export function Form({ onSubmit, resetOnSubmit, children, ...rest }) {
     if (resetOnSubmit) form.reset();
   };
   return h("form", { ...rest, onSubmit: submit }, children);
-}
-
-// A link: a path starting with "/" is a page of the app, under the mount path.
-export function Link({ href, ...rest }) {
-  const url = typeof href === "string" && href.startsWith("/") && !href.startsWith("//") ? mountPath() + href : href;
-  return h("a", { ...rest, href: url });
 }
 
 const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])';

@@ -14,7 +14,6 @@ export {
   DropdownMenu,
   Form,
   Input,
-  Link,
   mountRef,
   Popover,
   Tabs,
@@ -202,6 +201,50 @@ function appUrl(to) {
   return to.startsWith("/") ? mountPath() + to : to;
 }
 
+// ---- client-side navigation between the app's pages: no reload, the socket stays open
+const locationListeners = new Set();
+
+function useLocation() {
+  return React.useSyncExternalStore(
+    (l) => (locationListeners.add(l), () => locationListeners.delete(l)),
+    () => window.location.pathname + window.location.search,
+  );
+}
+
+function pageChanged() {
+  for (const listener of locationListeners) listener();
+  // The server sends the states the new page uses and handlers read the new page in self.router.
+  if (socket?.connected) socket.emit("page", currentPage(mountPath()));
+}
+
+window.addEventListener("popstate", pageChanged);
+
+// Goes to a page of the app ("/reports", relative to the mount path) without reloading; other URLs load.
+export function navigate(to, replace = false) {
+  if (!to.startsWith("/") || to.startsWith("//")) {
+    if (replace) window.location.replace(to);
+    else window.location.assign(to);
+    return;
+  }
+  if (replace) window.history.replaceState(null, "", appUrl(to));
+  else window.history.pushState(null, "", appUrl(to));
+  window.scrollTo(0, 0);
+  pageChanged();
+}
+
+// A link to a page of the app: the href is relative to the mount path, and a plain click navigates in place.
+export function Link({ href, children, ...rest }) {
+  const internal = typeof href === "string" && href.startsWith("/") && !href.startsWith("//");
+  const onClick = (e) => {
+    if (rest.onClick) rest.onClick(e);
+    const modified = e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || e.button !== 0;
+    if (!internal || e.defaultPrevented || modified || rest.target) return;
+    e.preventDefault();
+    navigate(href);
+  };
+  return React.createElement("a", { ...rest, href: internal ? appUrl(href) : href, onClick }, children);
+}
+
 function setInputValue(el, value) {
   // Through the native setter and an input event, so React's onChange runs as if the user typed.
   const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
@@ -237,7 +280,7 @@ async function runScript(action) {
 }
 
 const ACTIONS = {
-  redirect: (a) => (a.replace ? window.location.replace(appUrl(a.to)) : window.location.assign(appUrl(a.to))),
+  redirect: (a) => navigate(a.to, a.replace),
   toast: (a) => showToast(a.message, a.level, a.duration),
   focus: (a) => document.getElementById(a.target)?.focus(),
   set_value: (a) => {
@@ -419,7 +462,8 @@ export function useParams() {
   return React.useContext(ParamsContext);
 }
 
-function App({ routes, loads }) {
+function App({ routes, loads, titles }) {
+  useLocation();
   const mount = mountPath();
   let path = decodeURI(window.location.pathname);
   path = path.startsWith(mount) ? path.slice(mount.length) : path;
@@ -428,6 +472,7 @@ function App({ routes, loads }) {
   const Page = key ? routes[key] : null;
   // The page's on_load handlers, once per page opened (emits wait in socket.io's buffer until connected).
   React.useEffect(() => {
+    if (titles?.[key]) document.title = titles[key];
     for (const load of (key && loads?.[key]) ?? []) load();
   }, [key]);
   return React.createElement(
@@ -442,7 +487,7 @@ function App({ routes, loads }) {
 }
 
 // Entry point called by the compiled app module.
-export function start({ routes, loads, state, stored: storedVars, css = "", colorMode = "system" }) {
+export function start({ routes, loads, titles, state, stored: storedVars, css = "", colorMode = "system" }) {
   stored = storedVars ?? {};
   store = withStored(state);
   initColorMode(colorMode);
@@ -452,5 +497,5 @@ export function start({ routes, loads, state, stored: storedVars, css = "", colo
   document.head.appendChild(style);
   const mount = decodeURI(mountPath());
   connect(mountPath());
-  createRoot(document.getElementById("pyreact-root")).render(React.createElement(App, { routes, loads, mount }));
+  createRoot(document.getElementById("pyreact-root")).render(React.createElement(App, { routes, loads, titles, mount }));
 }

@@ -26,7 +26,7 @@ body{margin:0}
 .pr-heading{margin:0;font-weight:650;line-height:1.2}
 .pr-h1{font-size:2rem}.pr-h2{font-size:1.5rem}.pr-h3{font-size:1.25rem}.pr-h4{font-size:1.1rem}.pr-h5{font-size:1rem}.pr-h6{font-size:.9rem}
 .pr-text{margin:0}
-.pr-link{color:var(--pr-accent);text-decoration:underline;text-underline-offset:2px}
+.pr-link{color:var(--pr-accent);text-decoration:none}.pr-link:hover{text-decoration:underline;text-underline-offset:2px}
 .pr-code{font-family:var(--pr-mono);font-size:.9em;background:var(--pr-subtle);padding:.1em .35em;border-radius:4px}
 .pr-code-block{font-family:var(--pr-mono);font-size:.9rem;background:var(--pr-subtle);padding:.75rem 1rem;border-radius:var(--pr-radius);overflow:auto;margin:0}
 .pr-markdown>*{margin:0 0 .75rem}.pr-markdown>:last-child{margin-bottom:0}

@@ -38,6 +38,7 @@ from pyreact_asgi.components import (
     popover,
     progress,
     radio_group,
+    react_component,
     select,
     slider,
     spacer,
@@ -55,7 +56,7 @@ from pyreact_asgi.computed import computed
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
 from pyreact_asgi.lifespan import combine_lifespans
-from pyreact_asgi.page import Page, page, route_param
+from pyreact_asgi.page import Page, asset, page, route_param
 from pyreact_asgi.router import Router
 from pyreact_asgi.state import EventSpec, State, event
 from pyreact_asgi.storage import cookie, local_storage, session_storage
@@ -84,6 +85,7 @@ __all__ = [
     "Var",
     "__version__",
     "accordion",
+    "asset",
     "avatar",
     "badge",
     "box",
@@ -123,6 +125,7 @@ __all__ = [
     "popover",
     "progress",
     "radio_group",
+    "react_component",
     "redirect",
     "route_param",
     "scroll_to",

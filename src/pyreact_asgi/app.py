@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import logging
@@ -10,12 +11,14 @@ from pathlib import Path
 
 import anyio
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, Response
+from starlette.staticfiles import StaticFiles
 from starlette.status import WS_1008_POLICY_VIOLATION
 
 from pyreact_asgi._codec import encode
-from pyreact_asgi._types import Receive, Scope, Send
+from pyreact_asgi._types import Message, Receive, Scope, Send
 from pyreact_asgi.build.compiler import CompiledApp, compile_app
 from pyreact_asgi.build.pipeline import Bundle, build_bundle
 from pyreact_asgi.config import BuildMode, Config
@@ -40,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 _STATIC_PREFIX = "/_static/"
 _UPLOAD_PATH = "/_upload"
+_ASSETS_PREFIX = "/assets/"
 _IMMUTABLE = "public, max-age=31536000, immutable"
 
 
@@ -99,6 +103,12 @@ class PyApp:
             self.pages[normal] = as_page(fn)
         self.routes = RouteTable(self.pages)
         self.config = config if config is not None else Config()
+        self._assets: StaticFiles | None = None
+        if self.config.assets_dir is not None:
+            clash = [route for route in self.pages if route == "/assets" or route.startswith(_ASSETS_PREFIX)]
+            if clash:
+                raise ConfigError(f"Page routes under /assets clash with Config.assets_dir: {clash}.")
+            self._assets = StaticFiles(directory=self.config.assets_dir, check_dir=False)
         if auth is not None and not callable(auth):
             raise ConfigError(f"Expected auth to be a function of the request, but got {auth!r}.")
         self.auth = auth
@@ -234,6 +244,9 @@ class PyApp:
         if transport is None:  # pragma: no cover - only when shut down between the two lines above
             await PlainTextResponse("Service Unavailable", status_code=503)(scope, receive, send)
             return
+        if self._assets is not None and path.startswith(_ASSETS_PREFIX) and scope["type"] == "http":
+            await self._serve_user_asset(scope, receive, send, path[len(_ASSETS_PREFIX) - 1 :])
+            return
         if path == _UPLOAD_PATH:
             response = await self._serve_upload(scope, receive, mount)
             await response(scope, receive, send)
@@ -252,8 +265,11 @@ class PyApp:
             await send({"type": "websocket.close", "code": 1000})
 
     def _ordered_pages(self) -> dict[str, Page]:
-        # In the order routes are tried, which the browser follows too.
-        return {route: self.pages[route] for route in self.routes.ordered}
+        # In the order routes are tried, which the browser follows too; each with its title, for navigation.
+        return {
+            route: dataclasses.replace(self.pages[route], title=self.pages[route].title or self.config.title)
+            for route in self.routes.ordered
+        }
 
     def handles(self, path: str) -> bool:
         """Whether a request for ``path``, relative to the mount path, is for this app.
@@ -268,6 +284,7 @@ class PyApp:
         event_path = self.config.event_path
         return (
             self.routes.match(path) is not None
+            or (self._assets is not None and path.startswith(_ASSETS_PREFIX))
             or path in (_UPLOAD_PATH, event_path)
             or path.startswith((_STATIC_PREFIX, event_path + "/"))
         )
@@ -310,6 +327,21 @@ class PyApp:
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+    async def _serve_user_asset(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
+        assert self._assets is not None
+        # StaticFiles refuses paths leaving the folder and answers If-None-Match / If-Modified-Since with 304.
+        local = {**scope, "path": path, "root_path": "", "raw_path": path.encode()}
+
+        async def send_with_cache_control(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] in (200, 304):
+                message = {**message, "headers": [*message.get("headers", []), (b"cache-control", b"no-cache")]}
+            await send(message)
+
+        try:
+            await self._assets(local, receive, send_with_cache_control)
+        except HTTPException as exc:  # StaticFiles raises its 404 and 405 for the host's handlers to render
+            await PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)(scope, receive, send)
 
     async def _serve_upload(self, scope: Scope, receive: Receive, mount: str) -> Response:
         """Receives files for an upload handler, runs it under the client's lock, answers with its update.

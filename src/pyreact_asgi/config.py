@@ -41,6 +41,9 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
         max_upload_files: Most files in one upload.
         upload_dir: Where uploads are written while their handler runs; the system's temporary directory by
             default.
+        assets_dir: A folder of files (images, fonts, downloads) served as they are under ``<mount>/assets/``,
+            with an ETag and ``Cache-Control: no-cache`` (browsers keep them and revalidate). Page routes under
+            ``/assets`` are then refused. None serves no assets.
         state_ttl: Seconds a client's state is kept after its last event or connection.
         ping_interval: Seconds between websocket pings.
         ping_timeout: Seconds to wait for a pong before the connection counts as lost.
@@ -61,6 +64,7 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
     max_upload_bytes: int = 100 * 1024 * 1024
     max_upload_files: int = 20
     upload_dir: Path | None = None
+    assets_dir: Path | None = None
     state_ttl: float = 3600.0
     ping_interval: float = 25.0
     ping_timeout: float = 20.0
@@ -69,7 +73,7 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
     theme: Theme = msgspec.field(default_factory=Theme)
 
     def __post_init__(self) -> None:
-        for name in ("build_dir", "upload_dir"):
+        for name in ("build_dir", "upload_dir", "assets_dir"):
             value = getattr(self, name)
             if value is not None:
                 if not isinstance(value, (str, os.PathLike)):

@@ -9,11 +9,14 @@ from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state import EventSpec
 from pyreact_asgi.vars import Var
 
-__all__ = ["ROUTE_PARAMS", "Page", "PageFn", "page", "route_param"]
+__all__ = ["MOUNT_PATH", "ROUTE_PARAMS", "Page", "PageFn", "asset", "page", "route_param"]
 
 PageFn = Callable[[], Component]
 # The name compiled pages give the values of their route's dynamic segments.
 ROUTE_PARAMS = "routeParams"
+# The runtime function compiled pages call for the app's mount path.
+MOUNT_PATH = "mountPath"
+_ASSET = re.compile(r"^[A-Za-z0-9_\-.~/]+$")
 _PARAM_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -73,3 +76,14 @@ def route_param(name: str) -> Var:
     if not isinstance(name, str) or not _PARAM_NAME.match(name):
         raise ConfigError(f"Expected a route parameter name such as 'slug', but got {name!r}.")
     return Var(f'({ROUTE_PARAMS}["{name}"] ?? "")')
+
+
+def asset(path: str) -> Var:
+    """The URL of a file in ``Config.assets_dir``, under the mount path: ``pr.image(src=pr.asset("logo.png"))``.
+
+    Raises:
+        ConfigError: ``path`` is not a relative path of plain characters (no ``..`` segment).
+    """
+    if not isinstance(path, str) or not _ASSET.match(path) or path.startswith("/") or ".." in path.split("/"):
+        raise ConfigError(f'Expected the path of a file in the assets folder such as "logo.png", but got {path!r}.')
+    return Var(f'({MOUNT_PATH}() + "/assets/{path}")')

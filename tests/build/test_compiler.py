@@ -47,7 +47,7 @@ def test_compile_collects_states_by_name() -> None:
 def test_compile_module_imports_runtime_relatively_and_starts_with_public_defaults() -> None:
     module = compile_app({"/": index, "/other": lambda: pr.text(Form.text)}).module("runtime.0123.js")
     assert module.startswith('import { React, emit, start, useVars, Input } from "./runtime.0123.js";\n')
-    assert 'start({ routes: { "/": Page0, "/other": Page1 }, loads: {  }, state: {' in module
+    assert 'start({ routes: { "/": Page0, "/other": Page1 }, loads: {  }, titles: {}, state: {' in module
     assert '"counter":{"count":0,"name":""}' in module
     assert '"form":{"text":"","size":12}' in module
     assert "_clicks_ever" not in module

@@ -92,7 +92,7 @@ def test_component_tag_and_class(component: Callable[[], Component], tag: str, b
         (lambda: pr.grid(columns=0), r"Expected columns of pr.grid to be a positive int"),
         (lambda: pr.container(size="huge"), r'Expected size of pr.container to be "sm", "md", "lg" or "xl"'),
         (lambda: pr.divider(vertical="yes"), r"Expected vertical of pr.divider to be a bool"),  # type: ignore[arg-type]
-        (lambda: pr.link("x", href=3), r"Expected href of pr.link to be a string or Var, but got 3"),
+        (lambda: pr.link("x", href=3), r'Expected link href to be a path such as "/reports" or a URL, but got 3'),
         (lambda: pr.markdown(Kit.name), r"Expected pr.markdown source to be a string known at build time"),
         (lambda: pr.form(reset_on_submit="no"), r"Expected reset_on_submit of pr.form to be a bool"),  # type: ignore[arg-type]
         (lambda: pr.button("x", variant="big"), r"Expected variant of pr.button to be one of solid, outline"),

@@ -187,6 +187,35 @@ def post_page() -> pr.Component:
     )
 
 
+Sparkline = pr.react_component(
+    "Sparkline",
+    path=Path(__file__).parent / "sparkline.jsx",
+    props={"points": list[int], "color": str},
+    events=["on_pick"],
+)
+
+
+class Stats(pr.State):
+    points: list[int] = [3, 9, 4]  # noqa: RUF012
+    picked: int = 0
+
+    @pr.event
+    def pick(self, value: int) -> None:
+        self.picked = value
+
+    @pr.event
+    def grow(self) -> None:
+        self.points.append(12)
+
+
+def custom_page() -> pr.Component:
+    return pr.vstack(
+        Sparkline(points=Stats.points, color="#4f46e5", on_pick=Stats.pick, id="spark"),
+        pr.text(Stats.picked, id="picked"),
+        pr.button("Grow", on_click=Stats.grow, id="grow"),
+    )
+
+
 def actions_page() -> pr.Component:
     return pr.vstack(
         pr.button("Home", on_click=Actions.go_home, id="go-home"),
@@ -227,6 +256,7 @@ def flaky_page() -> pr.Component:
         pr.text(Gate.passed),
         pr.button("Look", on_click=Visitor.look, id="look"),
         pr.text(Visitor.page, id="visitor-page"),
+        pr.link("Actions", href="/actions?tab=3", id="to-actions"),
         pr.upload(on_upload=Files.receive, multiple=True, id="upload"),
         pr.text(Files.summary, id="files"),
     )
@@ -240,6 +270,7 @@ def make_ui(build_dir: Path, **config: object) -> pr.PyApp:
             "/actions": pr.page(actions_page, title="Actions", on_load=Actions.loaded),
             "/post/[slug]": pr.page(post_page, on_load=Post.load),
             "/docs/[...path]": pr.page(post_page, on_load=Post.load),
+            "/custom": custom_page,
         },
         config=pr.Config(title="Counter", build_dir=build_dir, **config),  # type: ignore[arg-type]
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import FilePayload, expect
 
 from tests.e2e.apps import HOSTS, make_ui, two_apps_host
 from tests.e2e.browsing import NewTab, Tab
@@ -283,3 +283,64 @@ def test_dynamic_routes_deep_linked_under_a_mount(new_tab: NewTab, shared_build_
         tab.page.goto(f"{server.url}/a/b/c/docs/guide/install")
         expect(tab.page.locator("#doc-path")).to_have_text("guide/install")
         expect(tab.page.locator("#post-loaded")).to_have_text("/docs/[...path] path=guide/install")
+
+
+def test_client_side_navigation_under_a_mount(new_tab: NewTab, shared_build_dir: Path) -> None:
+    ui = make_ui(shared_build_dir)
+    with serve(HOSTS["starlette"](ui, "/a/b/c")) as server:
+        tab = new_tab()
+        page = tab.page
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{server.url}/a/b/c/flaky")
+        expect(page).to_have_title("Counter")
+        page.evaluate("window.notReloaded = true")
+
+        page.locator("#to-actions").click()  # a link: the page changes in place, the socket stays open
+        expect(page.locator("#opened")).to_have_text("/actions?tab=3 #1")  # its on_load saw the new page
+        expect(page).to_have_title("Actions")
+        assert page.url == f"{server.url}/a/b/c/actions?tab=3"
+        page.locator("#dark").click()  # the new page's states came along and work
+        expect(page.locator("#prefs")).to_contain_text("dark")
+
+        page.go_back()
+        expect(page.locator("#flaky-value")).to_be_visible()
+        expect(page).to_have_title("Counter")
+        page.go_forward()
+        expect(page.locator("#opened")).to_have_text("/actions?tab=3 #2")
+        page.locator("#go-home").click()  # a redirect to a page of the app navigates in place too
+        expect(page.locator("#count")).to_be_visible()
+        assert page.evaluate("window.notReloaded") is True
+        # Nothing was asked of the host outside the mount path.
+        assert [url for url in requested if not url.startswith(f"{server.url}/a/b/c/")] == []
+
+
+def test_own_react_component_with_props_and_events(new_tab: NewTab, shared_build_dir: Path) -> None:
+    ui = make_ui(shared_build_dir)
+    with serve(HOSTS["fastapi"](ui, "/admin")) as server:
+        tab = new_tab()
+        tab.page.goto(f"{server.url}/admin/custom")
+        bars = tab.page.locator(".bar")
+        expect(bars).to_have_count(3)
+        expect(bars.nth(0)).to_have_attribute("fill", "#4f46e5")
+        bars.nth(1).click()  # the component calls onPick(9): the handler receives it
+        expect(tab.page.locator("#picked")).to_have_text("9")
+        tab.page.locator("#grow").click()  # a state change re-renders it with new props
+        expect(bars).to_have_count(4)
+
+
+def test_upload_over_the_limit_shows_the_reason(new_tab: NewTab, shared_build_dir: Path, tmp_path: Path) -> None:
+    ui = make_ui(shared_build_dir, upload_dir=tmp_path, max_upload_bytes=100_000)
+    with serve(HOSTS["fastapi"](ui, "/admin")) as server:
+        tab = new_tab()
+        tab.page.goto(f"{server.url}/admin/flaky")
+        big = FilePayload(name="big.bin", mimeType="application/octet-stream", buffer=b"x" * 400_000)
+        tab.page.locator("#upload input[type=file]").set_input_files([big])
+        expect(tab.page.locator("#upload [role=alert]")).to_have_text(
+            '"big.bin" is larger than the limit of 100000 bytes.'
+        )
+        expect(tab.page.locator("#files")).to_have_text("")  # the handler never ran
+        assert list(tmp_path.iterdir()) == []
+        # The refusal is what this test expects to see go wrong.
+        assert all("413" in problem for problem in tab.problems), tab.problems
+        tab.problems.clear()

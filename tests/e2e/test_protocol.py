@@ -23,7 +23,7 @@ SOCKET_PATH = "/ui/_event"
 async def test_connect_sends_full_public_state(live_server: LiveServer) -> None:
     async with connect(live_server) as client:
         state = await client.first_state()
-    assert sorted(state) == ["actions", "counter", "files", "flaky", "gate", "post", "prefs", "visitor"]
+    assert sorted(state) == ["actions", "counter", "files", "flaky", "gate", "post", "prefs", "stats", "visitor"]
     assert state["counter"] == {"count": 0, "name": ""}
     assert state["files"] == {"received": [], "summary": ""}  # its backend-only "_paths" is not there
 

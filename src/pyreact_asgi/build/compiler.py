@@ -10,8 +10,9 @@ import msgspec
 from pyreact_asgi._codec import js_literal
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.components.control import FOREACH, IF
+from pyreact_asgi.components.custom import CustomElement, ReactComponent
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
-from pyreact_asgi.page import ROUTE_PARAMS, Page, PageFn, as_page
+from pyreact_asgi.page import MOUNT_PATH, ROUTE_PARAMS, Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
 from pyreact_asgi.theme import Theme
 from pyreact_asgi.tree import initial_state
@@ -75,6 +76,8 @@ class CompiledApp:
         pages: JSX source of one function component per route.
         states: Every State class a page reads or sends events to, by state name.
         loads: Per route, JavaScript functions that send the page's on_load events.
+        titles: Per route, the page's title, set when the browser navigates to it.
+        custom: The user's React components the pages use: name → JSX source.
         page_states: Route → names of the states that page reads or sends events to.
         initial: What a new client starts with: the public vars of every state, computed ones included.
         css: The style sheet of the static style classes and the theme, injected once by the runtime.
@@ -84,6 +87,8 @@ class CompiledApp:
     pages: dict[str, str]
     states: dict[str, type[State]]
     loads: dict[str, list[str]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    custom: dict[str, str] = field(default_factory=dict)
     page_states: dict[str, frozenset[str]] = field(default_factory=dict)
     initial: dict[str, dict[str, Any]] = field(default_factory=dict)
     css: str = ""
@@ -99,8 +104,9 @@ class CompiledApp:
         helpers += ["mountRef"] if any("mountRef(" in src for src in self.pages.values()) else []
         with_params = {route for route, src in self.pages.items() if ROUTE_PARAMS in src}
         helpers += ["useParams"] if with_params else []
+        helpers += [MOUNT_PATH] if any(f"{MOUNT_PATH}()" in src for src in self.pages.values()) else []
         imports = ", ".join(["React", "emit", "start", *helpers, "useVars", *used])
-        parts = [f'import {{ {imports} }} from "./{runtime_file}";']
+        parts = [f'import {{ {imports} }} from "./{runtime_file}";', *self.custom.values()]
         parts += [
             f"function {idents[route]}() {{\n  const v = useVars();\n"
             + (f"  const {ROUTE_PARAMS} = useParams();\n" if route in with_params else "")
@@ -117,9 +123,10 @@ class CompiledApp:
                 for var, spec in cls.stored_vars().items()
             }
         )
+        titles = js_literal(self.titles)
         parts.append(
-            f"start({{ routes: {{ {routes} }}, loads: {{ {loads} }}, state: {state}, stored: {stored}, "
-            f"css: {js_literal(self.css)}, colorMode: {js_literal(self.color_mode)} }});"
+            f"start({{ routes: {{ {routes} }}, loads: {{ {loads} }}, titles: {titles}, state: {state}, "
+            f"stored: {stored}, css: {js_literal(self.css)}, colorMode: {js_literal(self.color_mode)} }});"
         )
         return "\n".join(parts) + "\n"
 
@@ -137,6 +144,8 @@ def compile_app(pages: Mapping[str, PageFn | Page], *, theme: Theme | None = Non
     """
     compiled: dict[str, str] = {}
     loads: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    custom: dict[str, ReactComponent] = {}
     states: dict[str, type[State]] = {}
     page_states: dict[str, frozenset[str]] = {}
     theme = theme or Theme()
@@ -153,6 +162,11 @@ def compile_app(pages: Mapping[str, PageFn | Page], *, theme: Theme | None = Non
         compiled[route] = page.node(root)
         css.update(page.css)
         loads[route] = [page.event("on_load", spec) for spec in settings.on_load]
+        for name, definition in page.custom.items():
+            if custom.setdefault(name, definition) is not definition:
+                raise CompileError(f"Two React components are named {name!r}", page=route)
+        if settings.title is not None:
+            titles[route] = settings.title
         page_states[route] = frozenset(cls.state_name() for cls in page.states)
         for cls in page.states:
             other = states.setdefault(cls.state_name(), cls)
@@ -162,9 +176,20 @@ def compile_app(pages: Mapping[str, PageFn | Page], *, theme: Theme | None = Non
                     f'{cls.__module__}.{cls.__qualname__}; pass name="..." to one of them.'
                 )
     initial = {name: _initial(states[name]) for name in sorted(states)}
-    # Sorted by class name, so the same pages always give the same bundle (and build hash).
+    sources = {name: definition.source() for name, definition in sorted(custom.items())}
+    # Sorted, so the same pages always give the same bundle (and build hash).
     sheet = theme.css() + "".join(sorted(css))
-    return CompiledApp(compiled, states, loads, page_states, initial, sheet, theme.color_mode)
+    return CompiledApp(
+        compiled,
+        states,
+        loads=loads,
+        titles=titles,
+        custom=sources,
+        page_states=page_states,
+        initial=initial,
+        css=sheet,
+        color_mode=theme.color_mode,
+    )
 
 
 def _initial(cls: type[State]) -> dict[str, Any]:
@@ -190,6 +215,7 @@ class _PageCompiler:
         self.route = route
         self.states: set[type[State]] = set()
         self.css: set[str] = set()
+        self.custom: dict[str, ReactComponent] = {}
 
     def error(self, message: str) -> CompileError:
         return CompileError(message, page=self.route)
@@ -210,7 +236,10 @@ class _PageCompiler:
                 f"<React.Fragment>{{({condition}) ? <React.Fragment>{then}</React.Fragment> : "
                 f"<React.Fragment>{otherwise}</React.Fragment>}}</React.Fragment>"
             )
-        if tag not in RUNTIME_COMPONENTS and not _HTML_TAG.match(tag):
+        if isinstance(component, CustomElement):
+            if self.custom.setdefault(tag, component.definition) is not component.definition:
+                raise self.error(f"Two React components are named {tag!r}")
+        elif tag not in RUNTIME_COMPONENTS and not _HTML_TAG.match(tag):
             raise self.error(f"Unknown component tag {tag!r}")
         if component.css:
             self.css.add(component.css)
@@ -299,6 +328,9 @@ class _PageCompiler:
 
 
 def _trigger_value(component: Component, trigger: str) -> str | None:
+    if isinstance(component, CustomElement):
+        # A component of the user's calls its event prop with the one value the handler receives.
+        return "e"
     if trigger in _VALUE_CALLBACKS.get(component.tag, ()):
         return "e"
     typed = _TYPED_VALUES.get(str(component.props.get("type")))

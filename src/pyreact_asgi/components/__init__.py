@@ -1,5 +1,6 @@
 from pyreact_asgi.components.base import Child, Component
 from pyreact_asgi.components.control import cond, foreach
+from pyreact_asgi.components.custom import ReactComponent, react_component
 from pyreact_asgi.components.display import avatar, badge, callout, icon, image, progress, spinner, table
 from pyreact_asgi.components.forms import (
     button,
@@ -31,6 +32,7 @@ from pyreact_asgi.components.typography import code, heading, link, markdown, te
 __all__ = [
     "Child",
     "Component",
+    "ReactComponent",
     "accordion",
     "avatar",
     "badge",
@@ -63,6 +65,7 @@ __all__ = [
     "popover",
     "progress",
     "radio_group",
+    "react_component",
     "select",
     "slider",
     "spacer",

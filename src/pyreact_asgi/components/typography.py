@@ -36,7 +36,8 @@ def text(*children: Child, **kwargs: Any) -> Component:
 
 
 def link(*children: Child, href: Any, is_external: bool = False, **kwargs: Any) -> Component:
-    """A link. A path starting with "/" is a page of this app, under its mount path wherever it is mounted.
+    """A link. A path (``"/reports"``) is a page of this app, relative to its mount path, and a click opens it
+    without reloading; any other URL (``"https://..."``) is an ordinary link.
 
     Args:
         children: The link text.
@@ -48,7 +49,7 @@ def link(*children: Child, href: Any, is_external: bool = False, **kwargs: Any) 
         ConfigError: ``href`` is not a string or Var.
     """
     if not isinstance(href, (str, Var)):
-        raise ConfigError(f"Expected href of pr.link to be a string or Var, but got {href!r}.")
+        raise ConfigError(f'Expected link href to be a path such as "/reports" or a URL, but got {href!r}.')
     if is_external:
         kwargs.setdefault("target", "_blank")
         kwargs.setdefault("rel", "noopener noreferrer")

@@ -91,6 +91,7 @@ class SocketTransport:
         self.sio.on("connect", self._on_connect)
         self.sio.on("disconnect", self._on_disconnect)
         self.sio.on("event", self._on_event)
+        self.sio.on("page", self._on_page)
 
     @property
     def connections(self) -> int:
@@ -136,6 +137,20 @@ class SocketTransport:
             await engine.restore(tree, auth.get("storage"))
             full = await engine.full_state(tree, states)
         # A reconnecting client gets the whole state of its page for its token, so it resynchronises.
+        await self.sio.emit("state", full, to=sid)
+
+    async def _on_page(self, sid: str, page: Any = None) -> None:
+        # The tab navigated to another of the app's pages without reloading: handlers now read that page,
+        # and the tab is sent the states it uses (in full, as on connect).
+        client = self._clients.get(sid)
+        if client is None or not isinstance(page, str):
+            return
+        router = Router(client.router.scope, mount=client.router.mount, page=page, routes=self._routes)
+        engine = self._engine()
+        states = engine.page_states(router.route or router.page)
+        self._clients[sid] = _Client(client.token, router, states)
+        async with self._manager.session(client.token, router) as tree:
+            full = await engine.full_state(tree, states)
         await self.sio.emit("state", full, to=sid)
 
     async def _on_disconnect(self, sid: str, *_: Any) -> None:

@@ -21,6 +21,8 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9 ._()+-]")
 _MAX_NAME = 200
 # Headers, boundaries and the form's field names around the files, beyond the files' own bytes.
 _OVERHEAD_PER_FILE = 16 * 1024
+# The most of a refused upload read (and thrown away) so the browser can read the refusal.
+_DRAIN_LIMIT = 256 * 1024 * 1024
 
 
 class UploadError(Exception):
@@ -163,7 +165,11 @@ async def receive_files(
         raise UploadError(400, "Expected a multipart/form-data request with files.")
     length = _content_length(scope)
     if length is not None and length > max_files * (max_bytes + _OVERHEAD_PER_FILE):
-        raise UploadError(413, f"The upload is larger than the limit of {max_files} files of {max_bytes} bytes.")
+        too_large = UploadError(413, f"The upload is larger than the limit of {max_files} files of {max_bytes} bytes.")
+        if length > _DRAIN_LIMIT:
+            raise too_large
+        await _drain(receive)
+        raise too_large
     # Disk work runs in a worker thread, one hop per received chunk, so a slow disk never stalls the loop.
     await anyio.to_thread.run_sync(lambda: directory.mkdir(parents=True, exist_ok=True))
     receiver = _Receiver(directory, max_bytes, max_files)
@@ -176,6 +182,8 @@ async def receive_files(
                 raise UploadError(400, "The upload was cut off before it finished.")
             await anyio.to_thread.run_sync(parser.write, message.get("body", b""))
             if receiver.error is not None:
+                if message.get("more_body", False):
+                    await _drain(receive)
                 raise receiver.error
             if not message.get("more_body", False):
                 break
@@ -191,6 +199,18 @@ async def receive_files(
     if not receiver.files:
         raise UploadError(400, "Expected at least one file in the upload.")
     return receiver.files
+
+
+async def _drain(receive: Receive) -> None:
+    # Reads the rest of a refused upload without keeping it: a browser still sending when the server answers
+    # and closes sees a network error, not the 413 that says what was wrong. Past _DRAIN_LIMIT bytes the
+    # connection is cut instead.
+    drained = 0
+    while drained <= _DRAIN_LIMIT:
+        message = await receive()
+        if message["type"] == "http.disconnect" or not message.get("more_body", False):
+            return
+        drained += len(message.get("body", b""))
 
 
 def discard(files: list[UploadedFile]) -> None:
