@@ -3,9 +3,23 @@
 import * as React from "react";
 import { createRoot } from "react-dom/client";
 import { io } from "socket.io-client";
+import { flushPending, initColorMode } from "./components.js";
 import { CSS } from "./styles.js";
 
 export { React };
+export {
+  Accordion,
+  ColorModeToggle,
+  Dialog,
+  DropdownMenu,
+  Form,
+  Input,
+  mountRef,
+  Popover,
+  Tabs,
+  Textarea,
+  Tooltip,
+} from "./components.js";
 
 // ---- state store: {stateName: {varName: value}}, replaced immutably on every delta
 let store = {};
@@ -299,7 +313,10 @@ function onUpdate(update) {
 }
 
 // Sends one event; resolves with the server's final update for it.
-export function emit(handler, args = []) {
+export function emit(handler, args = [], flush = true) {
+  // A field's debounced change goes first: a click on "Add" must see the text typed just before.
+  // Key events pass flush=false (but Enter), or a key handler on a field would send every keystroke.
+  if (flush) flushPending();
   const id = nextId++;
   return new Promise((resolve) => {
     inflight.set(id, resolve);
@@ -369,28 +386,6 @@ function connect(mount) {
 }
 
 // ---- components that need client-side behaviour
-
-// A text input bound to a server var. It keeps what the user typed locally and
-// adopts the server's value only when none of its own changes is still in flight,
-// so a late echo of an older value never overwrites newer keystrokes.
-export function Input({ value, onChange, ...rest }) {
-  const [local, setLocal] = React.useState(value ?? "");
-  const pending = React.useRef(0);
-  const [settled, settle] = React.useReducer((n) => n + 1, 0);
-  React.useEffect(() => {
-    if (pending.current === 0 && value !== undefined) setLocal(value);
-  }, [value, settled]);
-  const handle = (e) => {
-    setLocal(e.target.value);
-    if (!onChange) return;
-    pending.current += 1;
-    Promise.resolve(onChange(e)).finally(() => {
-      pending.current -= 1;
-      settle();
-    });
-  };
-  return React.createElement("input", { ...rest, value: local, onChange: handle });
-}
 
 // A file picker bound to an upload handler, with a progress bar while the files go up and the
 // server's error, if any, shown beside it.
@@ -492,11 +487,13 @@ function App({ routes, loads, titles }) {
 }
 
 // Entry point called by the compiled app module.
-export function start({ routes, loads, titles, state, stored: storedVars }) {
+export function start({ routes, loads, titles, state, stored: storedVars, css = "", colorMode = "system" }) {
   stored = storedVars ?? {};
   store = withStored(state);
+  initColorMode(colorMode);
+  // The runtime's defaults, then the theme and the app's static style classes, which win ties by coming later.
   const style = document.createElement("style");
-  style.textContent = CSS;
+  style.textContent = CSS + css;
   document.head.appendChild(style);
   const mount = decodeURI(mountPath());
   connect(mountPath());

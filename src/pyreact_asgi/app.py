@@ -172,7 +172,7 @@ class PyApp:
         async with self._start_lock:
             if self._transport is not None:
                 return
-            compiled = compile_app(self._ordered_pages())
+            compiled = compile_app(self._ordered_pages(), theme=self.config.theme)
             self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build)
             self._engine = Engine(compiled.states, compiled.page_states)
             self._transport = SocketTransport(self.config, self._get_engine, self._manager, self.routes)
@@ -197,7 +197,7 @@ class PyApp:
         """
         if mode is not None and mode not in ("auto", "always", "never"):
             raise ConfigError(f'Expected mode to be "auto", "always" or "never", but got {mode!r}.')
-        return self._build(compile_app(self._ordered_pages()), mode or self.config.build)
+        return self._build(compile_app(self._ordered_pages(), theme=self.config.theme), mode or self.config.build)
 
     def _build(self, compiled: CompiledApp, mode: BuildMode) -> Bundle:
         return build_bundle(compiled, self.build_dir, mode)

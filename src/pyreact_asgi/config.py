@@ -9,6 +9,7 @@ import msgspec
 
 from pyreact_asgi.discovery.mount import TrustedProxies
 from pyreact_asgi.exceptions import ConfigError
+from pyreact_asgi.theme import Theme
 
 __all__ = ["BuildMode", "Config"]
 
@@ -50,6 +51,7 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
             logged on the server.
         expose_errors: Also tell the client the exception's type and message (``ValueError: ...``); for
             development, since messages can reveal internals.
+        theme: Accent colour, corner radius, font and initial colour mode of the built-in components.
     """
 
     title: str = "pyreact app"
@@ -68,6 +70,7 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
     ping_timeout: float = 20.0
     handler_error_message: str = "The event failed on the server."
     expose_errors: bool = False
+    theme: Theme = msgspec.field(default_factory=Theme)
 
     def __post_init__(self) -> None:
         for name in ("build_dir", "upload_dir", "assets_dir"):
@@ -77,6 +80,8 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
                     raise ConfigError(f"Expected {name} to be a path, but got {value!r}.")
                 # Stored as a Path whatever the caller passed, so code reading it can rely on that.
                 msgspec.structs.force_setattr(self, name, Path(value))
+        if not isinstance(self.theme, Theme):
+            raise ConfigError(f"Expected theme to be a pr.Theme, but got {self.theme!r}.")
         if self.build not in ("auto", "always", "never"):
             raise ConfigError(f'Expected build to be "auto", "always" or "never", but got {self.build!r}.')
         if not _EVENT_PATH.match(self.event_path):

@@ -27,7 +27,7 @@ class Form(pr.State):
         (pr.vstack, "div", "pr-vstack"),
         (pr.hstack, "div", "pr-hstack"),
         (pr.box, "div", None),
-        (pr.heading, "h1", "pr-heading"),
+        (pr.heading, "h1", "pr-heading pr-h1"),
         (pr.text, "p", "pr-text"),
         (pr.button, "button", "pr-button"),
     ],
@@ -40,14 +40,17 @@ def test_component_tag_and_theme_class(fn: Callable[..., Component], tag: str, b
     assert component.children == ("hi",)
 
 
-def test_component_css_keywords_become_style() -> None:
+def test_component_static_css_keywords_become_a_class() -> None:
     component = pr.box(max_width="32rem", background="#fff", id="main")
-    assert component.props == {"id": "main", "style": {"max_width": "32rem", "background": "#fff"}}
+    class_name = component.props["class_name"]
+    assert component.props == {"id": "main", "class_name": class_name}
+    assert component.css == f".{class_name}{{max-width:32rem;background:#fff}}"
 
 
-def test_component_explicit_style_wins_over_css_keywords() -> None:
+def test_component_explicit_style_stays_inline_beside_the_class() -> None:
     component = pr.box(color="red", style={"color": "blue", "margin": 0})
     assert component.props["style"] == {"color": "blue", "margin": 0}
+    assert "color:red" in component.css
 
 
 def test_component_style_values_may_be_vars() -> None:
@@ -68,12 +71,12 @@ def test_component_style_must_be_a_dict(style: object) -> None:
         pr.box(style=style)
 
 
-def test_component_style_var_with_css_keywords_is_rejected() -> None:
+def test_component_style_var_with_var_css_keywords_is_rejected() -> None:
     with pytest.raises(
         ConfigError,
         match=r"Expected style of <div> to be a dict when CSS keywords are also given, but got StateVar\(Form.css\)",
     ):
-        pr.box(color="red", style=Form.css)
+        pr.box(color=Form.color, style=Form.css)
 
 
 def test_component_children_keep_vars_and_components() -> None:
@@ -130,7 +133,9 @@ def test_component_on_event_rejects_anything_else(handler: object) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["fontSize", "_private", "data-x", "Color"], ids=["camel", "underscore", "dash", "upper"]
+    "name",
+    ["fontSize", "__private", "data-x", "Color", "_on_click"],
+    ids=["camel", "underscore", "dash", "upper", "on"],
 )
 def test_component_keyword_must_be_snake_case(name: str) -> None:
     with pytest.raises(ConfigError, match=rf"Expected a snake_case keyword for <div>, but got '{name}'"):
@@ -149,11 +154,12 @@ def test_button_disabled_is_an_attribute() -> None:
 def test_heading_level_sets_tag_and_size() -> None:
     heading = pr.heading("Title", level=3)
     assert heading.tag == "h3"
-    assert heading.props["style"] == {"font_size": "1.25rem"}
+    assert heading.props["class_name"] == "pr-heading pr-h3"
 
 
 def test_heading_size_can_be_overridden() -> None:
-    assert pr.heading("Title", font_size="5rem").props["style"] == {"font_size": "5rem"}
+    heading = pr.heading("Title", font_size="5rem")
+    assert heading.css.endswith("{font-size:5rem}")
 
 
 @pytest.mark.parametrize("level", [0, 7, "1", True], ids=["zero", "seven", "string", "bool"])

@@ -14,6 +14,7 @@ from pyreact_asgi.components.custom import CustomElement, ReactComponent
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
 from pyreact_asgi.page import MOUNT_PATH, ROUTE_PARAMS, Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
+from pyreact_asgi.theme import Theme
 from pyreact_asgi.tree import initial_state
 from pyreact_asgi.vars import StateVar, Var
 
@@ -21,9 +22,35 @@ __all__ = ["CompiledApp", "PageFn", "compile_app"]
 
 
 # Components the browser runtime exports; every other tag must be a lowercase HTML element.
-RUNTIME_COMPONENTS = frozenset({"Input", "Link", "Upload"})
+RUNTIME_COMPONENTS = frozenset(
+    {
+        "Accordion",
+        "ColorModeToggle",
+        "Dialog",
+        "DropdownMenu",
+        "Form",
+        "Input",
+        "Link",
+        "Popover",
+        "Tabs",
+        "Textarea",
+        "Tooltip",
+        "Upload",
+    }
+)
 # What a trigger hands to a handler that takes a value and was given no explicit arguments.
-TRIGGER_VALUES = {"on_change": "e.target.value", "on_input": "e.target.value"}
+TRIGGER_VALUES = {
+    "on_change": "e.target.value",
+    "on_input": "e.target.value",
+    "on_blur": "e.target.value",
+    "on_focus": "e.target.value",
+    "on_key_down": "e.key",
+    "on_key_up": "e.key",
+}
+# Runtime components that call these triggers with the value itself rather than a DOM event.
+_VALUE_CALLBACKS = {"Form": {"on_submit"}, "Tabs": {"on_change"}, "Accordion": {"on_change"}}
+# Inputs whose value is not their text.
+_TYPED_VALUES = {"checkbox": "e.target.checked", "range": "e.target.valueAsNumber", "number": "e.target.valueAsNumber"}
 _HTML_TAG = re.compile(r"^[a-z][a-z0-9]*$")
 _SPECIAL_PROPS = {"class_name": "className", "html_for": "htmlFor"}
 
@@ -53,6 +80,8 @@ class CompiledApp:
         custom: The user's React components the pages use: name → JSX source.
         page_states: Route → names of the states that page reads or sends events to.
         initial: What a new client starts with: the public vars of every state, computed ones included.
+        css: The style sheet of the static style classes and the theme, injected once by the runtime.
+        color_mode: The colour mode before the user picks one ("system", "light" or "dark").
     """
 
     pages: dict[str, str]
@@ -62,12 +91,17 @@ class CompiledApp:
     custom: dict[str, str] = field(default_factory=dict)
     page_states: dict[str, frozenset[str]] = field(default_factory=dict)
     initial: dict[str, dict[str, Any]] = field(default_factory=dict)
+    css: str = ""
+    color_mode: str = "system"
 
     def module(self, runtime_file: str) -> str:
         """Returns the app's JSX module, importing the runtime by the relative URL ``./<runtime_file>``."""
         idents = {route: f"Page{i}" for i, route in enumerate(self.pages)}
-        used = sorted(name for name in RUNTIME_COMPONENTS if any(f"<{name} " in src for src in self.pages.values()))
+        used = sorted(
+            name for name in RUNTIME_COMPONENTS if any(re.search(f"<{name}[ >]", src) for src in self.pages.values())
+        )
         helpers = ["upload"] if "Upload" in used else []
+        helpers += ["mountRef"] if any("mountRef(" in src for src in self.pages.values()) else []
         with_params = {route for route, src in self.pages.items() if ROUTE_PARAMS in src}
         helpers += ["useParams"] if with_params else []
         helpers += [MOUNT_PATH] if any(f"{MOUNT_PATH}()" in src for src in self.pages.values()) else []
@@ -92,13 +126,17 @@ class CompiledApp:
         titles = js_literal(self.titles)
         parts.append(
             f"start({{ routes: {{ {routes} }}, loads: {{ {loads} }}, titles: {titles}, state: {state}, "
-            f"stored: {stored} }});"
+            f"stored: {stored}, css: {js_literal(self.css)}, colorMode: {js_literal(self.color_mode)} }});"
         )
         return "\n".join(parts) + "\n"
 
 
-def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
+def compile_app(pages: Mapping[str, PageFn | Page], *, theme: Theme | None = None) -> CompiledApp:
     """Calls every page function and compiles the components it returns to JSX.
+
+    Args:
+        pages: Route → page function or `pr.page`.
+        theme: The app's theme; the default one when None.
 
     Raises:
         CompileError: A page returned something that cannot run in the browser; the message names the page.
@@ -110,6 +148,8 @@ def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
     custom: dict[str, ReactComponent] = {}
     states: dict[str, type[State]] = {}
     page_states: dict[str, frozenset[str]] = {}
+    theme = theme or Theme()
+    css: set[str] = set()
     for route, entry in pages.items():
         page = _PageCompiler(route)
         settings = as_page(entry)
@@ -120,6 +160,7 @@ def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
         if not isinstance(root, Component):
             raise CompileError(f"Expected the page function to return a component, but got {root!r}", page=route)
         compiled[route] = page.node(root)
+        css.update(page.css)
         loads[route] = [page.event("on_load", spec) for spec in settings.on_load]
         for name, definition in page.custom.items():
             if custom.setdefault(name, definition) is not definition:
@@ -136,8 +177,18 @@ def compile_app(pages: Mapping[str, PageFn | Page]) -> CompiledApp:
                 )
     initial = {name: _initial(states[name]) for name in sorted(states)}
     sources = {name: definition.source() for name, definition in sorted(custom.items())}
+    # Sorted, so the same pages always give the same bundle (and build hash).
+    sheet = theme.css() + "".join(sorted(css))
     return CompiledApp(
-        compiled, states, loads=loads, titles=titles, custom=sources, page_states=page_states, initial=initial
+        compiled,
+        states,
+        loads=loads,
+        titles=titles,
+        custom=sources,
+        page_states=page_states,
+        initial=initial,
+        css=sheet,
+        color_mode=theme.color_mode,
     )
 
 
@@ -163,6 +214,7 @@ class _PageCompiler:
     def __init__(self, route: str) -> None:
         self.route = route
         self.states: set[type[State]] = set()
+        self.css: set[str] = set()
         self.custom: dict[str, ReactComponent] = {}
 
     def error(self, message: str) -> CompileError:
@@ -184,16 +236,15 @@ class _PageCompiler:
                 f"<React.Fragment>{{({condition}) ? <React.Fragment>{then}</React.Fragment> : "
                 f"<React.Fragment>{otherwise}</React.Fragment>}}</React.Fragment>"
             )
-        custom = isinstance(component, CustomElement)
         if isinstance(component, CustomElement):
             if self.custom.setdefault(tag, component.definition) is not component.definition:
                 raise self.error(f"Two React components are named {tag!r}")
         elif tag not in RUNTIME_COMPONENTS and not _HTML_TAG.match(tag):
             raise self.error(f"Unknown component tag {tag!r}")
+        if component.css:
+            self.css.add(component.css)
         attrs = "".join(
-            f" {_prop_name(name)}={{{self.prop(name, value, custom=custom)}}}"
-            for name, value in component.props.items()
-            if value is not None
+            f" {self.attr(component, name, value)}" for name, value in component.props.items() if value is not None
         )
         children = "".join(self.child(child) for child in component.children)
         return f"<{tag}{attrs}>{children}</{tag}>"
@@ -207,9 +258,15 @@ class _PageCompiler:
             raise self.error(f"Expected a component, Var, text or number as a child, but got {child!r}")
         return f"{{{self.expr(child)}}}"
 
-    def prop(self, name: str, value: Any, *, custom: bool = False) -> str:
+    def attr(self, component: Component, name: str, value: Any) -> str:
+        if name == "on_mount":
+            # React has no mount event for elements: a ref callback runs when the element is attached.
+            return f"ref={{mountRef({self.event(name, value)})}}"
         if name.startswith("on_"):
-            return self.event(name, value, custom=custom)
+            return f"{_prop_name(name)}={{{self.event(name, value, _trigger_value(component, name))}}}"
+        return f"{_prop_name(name)}={{{self.prop(name, value)}}}"
+
+    def prop(self, name: str, value: Any) -> str:
         if name == "style" and isinstance(value, Mapping):
             # Keys are quoted: a user's dict may hold "font-size" or "--brand", which are not JS identifiers.
             return "{" + ", ".join(f"{js_literal(_camel(str(k)))}: {self.expr(v)}" for k, v in value.items()) + "}"
@@ -235,7 +292,7 @@ class _PageCompiler:
         except (TypeError, msgspec.EncodeError):
             raise self.error(f"{value!r} cannot be sent to the browser") from None
 
-    def event(self, trigger: str, spec: EventSpec, *, custom: bool = False) -> str:
+    def event(self, trigger: str, spec: EventSpec, value: str | None = None) -> str:
         self.states.add(spec.state)
         if spec.handler.takes_files(spec.state) != (trigger == "on_upload"):
             if trigger == "on_upload":
@@ -249,8 +306,6 @@ class _PageCompiler:
         params = spec.handler.params(spec.state)
         required = sum(p.required for p in params)
         if spec.args is None:
-            # A component of the user's calls its event prop with the one value the handler receives.
-            value = "e" if custom else TRIGGER_VALUES.get(trigger)
             args = [value] if value is not None and params else []
         else:
             if not required <= len(spec.args) <= len(params):
@@ -268,4 +323,17 @@ class _PageCompiler:
                 f'"{spec.path}" needs {required} argument(s) that {trigger} does not supply; bind them as '
                 f"{spec.state.__name__}.{spec.handler.name}(...)"
             )
-        return f"(e) => emit({js_literal(spec.path)}, [{', '.join(args)}])"
+        flush = ', e.key === "Enter"' if trigger in ("on_key_down", "on_key_up") else ""
+        return f"(e) => emit({js_literal(spec.path)}, [{', '.join(args)}]{flush})"
+
+
+def _trigger_value(component: Component, trigger: str) -> str | None:
+    if isinstance(component, CustomElement):
+        # A component of the user's calls its event prop with the one value the handler receives.
+        return "e"
+    if trigger in _VALUE_CALLBACKS.get(component.tag, ()):
+        return "e"
+    typed = _TYPED_VALUES.get(str(component.props.get("type")))
+    if typed and trigger in ("on_change", "on_input"):
+        return typed
+    return TRIGGER_VALUES.get(trigger)
