@@ -212,9 +212,11 @@ function useLocation() {
 }
 
 function pageChanged() {
-  for (const listener of locationListeners) listener();
-  // The server sends the states the new page uses and handlers read the new page in self.router.
+  // The server first: it sends the states the new page uses, and handlers read the new page in
+  // self.router. Only then the page re-renders, since rendering may send the page's on_load events
+  // at once (React runs the effects of a click's render before the click handler returns).
   if (socket?.connected) socket.emit("page", currentPage(mountPath()));
+  for (const listener of locationListeners) listener();
 }
 
 window.addEventListener("popstate", pageChanged);

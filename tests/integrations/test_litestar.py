@@ -172,7 +172,7 @@ async def test_pages_and_assets_are_served_under_the_mount(shared_build_dir: Pat
         assert asset.headers["content-type"].startswith("text/javascript")
         missing = await client.get(f"{mount_path}/no-such-page")
         assert missing.status_code == 404
-        assert "<h1>404: Not Found</h1>" in missing.text  # the app's own page, inside the mount
+        assert "<title>Not found</title>" in missing.text  # the app's own 404 page, inside the mount
 
 
 @pytest.mark.parametrize("mount_path", MOUNTS.values(), ids=MOUNTS.keys())
