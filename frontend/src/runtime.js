@@ -7,6 +7,7 @@ import { flushPending, initColorMode } from "./components.js";
 import { CSS } from "./styles.js";
 
 export { React };
+export { ops } from "./ops.js";
 export {
   Accordion,
   ColorModeToggle,

@@ -39,10 +39,10 @@ def test_nested_foreach_items_have_names_of_their_own() -> None:
 
 def test_cond_of_components_and_of_values() -> None:
     src = _page(lambda: pr.cond(Shelf.empty, pr.text("Nothing"), pr.text("Books")))
-    assert src.startswith("<React.Fragment>{(v.shelf.empty) ? <React.Fragment><p")
+    assert src.startswith("<React.Fragment>{(ops.truthy(v.shelf.empty)) ? <React.Fragment><p")
     value = pr.cond(Shelf.empty, "grey", "black")
     assert isinstance(value, pr.Var)
-    assert value.js == '((v.shelf.empty) ? "grey" : "black")'
+    assert value.js == '(ops.truthy(v.shelf.empty) ? "grey" : "black")'
     assert _page(lambda: pr.cond(Shelf.empty, pr.text("Nothing")))  # without else
 
 
@@ -62,3 +62,15 @@ def test_cond_of_components_and_of_values() -> None:
 def test_control_flow_misuse(build: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         build()
+
+
+def test_match_picks_by_equality_with_a_default() -> None:
+    value = pr.match(Shelf.empty, (True, "empty"), (False, "full"), default="?")
+    assert isinstance(value, pr.Var)
+    assert value.js.count("ops.eq(v.shelf.empty") == 2
+    src = _page(lambda: pr.match(Shelf.empty, (True, pr.text("empty")), default=pr.text("full")))
+    assert "ops.truthy(ops.eq(v.shelf.empty, true))" in src
+    with pytest.raises(ConfigError, match=r"Expected pr.match cases as \(value, result\) pairs"):
+        pr.match(Shelf.empty, ("x",))  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"Expected pr.match on a Var"):
+        pr.match("x", ("x", 1))

@@ -14,7 +14,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
 
 import pyreact_asgi as pr
-from examples.counter import index
+from examples.counter import Counter, index
 from pyreact_asgi._types import ASGIApp
 
 
@@ -262,6 +262,17 @@ def flaky_page() -> pr.Component:
     )
 
 
+def expressions_page() -> pr.Component:
+    return pr.vstack(
+        pr.button("+1", on_click=Counter.increment, id="plus"),
+        pr.text(f"{Counter.count} clicks by {Counter.name.upper()}", id="fstring"),
+        pr.text(pr.cond(Counter.count > 2, "many", "few"), id="compare"),
+        pr.text(Counter.count * 2 + 1, id="arithmetic"),
+        pr.text(pr.match(Counter.count % 3, (0, "fizz"), (1, "one"), default="two"), id="match"),
+        pr.text(Counter.name[-2:], id="slice"),
+    )
+
+
 def not_found_page() -> pr.Component:
     return pr.vstack(pr.heading("Nothing here", id="not-found"), pr.link("Home", href="/", id="home-link"))
 
@@ -275,6 +286,7 @@ def make_ui(build_dir: Path, **config: object) -> pr.PyApp:
             "/post/[slug]": pr.page(post_page, on_load=Post.load),
             "/docs/[...path]": pr.page(post_page, on_load=Post.load),
             "/custom": custom_page,
+            "/expressions": expressions_page,
         },
         not_found=pr.page(not_found_page, title="Not found"),
         config=pr.Config(title="Counter", build_dir=build_dir, **config),  # type: ignore[arg-type]

@@ -360,3 +360,21 @@ def test_custom_404_page_under_a_mount(new_tab: NewTab, shared_build_dir: Path) 
         # The 404 this test asked for, as the tab reports it.
         assert all("404" in problem for problem in tab.problems), tab.problems
         tab.problems.clear()
+
+
+def test_var_expressions_follow_the_state(new_tab: NewTab, shared_build_dir: Path) -> None:
+    ui = make_ui(shared_build_dir)
+    with serve(HOSTS["fastapi"](ui, "/admin")) as server:
+        tab = new_tab()
+        page = tab.page
+        page.goto(f"{server.url}/admin/expressions")
+        expect(page.locator("#fstring")).to_have_text("0 clicks by ")
+        expect(page.locator("#compare")).to_have_text("few")
+        expect(page.locator("#arithmetic")).to_have_text("1")
+        expect(page.locator("#match")).to_have_text("fizz")
+        for _ in range(4):
+            page.locator("#plus").click()
+        expect(page.locator("#fstring")).to_have_text("4 clicks by ")
+        expect(page.locator("#compare")).to_have_text("many")
+        expect(page.locator("#arithmetic")).to_have_text("9")
+        expect(page.locator("#match")).to_have_text("one")

@@ -16,7 +16,7 @@ from pyreact_asgi.page import MOUNT_PATH, ROUTE_PARAMS, Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
 from pyreact_asgi.theme import Theme
 from pyreact_asgi.tree import initial_state
-from pyreact_asgi.vars import StateVar, Var
+from pyreact_asgi.vars import OPS, StateVar, Var, expand_markers
 
 __all__ = ["CompiledApp", "PageFn", "compile_app"]
 
@@ -105,6 +105,7 @@ class CompiledApp:
         with_params = {route for route, src in self.pages.items() if ROUTE_PARAMS in src}
         helpers += ["useParams"] if with_params else []
         helpers += [MOUNT_PATH] if any(f"{MOUNT_PATH}()" in src for src in self.pages.values()) else []
+        helpers += [OPS] if any(f"{OPS}." in src for src in self.pages.values()) else []
         imports = ", ".join(["React", "emit", "start", *helpers, "useVars", *used])
         parts = [f'import {{ {imports} }} from "./{runtime_file}";', *self.custom.values()]
         parts += [
@@ -281,6 +282,10 @@ class _PageCompiler:
         if isinstance(value, Var):
             self.states.update(value.states)
             return value.js
+        if isinstance(value, str) and "\x00pyreact-var:" in value:
+            js, states = expand_markers(value)  # an f-string with Vars in it
+            self.states.update(states)
+            return js
         if isinstance(value, EventSpec):
             raise self.error(f"An event handler ({value.path}) can only be given to an on_* trigger")
         if isinstance(value, Mapping):

@@ -1,5 +1,5 @@
 from pyreact_asgi.components.base import Child, Component
-from pyreact_asgi.components.control import cond, foreach
+from pyreact_asgi.components.control import cond, foreach, match
 from pyreact_asgi.components.custom import ReactComponent, react_component
 from pyreact_asgi.components.display import avatar, badge, callout, icon, image, progress, spinner, table
 from pyreact_asgi.components.forms import (
@@ -60,6 +60,7 @@ __all__ = [
     "input",
     "link",
     "markdown",
+    "match",
     "menu_item",
     "number_input",
     "popover",

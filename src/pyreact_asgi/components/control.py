@@ -8,9 +8,9 @@ from typing import Any
 from pyreact_asgi._codec import js_literal
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.vars import Var
+from pyreact_asgi.vars import OPS, Var
 
-__all__ = ["FOREACH", "IF", "cond", "foreach"]
+__all__ = ["FOREACH", "IF", "cond", "foreach", "match"]
 
 FOREACH = "#foreach"
 IF = "#cond"
@@ -54,7 +54,7 @@ def foreach(items: Any, render: Callable[..., Component]) -> Component:
 
 
 def cond(condition: Any, then: Any, otherwise: Any = None) -> Any:
-    """Chooses between two things in the browser, by a Var's truth (JavaScript's: 0, "" and [] are false).
+    """Chooses between two things in the browser, by a Var's truth (Python's: 0, "", None, [] and {} are false).
 
     With components (or text) it is a component: ``pr.cond(Todos.empty, pr.text("Nothing to do"))``; with
     plain values it is a Var usable as a prop: ``color=pr.cond(Task.late, "red", "inherit")``.
@@ -64,8 +64,9 @@ def cond(condition: Any, then: Any, otherwise: Any = None) -> Any:
     """
     if not isinstance(condition, Var):
         raise ConfigError(f"Expected pr.cond on a Var such as State.flag, but got {condition!r}.")
+    truth = Var(f"{OPS}.truthy({condition.js})", condition.states)
     if isinstance(then, Component) or isinstance(otherwise, Component):
-        return Component(IF, {"condition": condition}, (then, otherwise))
+        return Component(IF, {"condition": truth}, (then, otherwise))
     states = condition.states
     parts = []
     for value in (then, otherwise):
@@ -74,4 +75,22 @@ def cond(condition: Any, then: Any, otherwise: Any = None) -> Any:
             parts.append(value.js)
         else:
             parts.append(js_literal(value))
-    return Var(f"(({condition.js}) ? {parts[0]} : {parts[1]})", states)
+    return Var(f"({truth.js} ? {parts[0]} : {parts[1]})", states)
+
+
+def match(value: Any, *cases: tuple[Any, Any], default: Any = None) -> Any:
+    """Picks the result whose case equals ``value`` (Python's ``==``, lists and dicts compared by content).
+
+    Example: ``pr.match(Job.status, ("done", pr.badge("Done")), ("failed", pr.badge("Failed")), default=pr.spinner())``
+
+    Raises:
+        ConfigError: ``value`` is not a Var, or a case is not a ``(value, result)`` pair.
+    """
+    if not isinstance(value, Var):
+        raise ConfigError(f"Expected pr.match on a Var such as State.status, but got {value!r}.")
+    result = default
+    for case in reversed(cases):
+        if not isinstance(case, tuple) or len(case) != 2:
+            raise ConfigError(f"Expected pr.match cases as (value, result) pairs, but got {case!r}.")
+        result = cond(value == case[0], case[1], result)
+    return result
