@@ -117,3 +117,69 @@ def test_chat_example_streams_the_reply(new_tab: NewTab, example: ModuleType) ->
         )
         assert partial != reply.inner_text()
         expect(page.locator("#send")).to_be_enabled()
+
+
+@pytest.mark.parametrize("example", ["dashboard"], indirect=True)
+def test_dashboard_example_at_tools_ui(new_tab: NewTab, example: ModuleType) -> None:
+    with serve(example.app) as server:
+        base = f"{server.url}/tools/ui"
+        tab = new_tab()
+        page = tab.page
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{base}/")
+        expect(page).to_have_title("Directory")
+        rows = page.locator("#people tbody tr")
+        expect(rows).to_have_count(6)
+
+        # Filtering and sorting happen on the server; the table follows.
+        page.locator("#filter").fill("comp")
+        expect(rows).to_have_count(2)
+        expect(page.locator("#summary")).to_have_text("2 of 6 people")
+        page.locator("#filter").fill("")
+        expect(rows).to_have_count(6)
+        page.locator("#sort-salary").click()
+        expect(rows.first.locator("td").first).to_have_text("Ada Lovelace")
+        page.locator("#sort-salary").click()  # again: descending
+        expect(rows.first.locator("td").first).to_have_text("Grace Hopper")
+
+        # A form in a dialog.
+        page.locator("#open-add").click()
+        page.locator("#new-name").fill("Margaret Hamilton")
+        page.locator("#new-team").fill("Orbits")
+        page.locator("#new-salary").fill("6300")
+        page.locator("#submit-person").click()
+        expect(page.get_by_role("status").filter(has_text="Added Margaret Hamilton")).to_be_visible()
+        expect(page.get_by_role("dialog")).to_be_hidden()
+        expect(rows).to_have_count(7)
+        expect(rows.first.locator("td").first).to_have_text("Margaret Hamilton")
+
+        # Navigation in place, back and forward, a dynamic route, and deep links on a fresh load.
+        page.evaluate("window.notReloaded = true")
+        page.locator("#nav-teams").click()
+        expect(page).to_have_title("Teams")
+        expect(page.locator("#teams tbody tr").filter(has_text="Orbits")).to_contain_text("2")
+        page.go_back()
+        expect(rows).to_have_count(7)
+        page.go_forward()
+        expect(page.locator("#teams")).to_be_visible()
+        page.locator("#nav-directory").click()
+        page.locator("#to-ada").click()
+        expect(page.locator("#profile-name")).to_have_text("Ada Lovelace")
+        assert page.evaluate("window.notReloaded") is True
+        page.goto(f"{base}/teams")
+        expect(page.locator("#teams tbody tr").filter(has_text="Orbits")).to_contain_text("2")  # this tab's state
+        page.goto(f"{base}/people/nobody")
+        expect(page.locator("#profile-missing")).to_be_visible()
+
+        # Dark mode: the page's colours change, and the choice survives a reload.
+        page.goto(f"{base}/")
+        background = "getComputedStyle(document.documentElement).getPropertyValue('--pr-bg')"
+        light = page.evaluate(background)
+        page.locator("#mode").click()
+        expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+        assert page.evaluate(background) != light
+        page.reload()
+        expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+
+        assert [url for url in requested if not url.startswith(f"{base}/")] == []
