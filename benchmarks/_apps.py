@@ -7,6 +7,7 @@ import types
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import socketio
 
 import pyreact_asgi as pr
@@ -28,6 +29,14 @@ def counter_app() -> pr.PyApp:
     """The README's counter (examples/counter.py), served alone, built into ``$PYREACT_BENCH_BUILD_DIR``."""
     config = pr.Config(title="Counter", build_dir=Path(os.environ[BUILD_DIR_ENV]))
     return pr.PyApp(pages=counter_pages(), config=config)
+
+
+def dashboard_app() -> pr.PyApp:
+    """examples/dashboard.py's app, served alone, built into ``$PYREACT_BENCH_BUILD_DIR``."""
+    from examples import dashboard
+
+    config = msgspec.structs.replace(dashboard.ui.config, build_dir=Path(os.environ[BUILD_DIR_ENV]))
+    return pr.PyApp(pages=dashboard.ui.pages, config=config)
 
 
 def bare_socketio_app() -> ASGIApp:
@@ -128,4 +137,86 @@ def _page(i: int, state: Any) -> PageFn:
         )
 
     page.__qualname__ = f"page_{i}"
+    return page
+
+
+def kit_pages(count: int = 100) -> dict[str, PageFn]:
+    """Returns ``count`` pages that together use the whole component set, each with its own State.
+
+    Every call makes new State classes, so nothing cached on a class by an earlier build is reused.
+    """
+    return {"/" if i == 0 else f"/kit-{i}": _kit_page(i, _kit_state(i)) for i in range(count)}
+
+
+def _kit_state(i: int) -> type[pr.State]:
+    def save(self: Any, form: dict[str, str]) -> None:
+        self.saved = form
+
+    def pick(self: Any, value: str) -> None:
+        self.choice = value
+
+    namespace = {
+        "__module__": __name__,
+        "__annotations__": {
+            "rows": "list[dict[str, str]]", "saved": "dict[str, str]", "choice": "str", "level": "int", "on": "bool"
+        },
+        "rows": [{"name": "Ada", "role": "Analyst"}, {"name": "Grace", "role": "Admiral"}],
+        "saved": {},
+        "choice": "",
+        "level": 40,
+        "on": False,
+        "save": pr.event(save),
+        "pick": pr.event(pick),
+    }  # fmt: skip
+    return type(f"Kit{i}State", (pr.State,), namespace)
+
+
+def _kit_page(i: int, state: Any) -> PageFn:
+    def page() -> pr.Component:
+        return pr.container(
+            pr.flex(pr.heading(f"Kit {i}", level=2), pr.spacer(), pr.color_mode_toggle(), pr.avatar(name="Ada L")),
+            pr.callout("Every component", title="Kit", status="info"),
+            pr.grid(
+                pr.form(
+                    pr.input(name="email", placeholder="E-mail"),
+                    pr.textarea(name="bio"),
+                    pr.select(["a", "b"], name="role"),
+                    pr.radio_group(["s", "l"], name="size"),
+                    pr.checkbox("Yes", name="yes"),
+                    pr.switch("On", name="on", checked=state.on),
+                    pr.slider(name="level", value=state.level),
+                    pr.number_input(name="count"),
+                    pr.date_input(name="day"),
+                    pr.button("Save", type="submit"),
+                    on_submit=state.save,
+                ),
+                pr.vstack(
+                    pr.badge("New"),
+                    pr.icon("check", label="ok"),
+                    pr.spinner(),
+                    pr.progress(state.level),
+                    pr.code("x = 1"),
+                    pr.markdown("Some **bold** text and a [link](/docs)."),
+                    pr.link("Next", href=f"/kit-{i + 1}"),
+                    pr.text(f"Picked {state.choice} at level {state.level * 2}"),
+                    pr.cond(state.on, pr.text("on"), pr.text("off")),
+                    pr.center(pr.divider()),
+                ),
+                columns=2,
+            ),
+            pr.tabs(("One", pr.text("1")), ("Two", pr.text("2")), on_change=state.pick),
+            pr.accordion(("Q", pr.text("A")), ("Q2", pr.text("A2"))),
+            pr.table(state.rows, columns=[("name", "Name"), ("role", "Role")]),
+            pr.hstack(
+                pr.dialog(pr.text("Hi"), trigger=pr.button("Open"), title="Dialog"),
+                pr.dropdown_menu(pr.button("Menu"), pr.menu_item("A", on_click=state.pick("a"))),
+                pr.popover(pr.button("More"), pr.text("Body")),
+                pr.tooltip(pr.button("Tip"), content="Tooltip"),
+                pr.foreach(state.rows, lambda row: pr.badge(row["name"])),
+                _hover={"opacity": "0.9"},
+                gap=["0.5rem", "1rem"],
+            ),
+        )
+
+    page.__qualname__ = f"kit_page_{i}"
     return page

@@ -20,15 +20,23 @@ from pathlib import Path
 
 import msgspec
 
-from benchmarks._apps import counter_pages, generated_pages
+from benchmarks._apps import counter_pages, generated_pages, kit_pages
 from benchmarks._common import REPO, Report, Row, StealMeter, finish, median
 from pyreact_asgi.build import esbuild
 from pyreact_asgi.build.compiler import PageFn, compile_app
 from pyreact_asgi.build.manifest import MANIFEST_NAME
 from pyreact_asgi.build.pipeline import RUNTIME_PATH, _digest, build_bundle
 
-APPS: dict[str, Callable[[], dict[str, PageFn]]] = {"counter": counter_pages, "generated": generated_pages}
-LABELS = {"counter": "1-page counter app", "generated": "100-page app"}
+APPS: dict[str, Callable[[], dict[str, PageFn]]] = {
+    "counter": counter_pages,
+    "generated": generated_pages,
+    "kit": kit_pages,
+}
+LABELS = {
+    "counter": "1-page counter app",
+    "generated": "100-page app",
+    "kit": "100-page app using the whole component set",
+}
 
 
 def _ms(started: float) -> float:
@@ -136,15 +144,16 @@ def main(argv: list[str] | None = None) -> int:
     fresh = {app: fresh_start(app, args.runs) for app in APPS}
     cold = {app: cold_build(app, args.runs) for app in APPS}
     for app, samples in fresh.items():
-        row = Row(
-            f"fresh start, {LABELS[app]}", "ms", median(samples["check_ms"]), median(samples["raw_ms"]), "< 50 ms"
-        )
-        row.passed = row.subject < 50
+        row = Row(f"fresh start, {LABELS[app]}", "ms", median(samples["check_ms"]), median(samples["raw_ms"]))
+        if app != "kit":  # its target is the cold build's
+            row.target, row.passed = "< 50 ms", row.subject < 50
         report.add(row)
     for app, samples in cold.items():
         row = Row(f"cold build, {LABELS[app]}", "ms", median(samples["build_ms"]), median(samples["transform_ms"]))
         if app == "generated":
             row.target, row.passed = "< 2 s", row.subject < 2000
+        elif app == "kit":
+            row.target, row.passed = "< 3 s", row.subject < 3000
         report.add(row)
 
     gen_fresh, gen_cold = fresh["generated"], cold["generated"]
