@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -25,6 +26,11 @@ class Nums(pr.State):
 
 
 Op = Callable[[Any, Any], Any]
+
+
+def _day(iso: str) -> datetime.date:
+    return datetime.date.fromisoformat(iso)
+
 
 # name, Python's operation on values, the same on Vars (when it is spelt differently), inputs (a, b)
 CASES: list[tuple[str, Op, Op | None, list[tuple[Any, Any]]]] = [
@@ -76,6 +82,15 @@ CASES: list[tuple[str, Op, Op | None, list[tuple[Any, Any]]]] = [
     ("slice by var", lambda a, b: a[b:], lambda a, b: a[b:], [("hello", 2), ("hello", -2)]),
     ("to_string", lambda a, b: str(a), lambda a, b: a.to_string(), [(True, 0), (None, 0), (3, 0), (1.5, 0), ("s", 0)]),
     ("f-string", lambda a, b: f"{a} of {b}!", None, [(3, "ten"), (True, None), ("x", 2.5)]),
+    # Node's default locale is en-US, the same as these Python spellings.
+    ("format_number", lambda a, b: f"{a:,.2f}", lambda a, b: a.format_number(2), [(1234.5, 0), (-0.126, 0), (7, 0)]),
+    ("format_number plain", lambda a, b: f"{a}", lambda a, b: a.format_number(grouping=False), [(1234, 0)]),
+    (
+        "format_date",
+        lambda a, b: f"{_day(a):%b} {_day(a).day}, {_day(a).year}",
+        lambda a, b: a.format_date("medium"),
+        [("2026-11-22", 0), ("2026-01-02", 0)],
+    ),
     ("precedence", lambda a, b: (a + b) * 2 - a // b, None, [(7, 2), (-7, 3)]),
 ]
 

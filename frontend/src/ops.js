@@ -60,6 +60,9 @@ export const ops = {
     const date = typeof x === "string" || typeof x === "number" ? new Date(x) : null;
     if (!date || Number.isNaN(date.getTime())) return "";
     const timed = typeof x === "number" || /T|\d:\d/.test(x);
-    return new Intl.DateTimeFormat(undefined, timed ? { dateStyle: style, timeStyle: "short" } : { dateStyle: style }).format(date);
+    // A date without a time is a calendar day, not an instant: JavaScript reads "2026-11-22" as UTC
+    // midnight, so it is shown in UTC, or west of Greenwich it would be the day before.
+    const options = timed ? { dateStyle: style, timeStyle: "short" } : { dateStyle: style, timeZone: "UTC" };
+    return new Intl.DateTimeFormat(undefined, options).format(date);
   },
 };
