@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pyreact_asgi.exceptions import CompileError
@@ -9,13 +11,17 @@ from pyreact_asgi.exceptions import CompileError
 if TYPE_CHECKING:
     from pyreact_asgi.state import State
 
-__all__ = ["OPS", "StateVar", "Var", "expand_markers"]
+__all__ = ["MARKER_PREFIX", "OPS", "StateVar", "Var", "expand_markers"]
 
 # The runtime object compiled expressions call for Python semantics (frontend/src/ops.js).
 OPS = "ops"
-# f"{var}" calls Var.__format__, which must return a str: a marker that the compiler expands again.
+# f"{var}" calls Var.__format__, which must return a str: a marker that the compiler expands again. Markers
+# are keyed by expression, so formatting the same Var again (each page build) reuses its marker and the
+# table stays as small as the set of distinct expressions.
+MARKER_PREFIX = "\x00pyreact-var:"
 _MARKER = re.compile(r"\x00pyreact-var:(\d+)\x00")
-_formatted: dict[int, Var] = {}
+_formatted: dict[int, tuple[str, frozenset[type[State]]]] = {}
+_markers: dict[tuple[str, frozenset[type[State]]], int] = {}
 _next_marker = itertools.count()
 
 
@@ -23,7 +29,9 @@ class Var:
     """A value that lives in the browser, written as a JavaScript expression.
 
     Vars are what a page function puts where a value will change at run time: ``pr.heading(Counter.count)``.
-    They cannot be inspected in Python, because their value exists only in each client.
+    They cannot be inspected in Python, because their value exists only in each client. Operators and
+    methods build new Vars with Python's semantics (see docs/vars.md); whatever cannot run in the browser
+    raises a `CompileError`.
 
     Args:
         js: The JavaScript expression.
@@ -36,36 +44,71 @@ class Var:
         self.js = js
         self.states = states
 
+    # --- what needs a value in Python: refused, with the way to say it in the browser ------------------
+
     def __bool__(self) -> NoReturn:
         raise CompileError(
-            f"A Var ({self.js}) has no value in Python, so it cannot be used in `if`, `and`, `or` or `not`; "
-            "its value exists only in the browser."
+            f"A Var ({self.js}) has no value in Python, so it cannot be used in `if`, `and`, `or`, `not` or a "
+            "chained comparison (`a < b < c`); its value exists only in the browser. Use `&`, `|` and `~` "
+            "(with comparisons in parentheses) or pr.cond."
         )
 
     def __iter__(self) -> NoReturn:
-        raise CompileError(f"A Var ({self.js}) has no value in Python, so it cannot be iterated.")
+        raise CompileError(
+            f"A Var ({self.js}) has no value in Python, so it cannot be iterated; use pr.foreach to render its "
+            'items, or .join(", "), .contains(x) and .length().'
+        )
+
+    def __len__(self) -> NoReturn:
+        raise CompileError(f"len() of a Var ({self.js}) must be an int in Python; use .length() instead.")
+
+    def __contains__(self, item: object) -> NoReturn:
+        raise CompileError(f"`in` must give a bool in Python, so it cannot test a Var ({self.js}); use .contains().")
+
+    def __hash__(self) -> NoReturn:
+        raise CompileError(
+            f"unhashable type: 'Var' ({self.js}); == builds an expression, so Vars cannot be dict keys or set members."
+        )
+
+    def __int__(self) -> NoReturn:
+        raise CompileError(f"int() of a Var ({self.js}) must be an int in Python; use round(var) or var // 1.")
+
+    def __float__(self) -> NoReturn:
+        raise CompileError(f"float() of a Var ({self.js}) must be a float in Python; use var * 1.0 or var / 1.")
+
+    def __index__(self) -> NoReturn:
+        raise CompileError(f"A Var ({self.js}) cannot index a Python object or size a range; index the Var instead.")
+
+    # --- indexing -------------------------------------------------------------------------------------
 
     def __getitem__(self, key: int | str | slice | Var) -> Var:
         """An item of a list var (negative indices count from the end), a field of a dict or Struct var
-        (``item["title"]``), or a slice of a list or string var (``name[:3]``, ``name[-2:]``)."""
+        (``item["title"]``), or a slice of a list or string var (``name[:3]``, ``name[-2:]``, ``name[::-1]``)."""
         if isinstance(key, slice):
-            if key.step is not None:
-                raise CompileError(f"A Var ({self.js}) can be sliced without a step only, but got {key!r}.")
-            start = "0" if key.start is None else _operand(key.start, self)
-            stop = "undefined" if key.stop is None else _operand(key.stop, self)
-            return Var(f"({self.js})?.slice({start}, {stop})", self.states | _states(key.start, key.stop))
+            if isinstance(key.step, int) and key.step == 0:
+                raise CompileError(f"A Var ({self.js}) cannot be sliced with step 0, as in Python.")
+            bounds = [_operand(part, self) if part is not None else "undefined" for part in (key.start, key.stop)]
+            step = [] if key.step is None else [_operand(key.step, self)]
+            return Var(
+                f"{OPS}.slice({', '.join([_js(self), *bounds, *step])})",
+                self.states | _states(key.start, key.stop, key.step),
+            )
         if isinstance(key, Var):
-            return Var(f"{OPS}.at({self.js}, {key.js})", self.states | key.states)
+            return Var(f"{OPS}.at({_js(self)}, {_js(key)})", self.states | key.states)
         if isinstance(key, bool) or not isinstance(key, (int, str)):
             raise CompileError(f"A Var ({self.js}) can be indexed with an int, a str or a Var, but got {key!r}.")
-        if isinstance(key, int) and key < 0:
-            return Var(f"{OPS}.at({self.js}, {key})", self.states)
-        return Var(f"({self.js})?.[{_js_key(key)}]", self.states)
+        if isinstance(key, int):
+            # Through ops.at: negative indices, and strings indexed by code point.
+            return Var(f"{OPS}.at({_js(self)}, {key})", self.states)
+        return Var(f"({_js(self)})?.[{_operand(key, self)}]", self.states)
 
     # --- operators: each builds the JavaScript of the same operation, with Python's semantics -----------
 
+    def _unary(self, template: str) -> Var:
+        return Var(template.format(a=_js(self)), self.states)
+
     def _binary(self, other: Any, template: str, *, reverse: bool = False) -> Var:
-        a, b = (_operand(other, self), self.js) if reverse else (self.js, _operand(other, self))
+        a, b = (_operand(other, self), _js(self)) if reverse else (_js(self), _operand(other, self))
         return Var(template.format(a=a, b=b), self.states | _states(other))
 
     def __add__(self, other: Any) -> Var:
@@ -111,7 +154,27 @@ class Var:
         return self._binary(other, "({a} ** {b})", reverse=True)
 
     def __neg__(self) -> Var:
-        return Var(f"(-{self.js})", self.states)
+        return self._unary("(-({a}))")
+
+    def __pos__(self) -> Var:
+        return self._unary("(+({a}))")
+
+    def __abs__(self) -> Var:
+        return self._unary("Math.abs({a})")
+
+    def __round__(self, ndigits: int | None = None) -> Var:
+        if ndigits is not None and (isinstance(ndigits, bool) or not isinstance(ndigits, int)):
+            raise CompileError(f"Expected round() of a Var ({self.js}) to a whole number of digits, got {ndigits!r}.")
+        return self._unary(f"{OPS}.round({{a}}{'' if ndigits is None else f', {ndigits}'})")
+
+    def __floor__(self) -> Var:
+        return self._unary("Math.floor({a})")
+
+    def __ceil__(self) -> Var:
+        return self._unary("Math.ceil({a})")
+
+    def __trunc__(self) -> Var:
+        return self._unary("Math.trunc({a})")
 
     def __eq__(self, other: object) -> Var:  # type: ignore[override]
         return self._binary(other, OPS + ".eq({a}, {b})")
@@ -120,70 +183,89 @@ class Var:
         return self._binary(other, OPS + ".ne({a}, {b})")
 
     def __lt__(self, other: Any) -> Var:
-        return self._binary(other, "({a} < {b})")
+        return self._binary(other, OPS + ".lt({a}, {b})")
 
     def __le__(self, other: Any) -> Var:
-        return self._binary(other, "({a} <= {b})")
+        return self._binary(other, OPS + ".le({a}, {b})")
 
     def __gt__(self, other: Any) -> Var:
-        return self._binary(other, "({a} > {b})")
+        return self._binary(other, OPS + ".gt({a}, {b})")
 
     def __ge__(self, other: Any) -> Var:
-        return self._binary(other, "({a} >= {b})")
+        return self._binary(other, OPS + ".ge({a}, {b})")
 
     # Python's `and`, `or` and `not` cannot be overloaded: `&`, `|` and `~` stand for them, with Python's
-    # truth (an empty list is false).
+    # truth (an empty list is false) and results (`a | b` is a if a is true, else b).
     def __and__(self, other: Any) -> Var:
-        return self._binary(other, f"({OPS}.truthy({{a}}) && {OPS}.truthy({{b}}))")
+        return self._binary(other, OPS + ".and({a}, {b})")
 
     def __rand__(self, other: Any) -> Var:
-        return self._binary(other, f"({OPS}.truthy({{a}}) && {OPS}.truthy({{b}}))", reverse=True)
+        return self._binary(other, OPS + ".and({a}, {b})", reverse=True)
 
     def __or__(self, other: Any) -> Var:
-        return self._binary(other, f"({OPS}.truthy({{a}}) || {OPS}.truthy({{b}}))")
+        return self._binary(other, OPS + ".or({a}, {b})")
 
     def __ror__(self, other: Any) -> Var:
-        return self._binary(other, f"({OPS}.truthy({{a}}) || {OPS}.truthy({{b}}))", reverse=True)
+        return self._binary(other, OPS + ".or({a}, {b})", reverse=True)
 
     def __invert__(self) -> Var:
-        return Var(f"(!{OPS}.truthy({self.js}))", self.states)
+        return self._unary(f"(!{OPS}.truthy({{a}}))")
 
-    __hash__ = None  # type: ignore[assignment]  # == builds an expression, so Vars cannot be dict keys
-
-    def __len__(self) -> NoReturn:
-        raise CompileError(f"len() of a Var ({self.js}) must be an int in Python; use .length() instead.")
+    # --- text -----------------------------------------------------------------------------------------
 
     def __format__(self, spec: str) -> str:
         if spec:
-            raise CompileError(f"A Var ({self.js}) in an f-string takes no format spec ({spec!r}); use its methods.")
-        marker = next(_next_marker)
-        _formatted[marker] = self
-        return f"\x00pyreact-var:{marker}\x00"
+            raise CompileError(
+                f"A Var ({self.js}) in an f-string takes no format spec ({spec!r}); use .format_number(decimals), "
+                "round() or string methods."
+            )
+        key = (_js(self), self.states)
+        marker = _markers.get(key)
+        if marker is None:
+            marker = _markers.setdefault(key, next(_next_marker))
+            _formatted[marker] = key
+        return f"{MARKER_PREFIX}{marker}\x00"
 
     def __str__(self) -> str:
+        # str(var) and "a" + str(var) are text with a Var in it, as in an f-string.
         return self.__format__("")
+
+    def __repr__(self) -> str:
+        return f"Var({self.js!r})"
 
     # --- methods -------------------------------------------------------------------------------------
 
     def length(self) -> Var:
-        """The length of a list or string var, or the number of keys of a dict var."""
-        return Var(f"{OPS}.len({self.js})", self.states)
+        """The length of a list or string var (in characters, as Python counts), or the number of keys of a dict."""
+        return self._unary(f"{OPS}.len({{a}})")
 
     def contains(self, item: Any) -> Var:
         """Whether a string var contains a substring, a list var an item, or a dict var a key (Python's ``in``)."""
         return self._binary(item, OPS + ".contains({a}, {b})")
 
+    def keys(self) -> Var:
+        """The keys of a dict var, as a list."""
+        return self._unary(f"{OPS}.keys({{a}})")
+
+    def values(self) -> Var:
+        """The values of a dict var, as a list."""
+        return self._unary(f"{OPS}.values({{a}})")
+
+    def items(self) -> Var:
+        """The ``[key, value]`` pairs of a dict var, as a list: ``pr.foreach(Scores.by_name.items(), ...)``."""
+        return self._unary(f"{OPS}.items({{a}})")
+
     def upper(self) -> Var:
         """The string in upper case."""
-        return Var(f'String({self.js} ?? "").toUpperCase()', self.states)
+        return self._unary('String({a} ?? "").toUpperCase()')
 
     def lower(self) -> Var:
         """The string in lower case."""
-        return Var(f'String({self.js} ?? "").toLowerCase()', self.states)
+        return self._unary('String({a} ?? "").toLowerCase()')
 
     def strip(self) -> Var:
         """The string without leading and trailing whitespace."""
-        return Var(f'String({self.js} ?? "").trim()', self.states)
+        return self._unary('String({a} ?? "").trim()')
 
     def startswith(self, prefix: Any) -> Var:
         """Whether the string starts with ``prefix``."""
@@ -193,61 +275,96 @@ class Var:
         """Whether the string ends with ``suffix``."""
         return self._binary(suffix, 'String({a} ?? "").endsWith({b})')
 
-    def split(self, separator: Any = " ") -> Var:
-        """The string split at ``separator`` (a space by default), as a list."""
-        return self._binary(separator, 'String({a} ?? "").split({b})')
+    def split(self, separator: Any = None) -> Var:
+        """The string split at ``separator``, as a list; without one, at runs of whitespace, as in Python.
+
+        Raises:
+            CompileError: ``separator`` is the empty string, which Python refuses too.
+        """
+        if isinstance(separator, str) and not separator:
+            raise CompileError(f"A Var ({self.js}) cannot be split at an empty separator, as in Python.")
+        return self._binary(separator, OPS + ".split({a}, {b})")
 
     def join(self, items: Any) -> Var:
-        """``items`` (a list var or list) joined with this string between them, as ``", ".join(...)``."""
-        return self._binary(items, "({b} ?? []).join({a})")
+        """Joins strings: ``sep.join(items)`` as in Python, or ``items.join(sep)`` on a list var.
+
+        ``", ".join(State.tags)`` cannot work, since Python's ``str.join`` iterates its argument in Python;
+        write ``State.tags.join(", ")``.
+        """
+        return self._binary(items, OPS + ".join({a}, {b})")
 
     def replace(self, old: Any, new: Any) -> Var:
         """The string with every ``old`` replaced by ``new``."""
         return Var(
-            f'String({self.js} ?? "").replaceAll({_operand(old, self)}, {_operand(new, self)})',
+            f"{OPS}.replace({_js(self)}, {_operand(old, self)}, {_operand(new, self)})",
             self.states | _states(old, new),
         )
 
     def to_string(self) -> Var:
-        """The value as Python's ``str()`` shows it (``True``, ``None``, ``1.5``)."""
-        return Var(f"{OPS}.str({self.js})", self.states)
+        """The value as Python's ``str()`` shows it (``True``, ``None``, ``1.5``, ``['a', 1]``)."""
+        return self._unary(f"{OPS}.str({{a}})")
 
     def format_number(self, decimals: int | None = None, *, grouping: bool = True) -> Var:
-        """The number formatted in the browser's locale: ``1234.5`` → ``"1,234.50"`` with ``decimals=2``."""
+        """The number formatted in the browser's locale: ``1234.5`` → ``"1,234.50"`` with ``decimals=2``.
+
+        Args:
+            decimals: Digits after the point; as many as the number has when None.
+            grouping: Whether to group thousands.
+
+        Raises:
+            CompileError: ``decimals`` is not a count of digits.
+        """
         if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0):
             raise CompileError(f"Expected decimals as a count of digits, but got {decimals!r}.")
         places = "undefined" if decimals is None else str(decimals)
-        return Var(f"{OPS}.formatNumber({self.js}, {places}, {str(bool(grouping)).lower()})", self.states)
+        return self._unary(f"{OPS}.formatNumber({{a}}, {places}, {str(bool(grouping)).lower()})")
 
     def format_date(self, style: str = "medium") -> Var:
-        """An ISO date or datetime string formatted in the browser's locale and time zone."""
+        """An ISO date or datetime string formatted in the browser's locale and time zone.
+
+        Args:
+            style: ``"short"``, ``"medium"``, ``"long"`` or ``"full"`` (Intl.DateTimeFormat's dateStyle).
+
+        Raises:
+            CompileError: ``style`` is not one of those.
+        """
         if style not in ("short", "medium", "long", "full"):
             raise CompileError(f'Expected date style "short", "medium", "long" or "full", but got {style!r}.')
-        return Var(f'{OPS}.formatDate({self.js}, "{style}")', self.states)
-
-    def __repr__(self) -> str:
-        return f"Var({self.js!r})"
+        return self._unary(f'{OPS}.formatDate({{a}}, "{style}")')
 
 
-def _js_key(key: int | str) -> str:
-    from pyreact_asgi._codec import js_literal
-
-    return js_literal(key)
+def _js(var: Var) -> str:
+    # Every operation reads its Vars through here, so a backend-only var is refused inside an expression
+    # just as it is on its own.
+    if isinstance(var, StateVar) and var.backend:
+        raise CompileError(
+            f'"{var.state.__name__}.{var.name}" is backend-only (its name starts with "_") and never reaches the '
+            "browser"
+        )
+    return var.js
 
 
 def _operand(value: Any, var: Var) -> str:
-    if isinstance(value, Var):
-        return value.js
-    if isinstance(value, str) and _MARKER.search(value):
-        return expand_markers(value)[0]
     from pyreact_asgi._codec import js_literal
 
+    if isinstance(value, Var):
+        return _js(value)
+    if isinstance(value, str) and _MARKER.search(value):
+        return expand_markers(value)[0]
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_operand(item, var) for item in value) + "]"
+    if isinstance(value, Mapping) and all(isinstance(key, str) for key in value):
+        return "{" + ", ".join(f"{js_literal(key)}: {_operand(item, var)}" for key, item in value.items()) + "}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "(-Infinity)"
     try:
-        return js_literal(value)
+        literal = js_literal(value)
     except (TypeError, ValueError) as exc:
         raise CompileError(
             f"{value!r} has no value in the browser, so it cannot be combined with a Var ({var.js})."
         ) from exc
+    # (-2) ** x: JavaScript refuses a unary minus right before **.
+    return f"({literal})" if literal.startswith("-") else literal
 
 
 def _states(*values: Any) -> frozenset[type[State]]:
@@ -257,6 +374,10 @@ def _states(*values: Any) -> frozenset[type[State]]:
             found |= value.states
         elif isinstance(value, str) and _MARKER.search(value):
             found |= expand_markers(value)[1]
+        elif isinstance(value, (list, tuple)):
+            found |= _states(*value)
+        elif isinstance(value, Mapping):
+            found |= _states(*value.values())
     return found
 
 
@@ -274,11 +395,11 @@ def expand_markers(text: str) -> tuple[str, frozenset[type[State]]]:
     for match in _MARKER.finditer(text):
         if match.start() > last:
             parts.append(js_literal(text[last : match.start()]))
-        var = _formatted.get(int(match.group(1)))
-        if var is None:  # pragma: no cover - only if a marker is forged
+        formatted = _formatted.get(int(match.group(1)))
+        if formatted is None:  # pragma: no cover - only if a marker is forged
             raise CompileError(f"Unknown Var marker in {text!r}.")
-        parts.append(f"{OPS}.str({var.js})")
-        states |= var.states
+        parts.append(f"{OPS}.str({formatted[0]})")
+        states |= formatted[1]
         last = match.end()
     if last < len(text):
         parts.append(js_literal(text[last:]))

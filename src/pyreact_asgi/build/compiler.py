@@ -16,7 +16,7 @@ from pyreact_asgi.page import MOUNT_PATH, ROUTE_PARAMS, Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
 from pyreact_asgi.theme import Theme
 from pyreact_asgi.tree import initial_state
-from pyreact_asgi.vars import OPS, StateVar, Var, expand_markers
+from pyreact_asgi.vars import MARKER_PREFIX, OPS, StateVar, Var, expand_markers
 
 __all__ = ["CompiledApp", "PageFn", "compile_app"]
 
@@ -151,6 +151,7 @@ def compile_app(pages: Mapping[str, PageFn | Page], *, theme: Theme | None = Non
     page_states: dict[str, frozenset[str]] = {}
     theme = theme or Theme()
     css: set[str] = set()
+    json_marker = js_literal(MARKER_PREFIX)[1:-1]
     for route, entry in pages.items():
         page = _PageCompiler(route)
         settings = as_page(entry)
@@ -161,11 +162,23 @@ def compile_app(pages: Mapping[str, PageFn | Page], *, theme: Theme | None = Non
         if not isinstance(root, Component):
             raise CompileError(f"Expected the page function to return a component, but got {root!r}", page=route)
         compiled[route] = page.node(root)
+        if any(marker in compiled[route] for marker in (json_marker, MARKER_PREFIX)) or any(
+            MARKER_PREFIX in rule for rule in page.css
+        ):
+            # An f-string with a Var went somewhere the compiler reads as plain text, not as an expression.
+            raise CompileError(
+                "A Var in an f-string can go only where a Var can; this place takes fixed text", page=route
+            )
         css.update(page.css)
         loads[route] = [page.event("on_load", spec) for spec in settings.on_load]
         for name, definition in page.custom.items():
             if custom.setdefault(name, definition) is not definition:
                 raise CompileError(f"Two React components are named {name!r}", page=route)
+        if settings.title is not None and MARKER_PREFIX in settings.title:
+            raise CompileError(
+                f"Expected the page title to be fixed text, but got an f-string with a Var: {settings.title!r}",
+                page=route,
+            )
         if settings.title is not None:
             titles[route] = settings.title
         page_states[route] = frozenset(cls.state_name() for cls in page.states)
@@ -282,7 +295,7 @@ class _PageCompiler:
         if isinstance(value, Var):
             self.states.update(value.states)
             return value.js
-        if isinstance(value, str) and "\x00pyreact-var:" in value:
+        if isinstance(value, str) and MARKER_PREFIX in value:
             js, states = expand_markers(value)  # an f-string with Vars in it
             self.states.update(states)
             return js
