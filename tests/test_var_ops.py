@@ -291,7 +291,7 @@ def test_var_operations_compile_into_a_page_and_name_it_when_they_cannot() -> No
         (lambda: pr.text(Nums.a.length() + len(Nums.b)), r"len\(\) of a Var \(v.nums.b\) .* use \.length\(\)"),
         (lambda: pr.text("yes" if Nums.a > 1 else "no"), r"cannot be used in `if`"),
         (lambda: pr.text(pr.cond(0 < Nums.a < 5, "in", "out")), r"chained comparison"),
-        (lambda: pr.text(sorted(Nums.a)), r"cannot be iterated; use pr.foreach"),
+        (lambda: pr.text(sorted(Nums.a)), r"cannot be iterated; use pr.foreach"),  # type: ignore[arg-type]
         (lambda: pr.text(", ".join(Nums.a)), r"cannot be iterated; .*\.join"),
         (lambda: pr.text(pr.cond(1 in Nums.a, "y", "n")), r"use \.contains\(\)"),
         (lambda: pr.text(int(Nums.a)), r"int\(\) of a Var"),
@@ -300,10 +300,10 @@ def test_var_operations_compile_into_a_page_and_name_it_when_they_cannot() -> No
         (lambda: pr.text(f"{Nums.a:.2f}"), r"takes no format spec \('.2f'\); use \.format_number"),
         (lambda: pr.text(Nums.a[::0]), r"step 0"),
         (lambda: pr.text(Nums.a.split("")), r"empty separator"),
-        (lambda: pr.text(round(Nums.a, 1.5)), r"whole number of digits"),
+        (lambda: pr.text(round(Nums.a, 1.5)), r"whole number of digits"),  # type: ignore[call-overload]
         (lambda: pr.text(Nums.a.format_number(-1)), r"Expected decimals as a count of digits"),
         (lambda: pr.text(Nums.a.format_date("tiny")), r'Expected date style "short"'),
-        (lambda: pr.text({Nums.a: 1}), r"Vars cannot be dict keys"),
+        (lambda: pr.text({Nums.a: 1}), r"Vars cannot be dict keys"),  # type: ignore[arg-type]
         (lambda: pr.text(Secret._hidden.upper()), r'"Secret._hidden" is backend-only'),
         (lambda: pr.text(Secret.shown + Secret._hidden), r'"Secret._hidden" is backend-only'),
         (lambda: pr.text(f"{Secret._hidden}"), r'"Secret._hidden" is backend-only'),

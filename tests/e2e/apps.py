@@ -6,6 +6,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import anyio
 from fastapi import FastAPI
@@ -271,10 +272,10 @@ def expressions_page() -> pr.Component:
         pr.text(pr.match(Counter.count % 3, (0, "fizz"), (1, "one"), default="two"), id="match"),
         pr.text(Counter.name[-2:], id="slice"),
         pr.input(value=Counter.name, on_change=Counter.set_name, id="name"),
-        pr.text(Counter.name | "anonymous", id="default"),
+        pr.text(cast(pr.Var, Counter.name) | "anonymous", id="default"),
         pr.text(Counter.name[::-1], id="reversed"),
         pr.text(round(Counter.count / 3, 2), id="rounded"),
-        pr.text(pr.cond((Counter.count >= 2) & ~Counter.name.contains(" "), "ok", "not ok"), id="logic"),
+        pr.text(pr.cond((Counter.count >= 2) & ~cast(pr.Var, Counter.name).contains(" "), "ok", "not ok"), id="logic"),
     )
 
 
