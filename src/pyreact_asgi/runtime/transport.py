@@ -50,6 +50,29 @@ def origin_allowed(origin: str | None, host: str, allowed: frozenset[str]) -> bo
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
+# python-socketio hands a client *event* with one of these names to the server's own handler of that name
+# (base_server.py reserved_events, 5.18), with whatever arguments the client wrote.
+_RESERVED_EVENTS = frozenset({"connect", "connect_error", "disconnect", "__disconnect_final"})
+
+
+class _Server(socketio.AsyncServer):  # type: ignore[misc]  # python-socketio ships no type hints
+    """python-socketio's server, refusing client events that bear the name of a reserved one.
+
+    Without this, a connected client that emits ``"connect"`` with an environ of its own making replaces
+    its router (session, user, cookies, address) with what it wrote, and one that emits ``"disconnect"``
+    leaves its connection open with its events ignored. The client's identity is fixed at the handshake.
+    """
+
+    async def _handle_event(self, eio_sid: str, namespace: str | None, id: int | None, data: list[Any]) -> None:
+        if data and isinstance(data[0], str) and (data[0] in _RESERVED_EVENTS or data[0] in self.reserved_events):
+            namespace = namespace or "/"
+            sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
+            logger.warning("Client %s sent an event named %r, which is reserved; disconnected it.", sid, data[0])
+            if sid is not None:
+                await self.disconnect(sid, namespace)
+            return
+        await super()._handle_event(eio_sid, namespace, id, data)
+
 
 class SocketTransport:
     """Adapts python-socketio to the engine: one event at a time per connection, in order.
@@ -76,7 +99,7 @@ class SocketTransport:
         self._expose_errors = config.expose_errors
         self._clients: dict[str, _Client] = {}
         self.background = BackgroundTasks(manager, engine, self.deliver)
-        self.sio = socketio.AsyncServer(
+        self.sio = _Server(
             async_mode="asgi",
             serializer=MsgspecPacket,
             async_handlers=False,
