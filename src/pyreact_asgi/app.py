@@ -28,9 +28,9 @@ from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.page import NOT_FOUND_ROUTE, Page, PageFn, as_page
 from pyreact_asgi.router import Router
 from pyreact_asgi.routes import RouteTable, normalise_route
+from pyreact_asgi.runtime.binding import client_key, cookie_headers
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
-from pyreact_asgi.runtime.binding import client_key, cookie_headers
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
 from pyreact_asgi.runtime.transport import TOKEN, SocketTransport, origin_allowed
 from pyreact_asgi.runtime.upload import UploadError, discard, receive_files
