@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+import aiohttp
 import anyio
 import pytest
 import socketio
@@ -223,3 +224,13 @@ async def test_state_keys_are_separate_namespaces_and_never_the_token() -> None:
     assert client_key(with_cookie, "/ui", token) == bound
     assert client_key(with_cookie, "/ui", new_token()) != bound
     assert client_key(with_cookie, "/other", token) == bare  # another mount's cookie name: this key is not sent
+
+
+async def test_key_cookie_is_secure_when_the_page_came_over_https(server: LiveServer) -> None:
+    # A TLS-terminating proxy on 127.0.0.1 says so in X-Forwarded-Proto, which uvicorn trusts from there.
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{server.url}{MOUNT}/", headers={"X-Forwarded-Proto": "https"}) as response,
+    ):
+        set_cookie = response.headers.get("Set-Cookie")
+    assert key_cookie(set_cookie, MOUNT)[cookie_name(MOUNT)]["secure"] is True

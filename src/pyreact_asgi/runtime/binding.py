@@ -65,8 +65,8 @@ def cookie_headers(scope: Scope, mount: str) -> dict[str, str]:
         pass  # a garbled or hostile value is replaced
     cookie = f"{cookie_name(mount)}={secrets.token_urlsafe(32)}; Path={quote(mount or '/', safe=_PATH_SAFE)}"
     cookie += "; HttpOnly; SameSite=Lax"
-    # scope["scheme"] is what the server saw; uvicorn rewrites it from X-Forwarded-Proto only for the
-    # proxies it was told to trust (--forwarded-allow-ips), so a client cannot ask for a cookie without Secure.
+    # scope["scheme"] is what the server saw, or what a proxy it trusts said (uvicorn --forwarded-allow-ips).
+    # A client that lies about it only decides whether its own cookie is Secure.
     if scope.get("scheme") == "https":
         cookie += "; Secure"
     return {"Set-Cookie": cookie}
