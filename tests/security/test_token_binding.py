@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 import pyreact_asgi as pr
-from pyreact_asgi.runtime.binding import client_key, cookie_name
+from pyreact_asgi.runtime.binding import client_key, cookie_headers, cookie_name
 from tests.e2e.apps import make_ui, starlette_host
 from tests.e2e.client import connect, new_token
 from tests.security.bound import handshake, key_cookie, load_page, upload
@@ -187,12 +187,15 @@ async def test_two_apps_nested_on_one_host_keep_their_own_keys(shared_build_dir:
             assert (await again.first_state())["counter"]["count"] == 9
 
 
-async def test_behind_a_proxy_that_strips_the_prefix(shared_build_dir: Path, tmp_path: Path) -> None:
-    # nginx strips /proxy and sends it in X-Forwarded-Prefix: the cookie is scoped to the path the browser sees.
+@pytest.mark.parametrize("mode", ["forwarded-prefix", "root-path"])
+async def test_behind_a_proxy_that_strips_the_prefix(shared_build_dir: Path, tmp_path: Path, mode: str) -> None:
+    # nginx strips /proxy, and says so in X-Forwarded-Prefix or the server runs with --root-path /proxy: the
+    # cookie is scoped to the path the browser sees.
     ui = make_ui(shared_build_dir, trusted_proxies=("127.0.0.1",))
+    send_prefix = mode == "forwarded-prefix"
     with (
-        serve(starlette_host(ui, "")) as upstream,
-        nginx_proxy("/proxy", upstream, tmp_path, send_prefix=True) as proxy,
+        serve(starlette_host(ui, ""), root_path="" if send_prefix else "/proxy") as upstream,
+        nginx_proxy("/proxy", upstream, tmp_path, send_prefix=send_prefix) as proxy,
     ):
         browser = await load_page(proxy, "/proxy")
         assert key_cookie(browser.set_cookie, "/proxy")[cookie_name("/proxy")]["path"] == "/proxy"
@@ -234,3 +237,10 @@ async def test_key_cookie_is_secure_when_the_page_came_over_https(server: LiveSe
     ):
         set_cookie = response.headers.get("Set-Cookie")
     assert key_cookie(set_cookie, MOUNT)[cookie_name(MOUNT)]["secure"] is True
+
+
+async def test_cookie_path_is_percent_encoded_so_no_attribute_can_be_injected() -> None:
+    mount = "/my app;Domain=evil.example;x\u00e9"
+    headers = cookie_headers({"type": "http", "headers": [], "scheme": "http"}, mount)
+    attributes = [part.strip() for part in headers["Set-Cookie"].split(";")]
+    assert attributes[1:] == ["Path=/my%20app%3BDomain=evil.example%3Bx%C3%A9", "HttpOnly", "SameSite=Lax"]
