@@ -28,6 +28,7 @@ from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.page import NOT_FOUND_ROUTE, Page, PageFn, as_page
 from pyreact_asgi.router import Router
 from pyreact_asgi.routes import RouteTable, normalise_route
+from pyreact_asgi.runtime.binding import client_key, cookie_headers
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
@@ -376,6 +377,7 @@ class PyApp:
         try:
             # Resolved before the body is read, so a bad handler costs no disk.
             engine.resolve_upload(request.query_params.get("handler", ""), [])
+            token = client_key(scope, mount, token)
         except ProtocolError as exc:
             return _upload_reply(400, ErrorInfo(exc.code, str(exc)))
         directory = config.upload_dir or Path(tempfile.gettempdir()) / "pyreact-uploads"
@@ -426,6 +428,7 @@ class PyApp:
         html = render_shell(
             mount=mount, title=title, entry=manifest.entry, runtime=manifest.runtime, description=description
         )
+        headers.update(cookie_headers(scope, mount))
         return Response(html, status_code=status, headers=headers, media_type="text/html")
 
     def _serve_asset(self, scope: Scope, name: str) -> Response:

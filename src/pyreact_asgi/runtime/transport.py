@@ -16,6 +16,7 @@ from pyreact_asgi.exceptions import ProtocolError
 from pyreact_asgi.router import Router
 from pyreact_asgi.routes import RouteTable
 from pyreact_asgi.runtime.background import BackgroundTasks
+from pyreact_asgi.runtime.binding import client_key
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import StateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
@@ -147,6 +148,10 @@ class SocketTransport:
         if not isinstance(token, str) or not TOKEN.match(token):
             raise socketio.exceptions.ConnectionRefusedError("Expected auth {token: <16-64 URL-safe characters>}.")
         scope = environ["asgi.scope"]
+        try:
+            token = client_key(scope, scope[_MOUNT_KEY], token)
+        except ProtocolError as exc:
+            raise socketio.exceptions.ConnectionRefusedError(str(exc)) from None
         page = auth.get("page")
         router = Router(
             scope, mount=scope[_MOUNT_KEY], page=page if isinstance(page, str) else "/", routes=self._routes
