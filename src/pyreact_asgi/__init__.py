@@ -1,7 +1,6 @@
 """Interactive web UIs in pure Python, compiled to React, mountable at any path of any ASGI app."""
 
-__version__ = "0.1.0"
-
+from pyreact_asgi._version import __version__
 from pyreact_asgi.actions import Action, call_script, download, redirect, scroll_to, set_focus, set_value, toast
 from pyreact_asgi.app import PyApp
 from pyreact_asgi.components import (

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import filelock
 
-from pyreact_asgi import __version__
 from pyreact_asgi._codec import encode
+from pyreact_asgi._version import __version__
 from pyreact_asgi.build import esbuild
 from pyreact_asgi.build.compiler import CompiledApp
 from pyreact_asgi.build.manifest import MANIFEST_NAME, Manifest, read_manifest, write_atomic
