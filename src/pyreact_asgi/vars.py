@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from pyreact_asgi._contract import OPS
 from pyreact_asgi.exceptions import CompileError
 
 if TYPE_CHECKING:
@@ -13,8 +14,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MARKER_PREFIX", "OPS", "StateVar", "Var", "expand_markers"]
 
-# The runtime object compiled expressions call for Python semantics (frontend/src/ops.js).
-OPS = "ops"
 # f"{var}" calls Var.__format__, which must return a str: a marker that the compiler expands again. Markers
 # are keyed by expression, so formatting the same Var again (each page build) reuses its marker and the
 # table stays as small as the set of distinct expressions.
