@@ -100,6 +100,8 @@ class CompiledApp:
         idents = {route: f"Page{i}" for i, route in enumerate(self.pages)}
         used = set().union(*self.uses.values()) if self.uses else set()
         # Only what the pages use, in a fixed order, so the same pages always give the same module.
+        if ROUTE_PARAMS in used:  # a page's parameters come from the runtime's hook
+            used.add("useParams")
         helpers = [name for name in ("upload", "mountRef", "useParams", MOUNT_PATH, OPS) if name in used]
         components = sorted(used & RUNTIME_COMPONENTS)
         imports = ", ".join(["React", "emit", "start", *helpers, "useVars", *components])
