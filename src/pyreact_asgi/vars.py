@@ -18,7 +18,7 @@ __all__ = ["MARKER_PREFIX", "OPS", "StateVar", "Var", "expand_markers"]
 # are keyed by expression, so formatting the same Var again (each page build) reuses its marker and the
 # table stays as small as the set of distinct expressions.
 MARKER_PREFIX = "\x00pyreact-var:"
-_MARKER = re.compile(r"\x00pyreact-var:(\d+)\x00")
+_MARKER = re.compile(re.escape(MARKER_PREFIX) + r"(\d+)\x00")
 _formatted: dict[int, tuple[str, frozenset[type[State]]]] = {}
 _markers: dict[tuple[str, frozenset[type[State]]], int] = {}
 _next_marker = itertools.count()
