@@ -189,3 +189,7 @@ def test_compiler_imports_what_the_page_used() -> None:
     assert _imports(module) == ["React", "emit", "start", "useParams", "mountPath", "ops", "useVars", "Dialog"]
     # Only the page that reads its route's parameters asks for them.
     assert module.count("useParams();") == 1
+
+
+def test_stored_var_key_without_separator_has_no_state() -> None:
+    assert split_stored_var_key("theme") == ("", "theme")
