@@ -10,7 +10,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+
+from tests._waiting import port_open, wait_until
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -176,17 +177,9 @@ def uvicorn_process(factory: str, *, build_dir: Path | None = None, timeout: flo
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{factory} exited with status {process.returncode} before serving")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{factory} did not start within {timeout}s") from None
-                time.sleep(0.05)
+        wait_until(
+            lambda: port_open(port), alive=lambda: process.poll() is None, what=factory, timeout=timeout, interval=0.05
+        )
         yield ServerProcess(f"http://127.0.0.1:{port}", process.pid)
     finally:
         process.terminate()

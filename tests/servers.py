@@ -8,7 +8,6 @@ import shutil
 import socket
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import pytest
 import uvicorn
 
 from pyreact_asgi._types import ASGIApp
+from tests._waiting import port_open, wait_until
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,8 @@ def serve(
     run, started, stop = (_uvicorn if server == "uvicorn" else _hypercorn)(app, sock, root_path, lifespan)
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + timeout
     try:
-        while not started():
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"{server} did not start within {timeout}s")
-            time.sleep(0.01)
+        wait_until(started, alive=thread.is_alive, what=server, timeout=timeout)
         yield LiveServer("127.0.0.1", port)
     finally:
         stop()
@@ -97,17 +93,10 @@ def _hypercorn(app: ASGIApp, sock: socket.socket, root_path: str, lifespan: Lite
         with asyncio.Runner(loop_factory=lambda: loop) as runner:
             runner.run(hypercorn.asyncio.serve(app, config, shutdown_trigger=shutdown.wait))  # type: ignore[arg-type]
 
-    def started() -> bool:
-        try:
-            socket.create_connection(("127.0.0.1", sock.getsockname()[1]), timeout=1).close()
-        except OSError:
-            return False
-        return True
-
     def stop() -> None:
         loop.call_soon_threadsafe(shutdown.set)
 
-    return run, started, stop
+    return run, lambda: port_open(sock.getsockname()[1]), stop
 
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -192,17 +181,14 @@ def nginx_proxy(
     )
     process = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {process.stderr.read().decode() if process.stderr else ''}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"nginx did not start within {timeout}s") from None
-                time.sleep(0.01)
+        wait_until(
+            lambda: port_open(port),
+            alive=lambda: process.poll() is None,
+            what="nginx",
+            timeout=timeout,
+            # stderr is read only once nginx has exited: reading a live one would block.
+            detail=lambda: process.stderr.read().decode() if process.stderr and process.poll() is not None else "",
+        )
         yield LiveServer("127.0.0.1", port)
     finally:
         process.terminate()

@@ -102,3 +102,12 @@ def test_auth_rule_returning_nonsense_is_an_error(shared_build_dir: Path) -> Non
 def test_auth_that_is_not_callable_is_rejected() -> None:
     with pytest.raises(ConfigError, match=r"Expected auth to be a function of the request, but got 'admin'"):
         pr.PyApp({"/": index}, auth="admin")  # type: ignore[arg-type]
+
+
+def test_auth_rule_returning_nonsense_raises_from_the_error_tree(shared_build_dir: Path) -> None:
+    ui = pr.PyApp({"/": index}, config=pr.Config(build_dir=_build_dir(shared_build_dir)), auth=lambda conn: None)  # type: ignore[arg-type,return-value]
+    with (
+        TestClient(Starlette(routes=[Mount("/ui", ui)], lifespan=ui.lifespan)) as client,
+        pytest.raises(pr.AuthRuleError, match=r"but got None; return True to allow the request"),
+    ):
+        client.get("/ui/")

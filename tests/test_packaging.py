@@ -66,7 +66,8 @@ def test_wheel_from_clean_clone_contains_the_runtime(wheel: Path) -> None:
         runtime = archive.read("pyreact_asgi/_static/runtime.js")
     assert "pyreact_asgi/py.typed" in names
     assert b"createRoot" in runtime, "React DOM is bundled"
-    assert b"pyreact-mount" in runtime, "our client runtime is bundled"
+    # A name only our runtime reads (the mount meta name itself now arrives at start, in its contract).
+    assert b"storedKeySeparator" in runtime, "our client runtime is bundled"
     assert not [name for name in names if "node_modules" in name or name.startswith("frontend/")]
 
 

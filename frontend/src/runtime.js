@@ -1,10 +1,11 @@
 // Browser runtime of pyreact_asgi. Compiled app modules import everything from here.
-// Every URL is derived from <meta name="pyreact-mount">, so one build serves any mount path.
+// Every URL is derived from the mount <meta> tag, so one build serves any mount path. Every name and path
+// the server must agree on arrives in start()'s `contract` (pyreact_asgi/_contract.py): none is spelled here.
 import * as React from "react";
 import { createRoot } from "react-dom/client";
 import { io } from "socket.io-client";
 import { flushPending, initColorMode } from "./components.js";
-import { CSS } from "./styles.js";
+import { CSS, rootCss } from "./styles.js";
 
 export { React };
 export { ops } from "./ops.js";
@@ -21,6 +22,9 @@ export {
   Textarea,
   Tooltip,
 } from "./components.js";
+
+// ---- what the server told start(): socket event names, paths, header names (pyreact_asgi._contract)
+let contract = null;
 
 // ---- state store: {stateName: {varName: value}}, replaced immutably on every delta
 let store = {};
@@ -44,7 +48,19 @@ export function applyDelta(delta) {
 }
 
 // ---- vars the browser keeps (pr.Cookie, pr.LocalStorage, pr.SessionStorage), as JSON
-let stored = {}; // "state.var" -> {kind, key, maxAge, path, sameSite}
+let stored = {}; // "<state>.<var>" -> {kind, key, maxAge, path, sameSite}
+
+// A stored var's key, split into its state's name and the var's: a substate's name is a dotted path
+// ("app.prefs"), so the var is what follows the last separator.
+function splitStoredKey(path) {
+  const at = path.lastIndexOf(contract.storedKeySeparator);
+  return [path.slice(0, at), path.slice(at + contract.storedKeySeparator.length)];
+}
+
+// localStorage or sessionStorage, for a stored var's kind that is not a cookie.
+function storageOf(spec) {
+  return spec.kind === contract.storage.local ? localStorage : sessionStorage;
+}
 
 function readCookie(key) {
   for (const part of document.cookie.split("; ")) {
@@ -59,8 +75,8 @@ function readStored() {
   for (const [path, spec] of Object.entries(stored)) {
     let raw = null;
     try {
-      if (spec.kind === "cookie") raw = readCookie(spec.key);
-      else raw = (spec.kind === "local" ? localStorage : sessionStorage).getItem(spec.key);
+      if (spec.kind === contract.storage.cookie) raw = readCookie(spec.key);
+      else raw = storageOf(spec).getItem(spec.key);
       if (raw !== null) values[path] = JSON.parse(raw);
     } catch {
       // Unreadable or not JSON: the server's value stands.
@@ -71,20 +87,17 @@ function readStored() {
 
 function writeStored(delta) {
   for (const [path, spec] of Object.entries(stored)) {
-    // A substate's name is a dotted path ("app.prefs"): the var is what follows the last dot.
-    const dot = path.lastIndexOf(".");
-    const name = path.slice(0, dot);
-    const variable = path.slice(dot + 1);
+    const [name, variable] = splitStoredKey(path);
     if (!delta[name] || !(variable in delta[name])) continue;
     const json = JSON.stringify(delta[name][variable]);
     try {
-      if (spec.kind === "cookie") {
+      if (spec.kind === contract.storage.cookie) {
         let cookie = `${encodeURIComponent(spec.key)}=${encodeURIComponent(json)}; path=${spec.path ?? (mountPath() || "/")}; samesite=${spec.sameSite}`;
         if (spec.maxAge != null) cookie += `; max-age=${spec.maxAge}`;
         if (window.location.protocol === "https:") cookie += "; secure";
         document.cookie = cookie;
       } else {
-        (spec.kind === "local" ? localStorage : sessionStorage).setItem(spec.key, json);
+        storageOf(spec).setItem(spec.key, json);
       }
     } catch {
       // Storage full or disabled: the value still lives on the server for this tab.
@@ -96,7 +109,7 @@ function withStored(state) {
   // The browser's stored values show from the first paint; the server adopts them when the socket connects.
   const next = { ...state };
   for (const [path, value] of Object.entries(readStored())) {
-    const [name, variable] = path.split(".");
+    const [name, variable] = splitStoredKey(path);
     next[name] = { ...next[name], [variable]: value };
   }
   return next;
@@ -107,7 +120,7 @@ export function useVars() {
 }
 
 // ---- connection
-export const mountPath = () => document.querySelector('meta[name="pyreact-mount"]')?.content ?? "";
+export const mountPath = () => document.querySelector(`meta[name="${contract.mountMeta}"]`)?.content ?? "";
 
 function clientToken(mount) {
   // sessionStorage: survives a reload of this tab, separate for every tab.
@@ -216,7 +229,7 @@ function pageChanged() {
   // The server first: it sends the states the new page uses, and handlers read the new page in
   // self.router. Only then the page re-renders, since rendering may send the page's on_load events
   // at once (React runs the effects of a click's render before the click handler returns).
-  if (socket?.connected) socket.emit("page", currentPage(mountPath()));
+  if (socket?.connected) socket.emit(contract.events.page, currentPage(mountPath()));
   for (const listener of locationListeners) listener();
 }
 
@@ -323,7 +336,7 @@ export function emit(handler, args = [], flush = true) {
   const id = nextId++;
   return new Promise((resolve) => {
     inflight.set(id, resolve);
-    socket.emit("event", { id, handler, args });
+    socket.emit(contract.events.event, { id, handler, args });
   });
 }
 
@@ -331,8 +344,9 @@ export function emit(handler, args = [], flush = true) {
 // Resolves with the server's update, which is applied like any other.
 export function upload(handler, files, onProgress) {
   const mount = mountPath();
+  const request = contract.upload;
   const form = new FormData();
-  for (const file of files) form.append("files", file, file.name);
+  for (const file of files) form.append(request.field, file, file.name);
   return new Promise((resolve) => {
     const fail = (message) => {
       const update = { error: { code: "upload_failed", message } };
@@ -340,9 +354,9 @@ export function upload(handler, files, onProgress) {
       resolve(update);
     };
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", `${mount}/_upload?handler=${encodeURIComponent(handler)}`);
-    xhr.setRequestHeader("X-Pyreact-Token", clientToken(mount));
-    xhr.setRequestHeader("X-Pyreact-Page", currentPage(mount));
+    xhr.open("POST", `${mount}${request.path}?${request.handlerParam}=${encodeURIComponent(handler)}`);
+    xhr.setRequestHeader(request.tokenHeader, clientToken(mount));
+    xhr.setRequestHeader(request.pageHeader, currentPage(mount));
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);
     };
@@ -364,7 +378,7 @@ export function upload(handler, files, onProgress) {
 
 function connect(mount) {
   socket = io({
-    path: `${mount}/_event`,
+    path: `${mount}${contract.eventPath}`,
     transports: ["websocket"],
     // A function, so every reconnect tells the server the page the tab shows then.
     auth: (cb) => cb({ token: clientToken(mount), page: currentPage(mount), storage: readStored() }),
@@ -375,7 +389,7 @@ function connect(mount) {
     setStatus("reconnecting");
   });
   socket.on("connect_error", () => setStatus("reconnecting"));
-  socket.on("state", (full) => {
+  socket.on(contract.events.state, (full) => {
     publish({ ...store, ...full });
     writeStored(full);
     for (const id of lost) {
@@ -385,7 +399,7 @@ function connect(mount) {
     }
     lost.clear();
   });
-  socket.on("update", onUpdate);
+  socket.on(contract.events.update, onUpdate);
 }
 
 // ---- components that need client-side behaviour
@@ -470,7 +484,8 @@ function App({ routes, loads, titles }) {
   const mount = mountPath();
   let path = decodeURI(window.location.pathname);
   path = path.startsWith(mount) ? path.slice(mount.length) : path;
-  const matched = matchRoute(routes, normalise(path)) ?? (routes["/_404"] ? ["/_404", {}] : null);
+  const notFound = contract.notFoundRoute;
+  const matched = matchRoute(routes, normalise(path)) ?? (routes[notFound] ? [notFound, {}] : null);
   const key = matched ? matched[0] : null;
   const Page = key ? routes[key] : null;
   // The page's on_load handlers, once per page opened (emits wait in socket.io's buffer until connected).
@@ -490,15 +505,16 @@ function App({ routes, loads, titles }) {
 }
 
 // Entry point called by the compiled app module.
-export function start({ routes, loads, titles, state, stored: storedVars, css = "", colorMode = "system" }) {
+export function start({ routes, loads, titles, state, stored: storedVars, css = "", colorMode = "system", contract: names }) {
+  contract = names;
   stored = storedVars ?? {};
   store = withStored(state);
   initColorMode(colorMode);
   // The runtime's defaults, then the theme and the app's static style classes, which win ties by coming later.
   const style = document.createElement("style");
-  style.textContent = CSS + css;
+  style.textContent = CSS + rootCss(contract.rootId) + css;
   document.head.appendChild(style);
   const mount = decodeURI(mountPath());
   connect(mountPath());
-  createRoot(document.getElementById("pyreact-root")).render(React.createElement(App, { routes, loads, titles, mount }));
+  createRoot(document.getElementById(contract.rootId)).render(React.createElement(App, { routes, loads, titles, mount }));
 }

@@ -12,7 +12,6 @@ font-family:var(--pr-font);color:var(--pr-fg);background:var(--pr-bg);line-heigh
 :root[data-theme=dark]{${DARK}}
 @media (prefers-color-scheme:dark){:root:not([data-theme=light]){${DARK}}}
 body{margin:0}
-#pyreact-root{padding:1.5rem}
 :where(.pr-button,.pr-input,.pr-tab,.pr-accordion-trigger,.pr-menu-item,.pr-link,.pr-dialog-close,.pr-checkbox input,.pr-switch input,.pr-radio input,.pr-slider):focus-visible{outline:2px solid var(--pr-accent);outline-offset:2px}
 .pr-vstack{display:flex;flex-direction:column;gap:.75rem;align-items:flex-start}
 .pr-hstack{display:flex;flex-direction:row;gap:.75rem;align-items:center}
@@ -112,3 +111,6 @@ body{margin:0}
 .pr-toast-success{background:#166534}.pr-toast-warning{background:#92400e}.pr-toast-error{background:#b91c1c}
 .pr-banner{position:fixed;bottom:1rem;left:50%;transform:translateX(-50%);padding:.5rem 1rem;border-radius:var(--pr-radius);background:#111827;color:#fff;font-size:.9rem}
 `;
+
+// The element React renders into, whose id the server chooses (start()'s contract.rootId).
+export const rootCss = (id) => `#${id}{padding:1.5rem}`;

@@ -1,7 +1,6 @@
 """Interactive web UIs in pure Python, compiled to React, mountable at any path of any ASGI app."""
 
-__version__ = "0.1.0"
-
+from pyreact_asgi._version import __version__
 from pyreact_asgi.actions import Action, call_script, download, redirect, scroll_to, set_focus, set_value, toast
 from pyreact_asgi.app import PyApp
 from pyreact_asgi.components import (
@@ -55,7 +54,16 @@ from pyreact_asgi.components import (
 )
 from pyreact_asgi.computed import computed
 from pyreact_asgi.config import BuildMode, Config
-from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
+from pyreact_asgi.exceptions import (
+    AuthRuleError,
+    BuildError,
+    CompileError,
+    ConfigError,
+    MountPathError,
+    NotStartedError,
+    ProtocolError,
+    PyReactError,
+)
 from pyreact_asgi.lifespan import combine_lifespans
 from pyreact_asgi.page import Page, asset, page, route_param
 from pyreact_asgi.router import Router
@@ -67,6 +75,7 @@ from pyreact_asgi.vars import Var
 
 __all__ = [
     "Action",
+    "AuthRuleError",
     "BuildError",
     "BuildMode",
     "CompileError",
@@ -75,6 +84,7 @@ __all__ = [
     "ConfigError",
     "EventSpec",
     "MountPathError",
+    "NotStartedError",
     "Page",
     "ProtocolError",
     "PyApp",

@@ -2,64 +2,40 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import inspect
 import logging
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import anyio
-from starlette.datastructures import Headers
-from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, Response
-from starlette.staticfiles import StaticFiles
 from starlette.status import WS_1008_POLICY_VIOLATION
 
 from pyreact_asgi._codec import encode
-from pyreact_asgi._types import Message, Receive, Scope, Send
+from pyreact_asgi._contract import ASSETS_PATH, NOT_FOUND_ROUTE, STATIC_PATH, UPLOAD_PATH
+from pyreact_asgi._types import Receive, Scope, Send
+from pyreact_asgi.auth import AuthResult, AuthRule, check_auth
 from pyreact_asgi.build.compiler import CompiledApp, compile_app
 from pyreact_asgi.build.pipeline import Bundle, build_bundle
 from pyreact_asgi.config import BuildMode, Config
-from pyreact_asgi.discovery.html import not_found_page, render_shell
 from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
-from pyreact_asgi.exceptions import ConfigError, ProtocolError
-from pyreact_asgi.page import NOT_FOUND_ROUTE, Page, PageFn, as_page
+from pyreact_asgi.exceptions import ConfigError, NotStartedError, ProtocolError
+from pyreact_asgi.page import Page, PageFn, as_page
 from pyreact_asgi.router import Router
 from pyreact_asgi.routes import RouteTable, normalise_route
-from pyreact_asgi.runtime.binding import client_key, cookie_headers
+from pyreact_asgi.runtime.binding import client_key
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
 from pyreact_asgi.runtime.transport import TOKEN, SocketTransport, origin_allowed
 from pyreact_asgi.runtime.upload import UploadError, discard, receive_files
+from pyreact_asgi.serving import UserAssets, http_response
 
 __all__ = ["AuthResult", "AuthRule", "PyApp"]
 
-AuthResult = bool | Response
-AuthRule = Callable[[HTTPConnection], AuthResult | Awaitable[AuthResult]]
-
 logger = logging.getLogger(__name__)
-
-_STATIC_PREFIX = "/_static/"
-_UPLOAD_PATH = "/_upload"
-_ASSETS_PREFIX = "/assets/"
-_IMMUTABLE = "public, max-age=31536000, immutable"
-
-
-def _accepts_gzip(accept_encoding: str) -> bool:
-    for coding in accept_encoding.split(","):
-        name, _, params = coding.partition(";")
-        if name.strip().lower() in ("gzip", "*"):
-            q = params.strip().lower()
-            if not q.startswith("q="):
-                return True
-            try:
-                return float(q[2:]) > 0
-            except ValueError:
-                return False
-    return False
 
 
 def _upload_reply(status: int, body: Update | ErrorInfo, *, close: bool = False) -> Response:
@@ -114,12 +90,12 @@ class PyApp:
             raise ConfigError(f"Expected not_found to be a page function, but got {not_found!r}.")
         self.not_found = None if not_found is None else as_page(not_found)
         self.config = config if config is not None else Config()
-        self._assets: StaticFiles | None = None
+        self._assets: UserAssets | None = None
         if self.config.assets_dir is not None:
-            clash = [route for route in self.pages if route == "/assets" or route.startswith(_ASSETS_PREFIX)]
+            self._assets = UserAssets(self.config.assets_dir)
+            clash = [route for route in self.pages if route == ASSETS_PATH or self._assets.handles(route)]
             if clash:
-                raise ConfigError(f"Page routes under /assets clash with Config.assets_dir: {clash}.")
-            self._assets = StaticFiles(directory=self.config.assets_dir, check_dir=False)
+                raise ConfigError(f"Page routes under {ASSETS_PATH} clash with Config.assets_dir: {clash}.")
         if auth is not None and not callable(auth):
             raise ConfigError(f"Expected auth to be a function of the request, but got {auth!r}.")
         self.auth = auth
@@ -153,10 +129,10 @@ class PyApp:
         """The frontend bundle being served.
 
         Raises:
-            RuntimeError: The app has not started.
+            NotStartedError: The app has not started.
         """
         if self._bundle is None:
-            raise RuntimeError('Cannot read "bundle" before the app has started.')
+            raise NotStartedError('Cannot read "bundle" before the app has started.')
         return self._bundle
 
     # --- lifecycle -----------------------------------------------------------------------------------
@@ -173,7 +149,7 @@ class PyApp:
         async with self._start_lock:
             if self._transport is not None:
                 return
-            compiled = compile_app(self._ordered_pages(), theme=self.config.theme)
+            compiled = compile_app(self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path)
             self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build)
             self._engine = Engine(compiled.states, compiled.page_states)
             self._transport = SocketTransport(self.config, self._get_engine, self._manager, self.routes)
@@ -198,7 +174,10 @@ class PyApp:
         """
         if mode is not None and mode not in ("auto", "always", "never"):
             raise ConfigError(f'Expected mode to be "auto", "always" or "never", but got {mode!r}.')
-        return self._build(compile_app(self._ordered_pages(), theme=self.config.theme), mode or self.config.build)
+        return self._build(
+            compile_app(self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path),
+            mode or self.config.build,
+        )
 
     def _build(self, compiled: CompiledApp, mode: BuildMode) -> Bundle:
         return build_bundle(compiled, self.build_dir, mode)
@@ -244,7 +223,7 @@ class PyApp:
         mount, path = split_path(scope)
         mount = forwarded_prefix(scope, self._trusted) + mount
         if self.auth is not None:
-            denied = await self._check_auth(scope)
+            denied = await check_auth(self.auth, scope)
             if denied is not None:
                 if scope["type"] == "websocket":
                     await send({"type": "websocket.close", "code": WS_1008_POLICY_VIOLATION})
@@ -255,10 +234,10 @@ class PyApp:
         if transport is None:  # pragma: no cover - only when shut down between the two lines above
             await PlainTextResponse("Service Unavailable", status_code=503)(scope, receive, send)
             return
-        if self._assets is not None and path.startswith(_ASSETS_PREFIX) and scope["type"] == "http":
-            await self._serve_user_asset(scope, receive, send, path[len(_ASSETS_PREFIX) - 1 :])
+        if self._assets is not None and self._assets.handles(path) and scope["type"] == "http":
+            await self._assets(scope, receive, send, path)
             return
-        if path == _UPLOAD_PATH:
+        if path == UPLOAD_PATH:
             response = await self._serve_upload(scope, receive, mount)
             await response(scope, receive, send)
             return
@@ -295,23 +274,10 @@ class PyApp:
         event_path = self.config.event_path
         return (
             self.routes.match(path) is not None
-            or (self._assets is not None and path.startswith(_ASSETS_PREFIX))
-            or path in (_UPLOAD_PATH, event_path)
-            or path.startswith((_STATIC_PREFIX, event_path + "/"))
+            or (self._assets is not None and self._assets.handles(path))
+            or path in (UPLOAD_PATH, event_path)
+            or path.startswith((STATIC_PATH + "/", event_path + "/"))
         )
-
-    async def _check_auth(self, scope: Scope) -> Response | None:
-        assert self.auth is not None
-        result = self.auth(HTTPConnection(scope))
-        if inspect.isawaitable(result):
-            result = await result
-        if result is True:
-            return None
-        if result is False:
-            return PlainTextResponse("Forbidden", status_code=403)
-        if isinstance(result, Response):
-            return result
-        raise TypeError(f"Expected the auth rule to return True, False or a Response, but got {result!r}.")
 
     async def _start_lazily(self) -> None:
         # Mounted sub-apps never receive lifespan events (Starlette #649): build on the first request instead.
@@ -338,21 +304,6 @@ class PyApp:
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-    async def _serve_user_asset(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
-        assert self._assets is not None
-        # StaticFiles refuses paths leaving the folder and answers If-None-Match / If-Modified-Since with 304.
-        local = {**scope, "path": path, "root_path": "", "raw_path": path.encode()}
-
-        async def send_with_cache_control(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] in (200, 304):
-                message = {**message, "headers": [*message.get("headers", []), (b"cache-control", b"no-cache")]}
-            await send(message)
-
-        try:
-            await self._assets(local, receive, send_with_cache_control)
-        except HTTPException as exc:  # StaticFiles raises its 404 and 405 for the host's handlers to render
-            await PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)(scope, receive, send)
 
     async def _serve_upload(self, scope: Scope, receive: Receive, mount: str) -> Response:
         """Receives files for an upload handler, runs it under the client's lock, answers with its update.
@@ -408,42 +359,16 @@ class PyApp:
         return _upload_reply(200, Update(delta=outcome.delta, actions=outcome.actions))
 
     def _serve_http(self, scope: Scope, mount: str, path: str) -> Response:
-        if scope["method"] not in ("GET", "HEAD"):
-            return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "GET, HEAD"})
-        bundle = self.bundle
-        if path.startswith(_STATIC_PREFIX):
-            return self._serve_asset(scope, path[len(_STATIC_PREFIX) :])
-        headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
-        matched = self.routes.match(path)
-        status = 200
-        if matched is None:
-            if self.not_found is None:
-                return Response(not_found_page(self.config.title), 404, headers, media_type="text/html")
-            matched, status = (NOT_FOUND_ROUTE, {}), 404
-        manifest = bundle.manifest
-        shown = self.not_found if matched[0] == NOT_FOUND_ROUTE else self.pages[matched[0]]
-        assert shown is not None
-        title = shown.title or self.config.title
-        description = shown.description
-        html = render_shell(
-            mount=mount, title=title, entry=manifest.entry, runtime=manifest.runtime, description=description
+        return http_response(
+            scope,
+            bundle=self.bundle,
+            routes=self.routes,
+            pages=self.pages,
+            not_found=self.not_found,
+            title=self.config.title,
+            mount=mount,
+            path=path,
         )
-        headers.update(cookie_headers(scope, mount))
-        return Response(html, status_code=status, headers=headers, media_type="text/html")
-
-    def _serve_asset(self, scope: Scope, name: str) -> Response:
-        asset = self.bundle.assets.get(name)
-        if asset is None:
-            return PlainTextResponse("Not Found", status_code=404)
-        request_headers = Headers(scope=scope)
-        headers = {"Cache-Control": _IMMUTABLE, "ETag": asset.etag, "Vary": "Accept-Encoding"}
-        if request_headers.get("if-none-match") == asset.etag:
-            return Response(status_code=304, headers=headers)
-        body = asset.body
-        if _accepts_gzip(request_headers.get("accept-encoding", "")):
-            body = asset.gzipped
-            headers["Content-Encoding"] = "gzip"
-        return Response(body, headers=headers, media_type="text/javascript")
 
     # --- introspection for tests and tools -----------------------------------------------------------
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 import msgspec
 
+from pyreact_asgi._contract import DEFAULT_EVENT_PATH
 from pyreact_asgi.discovery.mount import TrustedProxies
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.theme import Theme
@@ -57,7 +58,7 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
     title: str = "pyreact app"
     build: BuildMode = "auto"
     build_dir: Path | None = None
-    event_path: str = "/_event"
+    event_path: str = DEFAULT_EVENT_PATH
     allowed_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     max_event_bytes: int = 1_000_000

@@ -5,12 +5,23 @@ PyReactError
  │    └── MountPathError             a mount path cannot be used
  ├── CompileError (ValueError)       a page cannot be compiled to JSX
  ├── BuildError (RuntimeError)       the frontend bundle cannot be built or loaded
+ ├── NotStartedError (RuntimeError)  an app was used in a way that needs it started first
+ ├── AuthRuleError (TypeError)       the app's auth rule returned something it must not
  └── ProtocolError (ValueError)      a client sent an event the server rejects
 """
 
 from __future__ import annotations
 
-__all__ = ["BuildError", "CompileError", "ConfigError", "MountPathError", "ProtocolError", "PyReactError"]
+__all__ = [
+    "AuthRuleError",
+    "BuildError",
+    "CompileError",
+    "ConfigError",
+    "MountPathError",
+    "NotStartedError",
+    "ProtocolError",
+    "PyReactError",
+]
 
 
 class PyReactError(Exception):
@@ -55,6 +66,14 @@ class CompileError(PyReactError, ValueError):
 
 class BuildError(PyReactError, RuntimeError):
     """The frontend bundle cannot be built or loaded."""
+
+
+class NotStartedError(PyReactError, RuntimeError):
+    """An app was used in a way that needs it started (its bundle built), before it started."""
+
+
+class AuthRuleError(PyReactError, TypeError):
+    """The app's auth rule returned something other than True, False or a Response."""
 
 
 class ProtocolError(PyReactError, ValueError):

@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pyreact_asgi._contract import ASSETS_PATH, MOUNT_PATH, NOT_FOUND_ROUTE, ROUTE_PARAMS
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state import EventSpec
@@ -12,12 +13,6 @@ from pyreact_asgi.vars import Var
 __all__ = ["MOUNT_PATH", "NOT_FOUND_ROUTE", "ROUTE_PARAMS", "Page", "PageFn", "asset", "page", "route_param"]
 
 PageFn = Callable[[], Component]
-# The name compiled pages give the values of their route's dynamic segments.
-ROUTE_PARAMS = "routeParams"
-# The key of the app's 404 page among the compiled routes: reserved ("/_"), so no page route can take it.
-NOT_FOUND_ROUTE = "/_404"
-# The runtime function compiled pages call for the app's mount path.
-MOUNT_PATH = "mountPath"
 _ASSET = re.compile(r"^[A-Za-z0-9_\-.~/]+$")
 _PARAM_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -99,4 +94,4 @@ def asset(path: str) -> Var:
     """
     if not isinstance(path, str) or not _ASSET.match(path) or path.startswith("/") or ".." in path.split("/"):
         raise ConfigError(f'Expected the path of a file in the assets folder such as "logo.png", but got {path!r}.')
-    return Var(f'({MOUNT_PATH}() + "/assets/{path}")')
+    return Var(f'({MOUNT_PATH}() + "{ASSETS_PATH}/{path}")')

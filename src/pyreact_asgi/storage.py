@@ -3,11 +3,11 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, TypeVar, cast
 
+from pyreact_asgi._contract import StorageKind
+
 __all__ = ["ClientStorage", "Cookie", "LocalStorage", "SessionStorage", "cookie", "local_storage", "session_storage"]
 
 T = TypeVar("T")
-
-StorageKind = Literal["cookie", "local", "session"]
 
 _KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 

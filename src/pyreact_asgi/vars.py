@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from pyreact_asgi._contract import OPS
 from pyreact_asgi.exceptions import CompileError
 
 if TYPE_CHECKING:
@@ -13,13 +14,11 @@ if TYPE_CHECKING:
 
 __all__ = ["MARKER_PREFIX", "OPS", "StateVar", "Var", "expand_markers"]
 
-# The runtime object compiled expressions call for Python semantics (frontend/src/ops.js).
-OPS = "ops"
 # f"{var}" calls Var.__format__, which must return a str: a marker that the compiler expands again. Markers
 # are keyed by expression, so formatting the same Var again (each page build) reuses its marker and the
 # table stays as small as the set of distinct expressions.
 MARKER_PREFIX = "\x00pyreact-var:"
-_MARKER = re.compile(r"\x00pyreact-var:(\d+)\x00")
+_MARKER = re.compile(re.escape(MARKER_PREFIX) + r"(\d+)\x00")
 _formatted: dict[int, tuple[str, frozenset[type[State]]]] = {}
 _markers: dict[tuple[str, frozenset[type[State]]], int] = {}
 _next_marker = itertools.count()

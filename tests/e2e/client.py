@@ -11,6 +11,7 @@ import aiohttp
 import anyio
 import socketio
 
+from pyreact_asgi._contract import DEFAULT_EVENT_PATH, EVENT, STATE, UPDATE
 from tests.servers import LiveServer
 
 
@@ -32,8 +33,8 @@ class Client:
         self.disconnected = anyio.Event()
         self._waiters: dict[int, anyio.Event] = {}
         self._next_id = 1
-        sio.on("state", self._on_state)
-        sio.on("update", self._on_update)
+        sio.on(STATE, self._on_state)
+        sio.on(UPDATE, self._on_update)
         sio.on("disconnect", self._on_disconnect)
 
     async def _on_state(self, data: dict[str, Any]) -> None:
@@ -79,7 +80,7 @@ class Client:
         return self.states[0]
 
     async def send(self, payload: Any) -> None:
-        await self.sio.emit("event", payload)
+        await self.sio.emit(EVENT, payload)
 
     async def reply(self, event_id: int) -> dict[str, Any]:
         await self._waiters.setdefault(event_id, anyio.Event()).wait()
@@ -101,15 +102,19 @@ async def connect(
     mount: str = "/ui",
     page: str | None = None,
     storage: Any = None,
+    event_path: str = DEFAULT_EVENT_PATH,
 ) -> AsyncIterator[Client]:
-    """Connects to the app mounted at ``mount`` of ``server`` and waits for the first full state."""
+    """Connects to the app mounted at ``mount`` of ``server`` and waits for the first full state.
+
+    ``event_path`` is the app's ``Config.event_path``.
+    """
     async with aiohttp.ClientSession() as session:
         sio = socketio.AsyncClient(http_session=session, reconnection=False)
         client = Client(sio, token or new_token())
         with anyio.fail_after(5):
             await sio.connect(
                 server.url,
-                socketio_path=f"{mount}/_event",
+                socketio_path=f"{mount}{event_path}",
                 transports=["websocket"],
                 auth={
                     "token": client.token,

@@ -8,36 +8,30 @@ from typing import Any
 import msgspec
 
 from pyreact_asgi._codec import js_literal
+from pyreact_asgi._contract import (
+    DEFAULT_EVENT_PATH,
+    MOUNT_PATH,
+    OPS,
+    ROUTE_PARAMS,
+    RUNTIME_COMPONENTS,
+    VAR_SCOPE,
+    ClientContract,
+    client_contract,
+    stored_var_key,
+)
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.components.control import FOREACH, IF
 from pyreact_asgi.components.custom import CustomElement, ReactComponent
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
-from pyreact_asgi.page import MOUNT_PATH, ROUTE_PARAMS, Page, PageFn, as_page
+from pyreact_asgi.page import Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
 from pyreact_asgi.theme import Theme
 from pyreact_asgi.tree import initial_state
-from pyreact_asgi.vars import MARKER_PREFIX, OPS, StateVar, Var, expand_markers
+from pyreact_asgi.vars import MARKER_PREFIX, StateVar, Var, expand_markers
 
 __all__ = ["CompiledApp", "PageFn", "compile_app"]
 
 
-# Components the browser runtime exports; every other tag must be a lowercase HTML element.
-RUNTIME_COMPONENTS = frozenset(
-    {
-        "Accordion",
-        "ColorModeToggle",
-        "Dialog",
-        "DropdownMenu",
-        "Form",
-        "Input",
-        "Link",
-        "Popover",
-        "Tabs",
-        "Textarea",
-        "Tooltip",
-        "Upload",
-    }
-)
 # What a trigger hands to a handler that takes a value and was given no explicit arguments.
 TRIGGER_VALUES = {
     "on_change": "e.target.value",
@@ -53,6 +47,9 @@ _VALUE_CALLBACKS = {"Form": {"on_submit"}, "Tabs": {"on_change"}, "Accordion": {
 _TYPED_VALUES = {"checkbox": "e.target.checked", "range": "e.target.valueAsNumber", "number": "e.target.valueAsNumber"}
 _HTML_TAG = re.compile(r"^[a-z][a-z0-9]*$")
 _SPECIAL_PROPS = {"class_name": "className", "html_for": "htmlFor"}
+# JSON string literals (what js_literal makes) and the identifiers of the JavaScript between them.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_IDENTIFIER = re.compile(r"(?<![\w$.])[A-Za-z_$][\w$]*")
 
 
 def _camel(name: str) -> str:
@@ -82,6 +79,8 @@ class CompiledApp:
         initial: What a new client starts with: the public vars of every state, computed ones included.
         css: The style sheet of the static style classes and the theme, injected once by the runtime.
         color_mode: The colour mode before the user picks one ("system", "light" or "dark").
+        uses: Per route, the names of the runtime the page's JSX uses, recorded while compiling it.
+        contract: The names and paths the browser runtime is handed at start.
     """
 
     pages: dict[str, str]
@@ -93,24 +92,23 @@ class CompiledApp:
     initial: dict[str, dict[str, Any]] = field(default_factory=dict)
     css: str = ""
     color_mode: str = "system"
+    uses: dict[str, frozenset[str]] = field(default_factory=dict)
+    contract: ClientContract = field(default_factory=client_contract)
 
     def module(self, runtime_file: str) -> str:
         """Returns the app's JSX module, importing the runtime by the relative URL ``./<runtime_file>``."""
         idents = {route: f"Page{i}" for i, route in enumerate(self.pages)}
-        used = sorted(
-            name for name in RUNTIME_COMPONENTS if any(re.search(f"<{name}[ >]", src) for src in self.pages.values())
-        )
-        helpers = ["upload"] if "Upload" in used else []
-        helpers += ["mountRef"] if any("mountRef(" in src for src in self.pages.values()) else []
-        with_params = {route for route, src in self.pages.items() if ROUTE_PARAMS in src}
-        helpers += ["useParams"] if with_params else []
-        helpers += [MOUNT_PATH] if any(f"{MOUNT_PATH}()" in src for src in self.pages.values()) else []
-        helpers += [OPS] if any(f"{OPS}." in src for src in self.pages.values()) else []
-        imports = ", ".join(["React", "emit", "start", *helpers, "useVars", *used])
+        used = set().union(*self.uses.values()) if self.uses else set()
+        # Only what the pages use, in a fixed order, so the same pages always give the same module.
+        if ROUTE_PARAMS in used:  # a page's parameters come from the runtime's hook
+            used.add("useParams")
+        helpers = [name for name in ("upload", "mountRef", "useParams", MOUNT_PATH, OPS) if name in used]
+        components = sorted(used & RUNTIME_COMPONENTS)
+        imports = ", ".join(["React", "emit", "start", *helpers, "useVars", *components])
         parts = [f'import {{ {imports} }} from "./{runtime_file}";', *self.custom.values()]
         parts += [
             f"function {idents[route]}() {{\n  const v = useVars();\n"
-            + (f"  const {ROUTE_PARAMS} = useParams();\n" if route in with_params else "")
+            + (f"  const {ROUTE_PARAMS} = useParams();\n" if ROUTE_PARAMS in self.uses.get(route, ()) else "")
             + f"  return {src};\n}}"
             for route, src in self.pages.items()
         ]
@@ -119,7 +117,7 @@ class CompiledApp:
         loads = ", ".join(f"{js_literal(route)}: [{', '.join(fns)}]" for route, fns in self.loads.items() if fns)
         stored = js_literal(
             {
-                f"{name}.{var}": {"key": spec.key or f"{name}.{var}", **spec.options()}
+                stored_var_key(name, var): {"key": spec.key or stored_var_key(name, var), **spec.options()}
                 for name, cls in self.states.items()
                 for var, spec in cls.stored_vars().items()
             }
@@ -127,17 +125,21 @@ class CompiledApp:
         titles = js_literal(self.titles)
         parts.append(
             f"start({{ routes: {{ {routes} }}, loads: {{ {loads} }}, titles: {titles}, state: {state}, "
-            f"stored: {stored}, css: {js_literal(self.css)}, colorMode: {js_literal(self.color_mode)} }});"
+            f"stored: {stored}, css: {js_literal(self.css)}, colorMode: {js_literal(self.color_mode)}, "
+            f"contract: {js_literal(self.contract)} }});"
         )
         return "\n".join(parts) + "\n"
 
 
-def compile_app(pages: Mapping[str, PageFn | Page], *, theme: Theme | None = None) -> CompiledApp:
+def compile_app(
+    pages: Mapping[str, PageFn | Page], *, theme: Theme | None = None, event_path: str = DEFAULT_EVENT_PATH
+) -> CompiledApp:
     """Calls every page function and compiles the components it returns to JSX.
 
     Args:
         pages: Route → page function or `pr.page`.
         theme: The app's theme; the default one when None.
+        event_path: The app's websocket endpoint (``Config.event_path``), which the browser is told.
 
     Raises:
         CompileError: A page returned something that cannot run in the browser; the message names the page.
@@ -149,6 +151,7 @@ def compile_app(pages: Mapping[str, PageFn | Page], *, theme: Theme | None = Non
     custom: dict[str, ReactComponent] = {}
     states: dict[str, type[State]] = {}
     page_states: dict[str, frozenset[str]] = {}
+    uses: dict[str, frozenset[str]] = {}
     theme = theme or Theme()
     css: set[str] = set()
     json_marker = js_literal(MARKER_PREFIX)[1:-1]
@@ -171,6 +174,7 @@ def compile_app(pages: Mapping[str, PageFn | Page], *, theme: Theme | None = Non
             )
         css.update(page.css)
         loads[route] = [page.event("on_load", spec) for spec in settings.on_load]
+        uses[route] = frozenset(page.uses)
         for name, definition in page.custom.items():
             if custom.setdefault(name, definition) is not definition:
                 raise CompileError(f"Two React components are named {name!r}", page=route)
@@ -203,6 +207,8 @@ def compile_app(pages: Mapping[str, PageFn | Page], *, theme: Theme | None = Non
         initial=initial,
         css=sheet,
         color_mode=theme.color_mode,
+        uses=uses,
+        contract=client_contract(event_path),
     )
 
 
@@ -230,6 +236,8 @@ class _PageCompiler:
         self.states: set[type[State]] = set()
         self.css: set[str] = set()
         self.custom: dict[str, ReactComponent] = {}
+        # The runtime's names this page's JSX refers to, recorded as it is written: they become the imports.
+        self.uses: set[str] = set()
 
     def error(self, message: str) -> CompileError:
         return CompileError(message, page=self.route)
@@ -253,7 +261,9 @@ class _PageCompiler:
         if isinstance(component, CustomElement):
             if self.custom.setdefault(tag, component.definition) is not component.definition:
                 raise self.error(f"Two React components are named {tag!r}")
-        elif tag not in RUNTIME_COMPONENTS and not _HTML_TAG.match(tag):
+        elif tag in RUNTIME_COMPONENTS:
+            self.uses.add(tag)
+        elif not _HTML_TAG.match(tag):
             raise self.error(f"Unknown component tag {tag!r}")
         if component.css:
             self.css.add(component.css)
@@ -275,6 +285,7 @@ class _PageCompiler:
     def attr(self, component: Component, name: str, value: Any) -> str:
         if name == "on_mount":
             # React has no mount event for elements: a ref callback runs when the element is attached.
+            self.uses.add("mountRef")
             return f"ref={{mountRef({self.event(name, value)})}}"
         if name.startswith("on_"):
             return f"{_prop_name(name)}={{{self.event(name, value, _trigger_value(component, name))}}}"
@@ -294,11 +305,11 @@ class _PageCompiler:
             )
         if isinstance(value, Var):
             self.states.update(value.states)
-            return value.js
+            return self.var_js(value.js)
         if isinstance(value, str) and MARKER_PREFIX in value:
             js, states = expand_markers(value)  # an f-string with Vars in it
             self.states.update(states)
-            return js
+            return self.var_js(js)
         if isinstance(value, EventSpec):
             raise self.error(f"An event handler ({value.path}) can only be given to an on_* trigger")
         if isinstance(value, Mapping):
@@ -310,6 +321,12 @@ class _PageCompiler:
         except (TypeError, msgspec.EncodeError):
             raise self.error(f"{value!r} cannot be sent to the browser") from None
 
+    def var_js(self, js: str) -> str:
+        # A Var is JavaScript text made by vars.py and page.py, which may call the runtime's names in
+        # VAR_SCOPE: record those this expression names outside its string literals.
+        self.uses.update(VAR_SCOPE.intersection(_IDENTIFIER.findall(_JSON_STRING.sub('""', js))))
+        return js
+
     def event(self, trigger: str, spec: EventSpec, value: str | None = None) -> str:
         self.states.add(spec.state)
         if spec.handler.takes_files(spec.state) != (trigger == "on_upload"):
@@ -320,6 +337,7 @@ class _PageCompiler:
                 )
             raise self.error(f'"{spec.path}" receives uploaded files; attach it to on_upload of pr.upload')
         if trigger == "on_upload":
+            self.uses.add("upload")
             return f"(files, progress) => upload({js_literal(spec.path)}, files, progress)"
         params = spec.handler.params(spec.state)
         required = sum(p.required for p in params)

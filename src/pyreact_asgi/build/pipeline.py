@@ -9,10 +9,10 @@ from pathlib import Path
 
 import filelock
 
-from pyreact_asgi import __version__
 from pyreact_asgi._codec import encode
-from pyreact_asgi.build import esbuild
+from pyreact_asgi._version import __version__
 from pyreact_asgi.build.compiler import CompiledApp
+from pyreact_asgi.build.esbuild import transform
 from pyreact_asgi.build.manifest import MANIFEST_NAME, Manifest, read_manifest, write_atomic
 from pyreact_asgi.config import BuildMode
 from pyreact_asgi.exceptions import BuildError
@@ -119,11 +119,11 @@ def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, loc
 
 def _transform(compiled: CompiledApp, source: str) -> bytes:
     try:
-        return esbuild.transform(source, name="app module").encode()
+        return transform(source, name="app module").encode()
     except BuildError:
         # esbuild-py reports no position: transform each page alone so the error names the page at fault.
         for route, page in compiled.pages.items():
-            esbuild.transform(f"function Page() {{\n  return {page};\n}}\n", name=f"page {route}")
+            transform(f"function Page() {{\n  return {page};\n}}\n", name=f"page {route}")
         raise
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 
+from pyreact_asgi._contract import reserved_name
 from pyreact_asgi.components.base import COMMON_PROPS, Child, Component
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state import EventSpec
@@ -16,8 +17,6 @@ __all__ = ["CustomElement", "ReactComponent", "react_component"]
 
 _NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _IMPORT = re.compile(r"^\s*(import|export)\b", re.MULTILINE)
-# Names the compiled app module defines itself.
-_RESERVED = frozenset({"React", "Input", "Link", "Upload", "App"})
 
 
 class ReactComponent:
@@ -113,8 +112,14 @@ def react_component(
     Raises:
         ConfigError: A bad name, a missing file, or an event name without ``on_``.
     """
-    if not isinstance(name, str) or not _NAME.match(name) or name in _RESERVED or re.match(r"^Page\d+$", name):
-        raise ConfigError(f"Expected a CapWords component name not used by pyreact_asgi, but got {name!r}.")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ConfigError(f"Expected a CapWords component name such as 'Sparkline', but got {name!r}.")
+    if reserved_name(name):
+        # The compiled app module imports or defines this name itself: the build would fail much later.
+        raise ConfigError(
+            f"Expected a CapWords component name not used by pyreact_asgi, but got {name!r}, which the compiled "
+            "app takes from the browser runtime; rename your component."
+        )
     file = Path(path)
     if not file.is_file():
         raise ConfigError(f"Expected the React component file {str(file)!r} to exist.")

@@ -3,6 +3,8 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
+from pyreact_asgi._contract import MOUNT_META, ROOT_ID, STATIC_PATH
+
 __all__ = ["not_found_page", "render_shell", "url_prefix"]
 
 
@@ -26,13 +28,13 @@ def render_shell(*, mount: str, title: str, entry: str, runtime: str, descriptio
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="pyreact-mount" content="{prefix}">'
+        f'<meta name="{MOUNT_META}" content="{prefix}">'
         f"<title>{escape(title)}</title>"
         + (f'<meta name="description" content="{escape(description, quote=True)}">' if description else "")
         + '<link rel="icon" href="data:,">'  # keeps browsers from asking the host for /favicon.ico
-        f'<link rel="modulepreload" href="{prefix}/_static/{runtime}">'
-        f'<script type="module" src="{prefix}/_static/{entry}"></script>'
-        '</head><body><div id="pyreact-root"></div>'
+        f'<link rel="modulepreload" href="{prefix}{STATIC_PATH}/{runtime}">'
+        f'<script type="module" src="{prefix}{STATIC_PATH}/{entry}"></script>'
+        f'</head><body><div id="{ROOT_ID}"></div>'
         "<noscript>This app needs JavaScript.</noscript></body></html>\n"
     ).encode()
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 
+from pyreact_asgi._contract import split_stored_var_key
 from pyreact_asgi.actions import Action
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.runtime.messages import EventMessage
@@ -139,7 +140,7 @@ class Engine:
             return
         for path, raw in stored.items():
             # A substate's name has dots too: the var is what follows the last one.
-            state_name, _, var = str(path).rpartition(".")
+            state_name, var = split_stored_var_key(str(path))
             cls = self.states.get(state_name)
             if cls is not None and var in cls.stored_vars():
                 (await tree.get(cls))._pr_restore(var, raw)

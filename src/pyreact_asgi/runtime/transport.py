@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import socketio
 
 from pyreact_asgi._codec import MsgspecPacket
+from pyreact_asgi._contract import EVENT, PAGE, STATE, UPDATE
 from pyreact_asgi._types import Receive, Scope, Send
 from pyreact_asgi.config import Config
 from pyreact_asgi.exceptions import ProtocolError
@@ -114,8 +115,8 @@ class SocketTransport:
         )
         self.sio.on("connect", self._on_connect)
         self.sio.on("disconnect", self._on_disconnect)
-        self.sio.on("event", self._on_event)
-        self.sio.on("page", self._on_page)
+        self.sio.on(EVENT, self._on_event)
+        self.sio.on(PAGE, self._on_page)
 
     @property
     def connections(self) -> int:
@@ -165,7 +166,7 @@ class SocketTransport:
             await engine.restore(tree, auth.get("storage"))
             full = await engine.full_state(tree, states)
         # A reconnecting client gets the whole state of its page for its token, so it resynchronises.
-        await self.sio.emit("state", full, to=sid)
+        await self.sio.emit(STATE, full, to=sid)
 
     async def _on_page(self, sid: str, page: Any = None) -> None:
         # The tab navigated to another of the app's pages without reloading: handlers now read that page,
@@ -179,7 +180,7 @@ class SocketTransport:
         self._clients[sid] = _Client(client.token, router, states)
         async with self._manager.session(client.token, router) as tree:
             full = await engine.full_state(tree, states)
-        await self.sio.emit("state", full, to=sid)
+        await self.sio.emit(STATE, full, to=sid)
 
     async def _on_disconnect(self, sid: str, *_: Any) -> None:
         self._clients.pop(sid, None)
@@ -227,4 +228,4 @@ class SocketTransport:
                 await self._reply(sid, Update(delta=delta, actions=update.actions, error=update.error))
 
     async def _reply(self, sid: str, update: Update) -> None:
-        await self.sio.emit("update", update, to=sid)
+        await self.sio.emit(UPDATE, update, to=sid)

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from tests._waiting import port_open, wait_until
 from tests.servers import LiveServer, free_port, serve
 
 ROOT = Path(__file__).parents[3]
@@ -113,17 +112,14 @@ def daphne(
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=ROOT, env={**project.env, **extra}, stdout=output, stderr=output)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"daphne exited:\n{log.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"daphne did not start within {timeout}s:\n{log.read_text()}") from None
-                time.sleep(0.05)
+        wait_until(
+            lambda: port_open(port),
+            alive=lambda: process.poll() is None,
+            what="daphne",
+            timeout=timeout,
+            detail=log.read_text,
+            interval=0.05,
+        )
         yield LiveServer("127.0.0.1", port)
     finally:
         process.terminate()

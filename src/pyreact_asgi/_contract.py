@@ -1,0 +1,187 @@
+"""Every name and path the server and the browser runtime must agree on, defined once.
+
+The browser runtime (``frontend/src/*.js``) spells none of the strings below: the compiled app module hands
+them to the runtime's ``start()`` as its ``contract`` (`ClientContract`, built by `client_contract`), and
+tests/test_contract.py fails if a JavaScript source spells one. The names the compiled module imports from
+the runtime are JavaScript identifiers, which cannot be handed over at run time; that test checks them
+against the runtime's exports instead.
+
+Map (server side ↔ browser side):
+
+    socket.io events     EVENT, PAGE (client → server); STATE, UPDATE (server → client)
+    paths                Config.event_path (default DEFAULT_EVENT_PATH), STATIC_PATH, UPLOAD_PATH,
+                         ASSETS_PATH, under the mount path; NOT_FOUND_ROUTE among the compiled routes
+    HTML shell           MOUNT_META (the mount path), ROOT_ID (where React renders)
+    upload request       TOKEN_HEADER, PAGE_HEADER, UPLOAD_HANDLER_PARAM, UPLOAD_FIELD
+    stored vars          StorageKind, stored_var_key / split_stored_var_key (STORED_KEY_SEPARATOR)
+    runtime exports      RUNTIME_COMPONENTS, RUNTIME_HELPERS, VAR_SCOPE, reserved_name()
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, get_args
+
+import msgspec
+
+__all__ = [
+    "ASSETS_PATH",
+    "DEFAULT_EVENT_PATH",
+    "EVENT",
+    "MOUNT_META",
+    "MOUNT_PATH",
+    "NOT_FOUND_ROUTE",
+    "OPS",
+    "PAGE",
+    "PAGE_HEADER",
+    "ROOT_ID",
+    "ROUTE_PARAMS",
+    "RUNTIME_COMPONENTS",
+    "RUNTIME_HELPERS",
+    "STATE",
+    "STATIC_PATH",
+    "STORAGE_KINDS",
+    "STORED_KEY_SEPARATOR",
+    "TOKEN_HEADER",
+    "UPDATE",
+    "UPLOAD_FIELD",
+    "UPLOAD_HANDLER_PARAM",
+    "UPLOAD_PATH",
+    "VAR_SCOPE",
+    "ClientContract",
+    "StorageKind",
+    "client_contract",
+    "reserved_name",
+    "split_stored_var_key",
+    "stored_var_key",
+]
+
+# --- socket.io events (docs/protocol.md) ----------------------------------------------------------------
+EVENT = "event"  # client → server: call one handler
+PAGE = "page"  # client → server: the tab navigated to another page of the app
+STATE = "state"  # server → client: the full state of the page's states (on connect and navigation)
+UPDATE = "update"  # server → client: a delta, actions, an error, the end of an event
+
+# --- paths under the mount path ---------------------------------------------------------------------------
+DEFAULT_EVENT_PATH = "/_event"  # the default of Config.event_path, the websocket endpoint
+STATIC_PATH = "/_static"  # the bundle's files
+UPLOAD_PATH = "/_upload"  # POST target of uploads
+ASSETS_PATH = "/assets"  # the files of Config.assets_dir
+# The key of the app's 404 page among the compiled routes: reserved ("/_"), so no page route can take it.
+NOT_FOUND_ROUTE = "/_404"
+
+# --- the served HTML shell --------------------------------------------------------------------------------
+MOUNT_META = "pyreact-mount"  # <meta name=...> whose content is the mount path
+ROOT_ID = "pyreact-root"  # the element React renders into
+
+# --- an upload request ------------------------------------------------------------------------------------
+TOKEN_HEADER = "X-Pyreact-Token"
+PAGE_HEADER = "X-Pyreact-Page"
+UPLOAD_HANDLER_PARAM = "handler"  # query parameter naming the upload handler
+UPLOAD_FIELD = "files"  # form field of each file
+
+# --- vars the browser keeps -------------------------------------------------------------------------------
+StorageKind = Literal["cookie", "local", "session"]
+STORAGE_KINDS: tuple[StorageKind, ...] = get_args(StorageKind)
+# A stored var's key is "<state name>.<var name>". A substate's name is itself dotted ("app.prefs"), and a
+# var name has no dot, so the key splits at its LAST separator, on both sides.
+STORED_KEY_SEPARATOR = "."
+
+# --- names the compiled app module takes from the runtime (JavaScript identifiers) ----------------------
+# Components the runtime exports; every other tag of a page is a lowercase HTML element.
+RUNTIME_COMPONENTS = frozenset(
+    {
+        "Accordion",
+        "ColorModeToggle",
+        "Dialog",
+        "DropdownMenu",
+        "Form",
+        "Input",
+        "Link",
+        "Popover",
+        "Tabs",
+        "Textarea",
+        "Tooltip",
+        "Upload",
+    }
+)
+OPS = "ops"  # the object whose functions give compiled Var expressions Python's semantics (ops.js)
+MOUNT_PATH = "mountPath"  # the function returning the mount path
+ROUTE_PARAMS = "routeParams"  # the name compiled pages give the values of their route's dynamic segments
+# Everything else the compiled module may import: its module-level names, with the components.
+RUNTIME_HELPERS = frozenset({"React", "emit", "start", "useVars", "upload", "mountRef", "useParams", OPS, MOUNT_PATH})
+# Names a Var's JavaScript may refer to, besides the page's vars: in scope in every compiled page that uses them.
+VAR_SCOPE = frozenset({OPS, MOUNT_PATH, ROUTE_PARAMS})
+# The compiled module names its page functions Page0, Page1, ...
+_PAGE_FUNCTION = re.compile(r"^Page\d+$")
+
+
+def reserved_name(name: str) -> bool:
+    """Whether the compiled app module defines or imports ``name`` itself, so a user's component cannot take it."""
+    return (
+        name in RUNTIME_COMPONENTS or name in RUNTIME_HELPERS or name in VAR_SCOPE or bool(_PAGE_FUNCTION.match(name))
+    )
+
+
+def stored_var_key(state: str, var: str) -> str:
+    """Returns the key of a stored var: ``"app.prefs.theme"`` for var "theme" of state "app.prefs"."""
+    return f"{state}{STORED_KEY_SEPARATOR}{var}"
+
+
+def split_stored_var_key(key: str) -> tuple[str, str]:
+    """Returns the state name and var name of a stored var's key; ``("", key)`` if it has no separator."""
+    state, _, var = key.rpartition(STORED_KEY_SEPARATOR)
+    return state, var
+
+
+# --- what the runtime receives ----------------------------------------------------------------------------
+
+
+class SocketEvents(msgspec.Struct, frozen=True, kw_only=True):
+    event: str = EVENT
+    page: str = PAGE
+    state: str = STATE
+    update: str = UPDATE
+
+
+class UploadRequest(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    path: str = UPLOAD_PATH
+    handler_param: str = UPLOAD_HANDLER_PARAM
+    field: str = UPLOAD_FIELD
+    token_header: str = TOKEN_HEADER
+    page_header: str = PAGE_HEADER
+
+
+class StorageKinds(msgspec.Struct, frozen=True, kw_only=True):
+    cookie: StorageKind = "cookie"
+    local: StorageKind = "local"
+    session: StorageKind = "session"
+
+
+class ClientContract(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """The names and paths the browser runtime uses, handed to its ``start()`` by the compiled app module.
+
+    Attributes:
+        event_path: The websocket endpoint under the mount path: ``Config.event_path``.
+        events: The socket.io event names.
+        upload: How an upload request is made.
+        not_found_route: The key of the 404 page among the compiled routes.
+        mount_meta: The name of the ``<meta>`` tag whose content is the mount path.
+        root_id: The id of the element React renders into.
+        storage: The kinds of stored vars.
+        stored_key_separator: Splits a stored var's key at its last occurrence.
+    """
+
+    event_path: str = DEFAULT_EVENT_PATH
+    events: SocketEvents = SocketEvents()
+    upload: UploadRequest = UploadRequest()
+    not_found_route: str = NOT_FOUND_ROUTE
+    mount_meta: str = MOUNT_META
+    root_id: str = ROOT_ID
+    storage: StorageKinds = StorageKinds()
+    stored_key_separator: str = STORED_KEY_SEPARATOR
+
+
+def client_contract(event_path: str = DEFAULT_EVENT_PATH) -> ClientContract:
+    """Returns what the browser runtime is told, for an app whose websocket endpoint is ``event_path``."""
+    return ClientContract(event_path=event_path)
