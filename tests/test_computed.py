@@ -7,10 +7,10 @@ import pytest
 
 import pyreact_asgi as pr
 from pyreact_asgi.build.compiler import compile_app
-from pyreact_asgi.computed import ComputedVar
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.tree import StateTree, initial_state
-from pyreact_asgi.vars import StateVar
+from pyreact_asgi.state.computed import ComputedVar
+from pyreact_asgi.state.tree import StateTree, initial_state
+from pyreact_asgi.state.vars import StateVar
 
 
 class Item(msgspec.Struct):

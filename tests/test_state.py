@@ -12,8 +12,8 @@ import pyreact_asgi as pr
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.state import EventHandler
-from pyreact_asgi.tree import StateTree
-from pyreact_asgi.vars import StateVar
+from pyreact_asgi.state.tree import StateTree
+from pyreact_asgi.state.vars import StateVar
 
 
 class Counter(pr.State):

@@ -7,7 +7,7 @@ import pytest
 import pyreact_asgi as pr
 from pyreact_asgi.build.compiler import compile_app
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.storage import Cookie, LocalStorage
+from pyreact_asgi.state.storage import Cookie, LocalStorage
 
 
 class Settings(pr.State):

@@ -53,17 +53,17 @@ from pyreact_asgi.components import (
     upload,
     vstack,
 )
-from pyreact_asgi.computed import computed
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
 from pyreact_asgi.lifespan import combine_lifespans
 from pyreact_asgi.page import Page, asset, page, route_param
 from pyreact_asgi.router import Router
 from pyreact_asgi.state import EventSpec, State, event
-from pyreact_asgi.storage import cookie, local_storage, session_storage
+from pyreact_asgi.state.computed import computed
+from pyreact_asgi.state.storage import cookie, local_storage, session_storage
+from pyreact_asgi.state.vars import Var
 from pyreact_asgi.theme import Theme
 from pyreact_asgi.uploaded import UploadedFile
-from pyreact_asgi.vars import Var
 
 __all__ = [
     "Action",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state import EventSpec
-from pyreact_asgi.vars import Var
+from pyreact_asgi.state.vars import Var
 
 __all__ = ["MOUNT_PATH", "NOT_FOUND_ROUTE", "ROUTE_PARAMS", "Page", "PageFn", "asset", "page", "route_param"]
 

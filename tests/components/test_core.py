@@ -7,7 +7,7 @@ import pytest
 import pyreact_asgi as pr
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.vars import Var
+from pyreact_asgi.state.vars import Var
 
 
 class Form(pr.State):

@@ -10,7 +10,7 @@ import msgspec
 from pyreact_asgi.components.base import COMMON_PROPS, Child, Component
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state import EventSpec
-from pyreact_asgi.vars import Var
+from pyreact_asgi.state.vars import Var
 
 __all__ = ["CustomElement", "ReactComponent", "react_component"]
 

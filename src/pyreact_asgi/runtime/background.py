@@ -13,7 +13,7 @@ from pyreact_asgi.runtime.engine import Call, Engine
 from pyreact_asgi.runtime.manager import StateManager
 from pyreact_asgi.runtime.messages import Update
 from pyreact_asgi.state import State
-from pyreact_asgi.tree import StateTree
+from pyreact_asgi.state.tree import StateTree
 
 __all__ = ["BackgroundTasks"]
 

@@ -11,9 +11,9 @@ from pyreact_asgi.actions import Action
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.runtime.messages import EventMessage
 from pyreact_asgi.state import EventHandler, EventSpec, State
-from pyreact_asgi.tree import StateTree
+from pyreact_asgi.state.tree import StateTree
+from pyreact_asgi.state.vars import Var
 from pyreact_asgi.uploaded import UploadedFile
-from pyreact_asgi.vars import Var
 
 __all__ = ["MAX_CHAIN", "Call", "Delta", "Engine", "Outcome", "Step"]
 

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import msgspec
 
-from pyreact_asgi.computed import ComputedVar
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
-from pyreact_asgi.storage import ClientStorage
+from pyreact_asgi.state.computed import ComputedVar
+from pyreact_asgi.state.storage import ClientStorage
+from pyreact_asgi.state.vars import StateVar
 from pyreact_asgi.uploaded import UploadedFile
-from pyreact_asgi.vars import StateVar
 
 if TYPE_CHECKING:
     from pyreact_asgi.router import Router
-    from pyreact_asgi.tree import StateTree
+    from pyreact_asgi.state.tree import StateTree
 
 __all__ = ["EventHandler", "EventSpec", "State", "event"]
 
@@ -615,7 +615,7 @@ class State(metaclass=_StateType):
     def _pr_own_tree(self) -> StateTree:
         # An instance used on its own (in tests, in a script) gets a tree of its own, holding default states.
         if self._pr_tree is None:
-            from pyreact_asgi.tree import StateTree
+            from pyreact_asgi.state.tree import StateTree
 
             StateTree().add(self)
         assert self._pr_tree is not None

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pyreact_asgi.state import State, _encode
+from pyreact_asgi.state.base import State, _encode
 
 if TYPE_CHECKING:
     from pyreact_asgi.router import Router

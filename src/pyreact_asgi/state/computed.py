@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.vars import StateVar
+from pyreact_asgi.state.vars import StateVar
 
 if TYPE_CHECKING:
-    from pyreact_asgi.state import State
+    from pyreact_asgi.state.base import State
 
 __all__ = ["ComputedVar", "computed"]
 
@@ -83,7 +83,7 @@ class ComputedVar:
 
     def _resolve(self) -> tuple[Any, tuple[type[State], ...]]:
         if self._resolved is None:
-            from pyreact_asgi.state import State
+            from pyreact_asgi.state.base import State
 
             try:
                 hints = typing.get_type_hints(self.fn)

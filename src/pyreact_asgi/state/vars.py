@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from pyreact_asgi.exceptions import CompileError
 
 if TYPE_CHECKING:
-    from pyreact_asgi.state import State
+    from pyreact_asgi.state.base import State
 
 __all__ = ["MARKER_PREFIX", "OPS", "StateVar", "Var", "expand_markers"]
 
