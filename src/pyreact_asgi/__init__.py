@@ -54,11 +54,21 @@ from pyreact_asgi.components import (
     vstack,
 )
 from pyreact_asgi.config import BuildMode, Config
-from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
+from pyreact_asgi.exceptions import (
+    ActionError,
+    BuildError,
+    CompileError,
+    ConfigError,
+    HandlerError,
+    MountPathError,
+    ProtocolError,
+    PyReactError,
+    StateError,
+)
 from pyreact_asgi.lifespan import combine_lifespans
 from pyreact_asgi.page import Page, asset, page, route_param
 from pyreact_asgi.router import Router
-from pyreact_asgi.state import EventSpec, State, event
+from pyreact_asgi.state import EventSpec, State, event, field
 from pyreact_asgi.state.computed import computed
 from pyreact_asgi.state.storage import cookie, local_storage, session_storage
 from pyreact_asgi.state.vars import Var
@@ -67,6 +77,7 @@ from pyreact_asgi.uploaded import UploadedFile
 
 __all__ = [
     "Action",
+    "ActionError",
     "BuildError",
     "BuildMode",
     "CompileError",
@@ -74,6 +85,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "EventSpec",
+    "HandlerError",
     "MountPathError",
     "Page",
     "ProtocolError",
@@ -81,6 +93,7 @@ __all__ = [
     "PyReactError",
     "Router",
     "State",
+    "StateError",
     "Theme",
     "UploadedFile",
     "Var",
@@ -108,6 +121,7 @@ __all__ = [
     "download",
     "dropdown_menu",
     "event",
+    "field",
     "flex",
     "foreach",
     "form",

@@ -5,12 +5,25 @@ PyReactError
  │    └── MountPathError             a mount path cannot be used
  ├── CompileError (ValueError)       a page cannot be compiled to JSX
  ├── BuildError (RuntimeError)       the frontend bundle cannot be built or loaded
- └── ProtocolError (ValueError)      a client sent an event the server rejects
+ ├── ProtocolError (ValueError)      a client sent an event the server rejects
+ ├── ActionError (ValueError)        a client action (redirect, toast, ...) was given a bad argument
+ ├── HandlerError (TypeError)        a handler returned, yielded or passed something of the wrong kind
+ └── StateError (RuntimeError)       a state was used where it cannot be (outside its event or lock)
 """
 
 from __future__ import annotations
 
-__all__ = ["BuildError", "CompileError", "ConfigError", "MountPathError", "ProtocolError", "PyReactError"]
+__all__ = [
+    "ActionError",
+    "BuildError",
+    "CompileError",
+    "ConfigError",
+    "HandlerError",
+    "MountPathError",
+    "ProtocolError",
+    "PyReactError",
+    "StateError",
+]
 
 
 class PyReactError(Exception):
@@ -71,3 +84,19 @@ class ProtocolError(PyReactError, ValueError):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.args[0]!r}, code={self.code!r})"
+
+
+class ActionError(PyReactError, ValueError):
+    """A client action (``pr.redirect``, ``pr.toast``, ...) was given an argument it cannot send."""
+
+
+class HandlerError(PyReactError, TypeError):
+    """An event handler returned, yielded or passed something of the wrong kind.
+
+    For example a value that is neither an event nor an action, or a non-State class to ``get_state``.
+    """
+
+
+class StateError(PyReactError, RuntimeError):
+    """A state was used where it cannot be: ``router`` outside an event, a background task's change outside
+    ``async with self:``, or an event chain that never ends."""

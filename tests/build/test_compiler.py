@@ -13,7 +13,7 @@ from pyreact_asgi.exceptions import CompileError, ConfigError
 from pyreact_asgi.state.vars import Var
 
 
-class Form(pr.State):
+class Form(pr.State, setters=True):
     text: str = ""
     size: int = 12
     _token: str = "secret"

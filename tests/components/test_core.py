@@ -11,7 +11,7 @@ from pyreact_asgi.state.vars import Var
 
 
 class Form(pr.State):
-    name: str = ""
+    name: str = pr.field("", setter=True)
     color: str = "red"
     theme: str = "dark"
     css: dict[str, str] = {}  # noqa: RUF012

@@ -4,20 +4,28 @@ Modules, each importing only those above it:
 
 - ``vars``: `Var`, a value that lives in the browser as a JavaScript expression, and `StateVar`.
 - ``storage``: vars the browser keeps (cookie, localStorage, sessionStorage).
+- ``tracking``: `Tracker`, the values of one state instance and what changed in them; the one interface
+  to change tracking, for the tree, the engine and background tasks (`tracker(instance)`).
 - ``computed``: `ComputedVar`, a var derived from other vars.
-- ``base``: `State` with its var descriptors and handlers.
+- ``events``: `EventHandler`, `EventSpec` and ``@pr.event``: handler signatures checked against what a client
+  can send.
 - ``tree``: `StateTree`, the states of one client that one event works on.
+- ``base``: `State` with its var descriptors and (opt-in) setters; `detached` for background tasks.
+- ``testing``: helpers for tests of states used on their own.
 """
 
 from __future__ import annotations
 
-from pyreact_asgi.state.base import EventHandler, EventSpec, State, event
+from pyreact_asgi.state.base import BackgroundLink, State, detached, field
 from pyreact_asgi.state.computed import ComputedVar, computed
+from pyreact_asgi.state.events import EventHandler, EventSpec, event
 from pyreact_asgi.state.storage import ClientStorage, cookie, local_storage, session_storage
+from pyreact_asgi.state.tracking import Tracker, tracker
 from pyreact_asgi.state.tree import Changes, StateTree, initial_state
 from pyreact_asgi.state.vars import StateVar, Var
 
 __all__ = [
+    "BackgroundLink",
     "Changes",
     "ClientStorage",
     "ComputedVar",
@@ -26,11 +34,15 @@ __all__ = [
     "State",
     "StateTree",
     "StateVar",
+    "Tracker",
     "Var",
     "computed",
     "cookie",
+    "detached",
     "event",
+    "field",
     "initial_state",
     "local_storage",
     "session_storage",
+    "tracker",
 ]

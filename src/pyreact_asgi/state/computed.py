@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pyreact_asgi.exceptions import ConfigError
+from pyreact_asgi.state.tracking import Tracked
 from pyreact_asgi.state.vars import StateVar
 
 if TYPE_CHECKING:
@@ -83,18 +84,17 @@ class ComputedVar:
 
     def _resolve(self) -> tuple[Any, tuple[type[State], ...]]:
         if self._resolved is None:
-            from pyreact_asgi.state.base import State
-
             try:
                 hints = typing.get_type_hints(self.fn)
             except Exception as exc:
                 raise ConfigError(
                     f'Cannot resolve the annotations of computed var "{self.fn.__qualname__}": {exc}'
                 ) from exc
-            states: list[type[State]] = []
+            states: list[Any] = []
             for param in list(inspect.signature(self.fn).parameters.values())[1:]:
                 hint = hints.get(param.name)
-                if not (isinstance(hint, type) and issubclass(hint, State)):
+                # Tracked is State's base, which this module cannot import: State imports it.
+                if not (isinstance(hint, type) and issubclass(hint, Tracked)):
                     raise ConfigError(
                         f'Expected parameter {param.name!r} of computed var "{self.fn.__qualname__}" to be '
                         f"annotated with a State class, but got {hint!r}."
