@@ -89,7 +89,7 @@ async def test_opted_in_setter_checks_the_type(payroll_server: LiveServer) -> No
     ("handler", "value", "message"),
     [
         ("payroll.set_salary", -5, "the app's validator did not accept it"),
-        ("payroll.set_team", "admins", "Expected team \"core\" or \"web\", but got 'admins'."),
+        ("payroll.set_team", "admins", 'Expected team "core" or "web", but got \'admins\'.'),
     ],
     ids=["validator-returns-false", "validator-raises"],
 )

@@ -6,6 +6,7 @@ import importlib
 import itertools
 import pkgutil
 import types
+from typing import Any
 
 import pyreact_asgi as pr
 import pyreact_asgi.state
@@ -48,7 +49,8 @@ def test_isolation_f_string_marker_carries_what_it_stands_for() -> None:
 def test_isolation_state_instances_of_two_apps_are_independent() -> None:
     first, _ = _app("Ada")
     second, _ = _app("Bob")
-    a, b = StateTree().require(first), StateTree().require(second)
+    a: Any = StateTree().require(first)
+    b: Any = StateTree().require(second)
     a.who = "Eve"
     assert (a.who, b.who) == ("Eve", "Bob")
 

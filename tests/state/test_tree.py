@@ -7,7 +7,6 @@ from pyreact_asgi.exceptions import StateError
 from pyreact_asgi.state import State, StateTree, initial_state, tracker
 
 
-
 class Cart(pr.State):
     items: list[int] = []  # noqa: RUF012 - each client gets a copy
     _visits: int = 0
