@@ -6,7 +6,7 @@ import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Self, TypeVar
 
 from pyreact_asgi.exceptions import ConfigError, HandlerError, StateError
 from pyreact_asgi.state.computed import ComputedVar
@@ -140,18 +140,31 @@ def detached(live: S, link: BackgroundLink) -> S:
     return instance
 
 
-class _StateType(type):
-    # Runs only for attributes a State class does not have. Typed as returning an EventSpec, so that type
-    # checkers accept the generated ``set_<var>`` handlers (``Counter.set_name``), which they cannot see.
-    def __getattr__(cls, name: str) -> EventSpec:
-        fields: dict[str, Field] = type.__getattribute__(cls, "__dict__").get("_pr_fields", {})
-        if name.startswith("set_") and name[4:] in fields:
-            raise AttributeError(
-                f'{cls.__name__} has no setter "{name}": setters are opt-in, so that a client cannot assign a var '
-                f"past the rules of the app's handlers. Declare `{name[4:]}: ... = pr.field(..., setter=True)`, or "
-                f"pass setters=True to the class."
-            )
-        raise AttributeError(f"type object {cls.__name__!r} has no attribute {name!r}")
+class _NoSetter:
+    # Stands where a generated setter would be, to say why there is none: a class attribute raising
+    # AttributeError reads as missing (hasattr is False), and costs nothing elsewhere, unlike a metaclass
+    # __getattr__, which would slow down every attribute read on every State class.
+    __slots__ = ("message",)
+
+    def __init__(self, owner: type, var: str) -> None:
+        self.message = (
+            f'{owner.__name__} has no setter "set_{var}": setters are opt-in, so that a client cannot assign a var '
+            f"past the rules of the app's handlers. Declare `{var}: ... = pr.field(..., setter=True)`, or pass "
+            "setters=True to the class."
+        )
+
+    def __get__(self, instance: object, owner: type) -> NoReturn:
+        raise AttributeError(self.message)
+
+
+if TYPE_CHECKING:
+
+    class _StateType(type):
+        # Tells type checkers about the generated ``set_<var>`` handlers: ``Counter.set_name`` is an EventSpec.
+        def __getattr__(cls, name: str) -> EventSpec: ...
+
+else:
+    _StateType = type
 
 
 class State(Tracked, metaclass=_StateType):
@@ -262,11 +275,15 @@ class State(Tracked, metaclass=_StateType):
             setattr(cls, attr, _VarDescriptor(fields[attr]))
         handlers = dict(cls._pr_handlers)
         handlers.update({attr: value for attr, value in cls.__dict__.items() if isinstance(value, EventHandler)})
-        for field in fields.values():
-            setter_name = f"set_{field.name}"
-            if field.setter and setter_name not in handlers and not hasattr(cls, setter_name):
-                handlers[setter_name] = _setter(field)
+        for declared in fields.values():
+            setter_name = f"set_{declared.name}"
+            if setter_name in handlers or hasattr(cls, setter_name):
+                continue
+            if declared.setter:
+                handlers[setter_name] = _setter(declared)
                 setattr(cls, setter_name, handlers[setter_name])
+            elif not declared.backend and setter_name not in cls.__dict__:
+                setattr(cls, setter_name, _NoSetter(cls, declared.name))
         cls._pr_fields = fields
         cls._pr_computed = computed
         cls._pr_handlers = handlers

@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pyreact_asgi.exceptions import StateError
-from pyreact_asgi.state.tracking import encode, tracker
+from pyreact_asgi.state.tracking import Tracker, encode, tracker
 
 if TYPE_CHECKING:
     from pyreact_asgi.router import Router
@@ -33,6 +33,8 @@ class StateTree:
 
     def __init__(self, loader: Loader | None = None, router: Router | None = None) -> None:
         self._states: dict[type[State], State] = {}
+        # Each loaded state with its tracker, looked up once when it is added rather than on every commit.
+        self._records: list[tuple[State, Tracker]] = []
         self._loader = loader
         self.router = router
         # While a computed var runs: every (state, var) it reads, directly or through other computed vars.
@@ -48,8 +50,12 @@ class StateTree:
 
     def add(self, state: State) -> None:
         """Puts a state instance in this tree; its ``get_state`` and computed vars read from the tree."""
-        tracker(state).tree = self
+        record = tracker(state)
+        record.tree = self
+        if type(state) in self._states:
+            self._records = [(other, r) for other, r in self._records if type(other) is not type(state)]
         self._states[type(state)] = state
+        self._records.append((state, record))
 
     async def get(self, state: type[S]) -> S:
         """Returns the instance of ``state``, loading it (and the states its computed vars read) if needed."""
@@ -119,17 +125,16 @@ class StateTree:
             Exception: A computed var raised; nothing is committed, and `rollback` undoes the event.
         """
         changes: Changes = {}
-        for state in self._states.values():
-            changed = tracker(state).changes()
+        for state, record in self._records:
+            changed = record.changes()
             if changed:
                 changes[type(state)] = changed
         for cls in list(changes):
             for dependent in dependents(cls):
                 await self.get(dependent)
-        cache: list[tuple[State, str, Any, bytes | None]] = []
+        cache: list[tuple[Tracker, str, Any, bytes | None]] = []
         keys: set[VarKey] | None = None
-        for state in self._states.values():
-            record = tracker(state)
+        for state, record in self._records:
             if not record.computed:
                 continue
             if keys is None:
@@ -143,19 +148,19 @@ class StateTree:
                 cached = record.cache.get(name)
                 if cached is not None and encoded is not None and cached[1] == encoded:
                     continue
-                cache.append((state, name, value, encoded))
+                cache.append((record, name, value, encoded))
                 changes.setdefault(type(state), {})[name] = value
         # Only now that every computed var ran without raising does the event's outcome become the baseline.
-        for state in self._states.values():
-            tracker(state).commit()
-        for state, name, value, encoded in cache:
-            tracker(state).cache[name] = (value, encoded)
+        for _, record in self._records:
+            record.commit()
+        for record, name, value, encoded in cache:
+            record.cache[name] = (value, encoded)
         return changes
 
     def rollback(self) -> None:
         """Restores every loaded state to its last commit, containers changed in place included."""
-        for state in self._states.values():
-            tracker(state).rollback()
+        for _, record in self._records:
+            record.rollback()
 
 
 def initial_state(states: Iterable[type[State]]) -> dict[str, dict[str, Any]]:
