@@ -1,16 +1,16 @@
 """The state model: what each client has on the server, and how its changes are found.
 
-Modules, each importing only those above it:
+Modules, each importing only those above it (tests/test_architecture.py checks there is no cycle):
 
-- ``vars``: `Var`, a value that lives in the browser as a JavaScript expression, and `StateVar`.
-- ``storage``: vars the browser keeps (cookie, localStorage, sessionStorage).
 - ``tracking``: `Tracker`, the values of one state instance and what changed in them; the one interface
   to change tracking, for the tree, the engine and background tasks (`tracker(instance)`).
+- ``vars``: `Var`, a value that lives in the browser as a JavaScript expression, and `StateVar`.
+- ``storage``: vars the browser keeps (cookie, localStorage, sessionStorage).
+- ``tree``: `StateTree`, the states of one client that one event works on.
 - ``computed``: `ComputedVar`, a var derived from other vars.
 - ``events``: `EventHandler`, `EventSpec` and ``@pr.event``: handler signatures checked against what a client
   can send.
-- ``tree``: `StateTree`, the states of one client that one event works on.
-- ``base``: `State` with its var descriptors and (opt-in) setters; `detached` for background tasks.
+- ``base``: `State` with its var descriptors and opt-in setters (`field`); `detached` for background tasks.
 - ``testing``: helpers for tests of states used on their own.
 """
 
@@ -21,7 +21,7 @@ from pyreact_asgi.state.computed import ComputedVar, computed
 from pyreact_asgi.state.events import EventHandler, EventSpec, event
 from pyreact_asgi.state.storage import ClientStorage, cookie, local_storage, session_storage
 from pyreact_asgi.state.tracking import Tracker, tracker
-from pyreact_asgi.state.tree import Changes, StateTree, initial_state
+from pyreact_asgi.state.tree import Changes, StateTree, initial_state, tree_of
 from pyreact_asgi.state.vars import StateVar, Var
 
 __all__ = [
@@ -45,4 +45,5 @@ __all__ = [
     "local_storage",
     "session_storage",
     "tracker",
+    "tree_of",
 ]

@@ -13,7 +13,7 @@ from pyreact_asgi.state.computed import ComputedVar
 from pyreact_asgi.state.events import EventHandler, EventSpec, Param
 from pyreact_asgi.state.storage import ClientStorage
 from pyreact_asgi.state.tracking import SCALARS, Tracked, Tracker, encode, tracker
-from pyreact_asgi.state.tree import StateTree
+from pyreact_asgi.state.tree import tree_of
 from pyreact_asgi.state.vars import StateVar
 
 if TYPE_CHECKING:
@@ -363,7 +363,7 @@ class State(Tracked, metaclass=_StateType):
         """
         if not (isinstance(state, type) and issubclass(state, State)):
             raise HandlerError(f"Expected a State class, as in `await self.get_state(Cart)`, but got {state!r}.")
-        return await self._pr_own_tree().get(state)
+        return await tree_of(self).get(state)
 
     # --- class-level introspection -------------------------------------------------------------------
 
@@ -418,17 +418,6 @@ class State(Tracked, metaclass=_StateType):
         return {name: f.default for name, f in cls._pr_fields.items() if not f.backend}
 
     # --- per-instance change tracking ----------------------------------------------------------------
-
-    def _pr_own_tree(self) -> StateTree:
-        # An instance used on its own (in tests, in a script) gets a tree of its own, holding default states.
-        tree = self._pr.tree
-        if tree is None:
-            tree = StateTree()
-            tree.add(self)
-        return tree
-
-    def _pr_compute(self, var: ComputedVar) -> Any:
-        return self._pr_own_tree().run(self, var)
 
     def _pr_set(self, name: str, value: Any) -> None:
         link = self._pr_link

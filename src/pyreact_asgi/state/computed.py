@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state.tracking import Tracked
+from pyreact_asgi.state.tree import tree_of
 from pyreact_asgi.state.vars import StateVar
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class ComputedVar:
     def __get__(self, instance: State | None, owner: type[State]) -> Any:
         if instance is None:
             return StateVar(owner, self.name, backend=self.name.startswith("_"))
-        return instance._pr_compute(self)
+        return tree_of(instance).run(instance, self)
 
     def __set__(self, instance: State, value: Any) -> None:
         raise AttributeError(

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from pyreact_asgi.state.base import State
     from pyreact_asgi.state.computed import ComputedVar
 
-__all__ = ["Changes", "StateTree", "initial_state"]
+__all__ = ["Changes", "StateTree", "initial_state", "tree_of"]
 
 S = TypeVar("S", bound="State")
 Loader = Callable[[type["State"]], Awaitable["State"]]
@@ -161,6 +161,16 @@ class StateTree:
         """Restores every loaded state to its last commit, containers changed in place included."""
         for _, record in self._records:
             record.rollback()
+
+
+def tree_of(state: State) -> StateTree:
+    """Returns the tree ``state`` is in; a state used on its own (in a test, a script) gets a tree of its own,
+    which creates the other states it reads with their defaults."""
+    tree = tracker(state).tree
+    if tree is None:
+        tree = StateTree()
+        tree.add(state)
+    return tree
 
 
 def initial_state(states: Iterable[type[State]]) -> dict[str, dict[str, Any]]:
