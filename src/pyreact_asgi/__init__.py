@@ -64,6 +64,7 @@ from pyreact_asgi.exceptions import (
     ProtocolError,
     PyReactError,
     StateError,
+    VarError,
 )
 from pyreact_asgi.lifespan import combine_lifespans
 from pyreact_asgi.page import Page, asset, page, route_param
@@ -97,6 +98,7 @@ __all__ = [
     "Theme",
     "UploadedFile",
     "Var",
+    "VarError",
     "__version__",
     "accordion",
     "asset",

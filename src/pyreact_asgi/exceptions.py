@@ -8,7 +8,8 @@ PyReactError
  ├── ProtocolError (ValueError)      a client sent an event the server rejects
  ├── ActionError (ValueError)        a client action (redirect, toast, ...) was given a bad argument
  ├── HandlerError (TypeError)        a handler returned, yielded or passed something of the wrong kind
- └── StateError (RuntimeError)       a state was used where it cannot be (outside its event or lock)
+ ├── StateError (RuntimeError)       a state was used where it cannot be (outside its event or lock)
+ └── VarError (AttributeError)       a var that a State does not have, or that cannot be assigned
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "ProtocolError",
     "PyReactError",
     "StateError",
+    "VarError",
 ]
 
 
@@ -100,3 +102,8 @@ class HandlerError(PyReactError, TypeError):
 class StateError(PyReactError, RuntimeError):
     """A state was used where it cannot be: ``router`` outside an event, a background task's change outside
     ``async with self:``, or an event chain that never ends."""
+
+
+class VarError(PyReactError, AttributeError):
+    """A State has no such var, or it cannot be assigned: an undeclared var, a computed var, or a setter the
+    var did not opt in to."""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Self, TypeVar
 
-from pyreact_asgi.exceptions import ConfigError, HandlerError, StateError
+from pyreact_asgi.exceptions import ConfigError, HandlerError, StateError, VarError
 from pyreact_asgi.state.computed import ComputedVar
 from pyreact_asgi.state.events import EventHandler, EventSpec, Param
 from pyreact_asgi.state.storage import ClientStorage
@@ -154,7 +154,7 @@ class _NoSetter:
         )
 
     def __get__(self, instance: object, owner: type) -> NoReturn:
-        raise AttributeError(self.message)
+        raise VarError(self.message)
 
 
 if TYPE_CHECKING:
@@ -302,7 +302,7 @@ class State(Tracked, metaclass=_StateType):
         elif name in self._pr_computed:
             self._pr_computed[name].__set__(self, value)
         else:
-            raise AttributeError(
+            raise VarError(
                 f'{type(self).__name__} has no var "{name}"; declare it on the class with a type and a default.'
             )
 

@@ -5,7 +5,7 @@ import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pyreact_asgi.exceptions import ConfigError
+from pyreact_asgi.exceptions import ConfigError, VarError
 from pyreact_asgi.state.tracking import Tracked
 from pyreact_asgi.state.tree import tree_of
 from pyreact_asgi.state.vars import StateVar
@@ -62,7 +62,7 @@ class ComputedVar:
         return tree_of(instance).run(instance, self)
 
     def __set__(self, instance: State, value: Any) -> None:
-        raise AttributeError(
+        raise VarError(
             f'"{type(instance).__name__}.{self.name}" is a computed var; assign the vars it is computed from.'
         )
 
