@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import pyreact_asgi as pr
 from pyreact_asgi.exceptions import StateError
-from pyreact_asgi.state import State, StateTree, initial_state, tracker
+from pyreact_asgi.state import Changes, State, StateTree, detached, initial_state, tracker
 
 
 class Cart(pr.State):
@@ -122,3 +124,54 @@ def test_tree_initial_state_holds_public_and_computed_vars_by_state_name() -> No
         "cart": {"items": [], "total": 0},
         "summary": {"label": "cart", "line": "cart: 0"},
     }
+
+
+class _TreeLink:
+    """The runtime's side of a background task, reduced to one tree and no lock."""
+
+    def __init__(self, tree: StateTree, state: type[State]) -> None:
+        self.inside = False
+        self.router: Any = None
+        self.tree = tree
+        self.state = state
+        self.changes: list[Changes] = []
+
+    async def enter(self) -> State:
+        self.inside = True
+        return await self.tree.get(self.state)
+
+    async def exit(self, exc: BaseException | None) -> None:
+        self.inside = False
+        if exc is None:
+            self.changes.append(await self.tree.commit())
+        else:
+            self.tree.rollback()
+
+
+@pytest.mark.asyncio
+async def test_tree_detached_copy_changes_the_live_state_only_inside_its_block() -> None:
+    tree = StateTree()
+    live = await tree.get(Cart)
+    live.items.append(1)
+    await tree.commit()
+    link = _TreeLink(tree, Cart)
+    task_self = detached(live, link)
+    assert task_self.items == [1]
+    assert task_self.items is not live.items  # a copy, read without the lock
+    with pytest.raises(StateError, match=r'changed "Cart.items" outside "async with self:"'):
+        task_self.items = [9]
+    async with task_self:
+        task_self.items.append(2)
+    assert live.items == [1, 2]
+    assert link.changes == [{Cart: {"items": [1, 2], "total": 3}}]
+    assert task_self.items == [1, 2]
+    assert task_self.items is not live.items
+
+    async def fail_inside() -> None:
+        async with task_self:
+            task_self.items.append(3)
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        await fail_inside()
+    assert live.items == [1, 2]
