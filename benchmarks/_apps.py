@@ -112,7 +112,7 @@ def _state(i: int) -> type[pr.State]:
         "__module__": __name__,
         "__annotations__": {"count": "int", "label": "str", "tags": "list[str]"},
         "count": 0,
-        "label": "",
+        "label": pr.field("", setter=True),
         "tags": ["alpha", "beta"],
         "increment": pr.event(increment),
         "reset": pr.event(reset),

@@ -35,7 +35,7 @@ class Message(msgspec.Struct):
 
 class Chat(pr.State):
     messages: list[Message] = []
-    prompt: str = ""
+    prompt: str = pr.field("", setter=True)
     busy: bool = False
 
     @pr.event

@@ -13,7 +13,7 @@ import pyreact_asgi as pr
 
 class Counter(pr.State):
     count: int = 0
-    name: str = ""
+    name: str = pr.field("", setter=True)  # opt-in: the client may call Counter.set_name(value)
     _clicks_ever: int = 0  # backend-only: never sent to the browser
 
     @pr.event

@@ -32,10 +32,10 @@ COLUMNS = ("name", "team", "role", "salary")
 
 class Directory(pr.State):
     people: list[Person] = SEED
-    query: str = ""
+    query: str = pr.field("", setter=True)
     sort_by: str = "name"
     descending: bool = False
-    dialog_open: bool = False
+    dialog_open: bool = pr.field(False, setter=True)
 
     @pr.computed
     def rows(self) -> list[dict[str, str]]:

@@ -26,7 +26,7 @@ class Tasks(pr.State, parent=Board):
     """A substate: an event on the tasks loads, diffs and stores only this state (and what reads it)."""
 
     items: list[Task] = []
-    draft: str = ""
+    draft: str = pr.field("", setter=True)
 
     @pr.computed
     def remaining(self) -> int:  # recomputed only when `items` changed, sent only when the count changed

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import pyreact_asgi as pr
@@ -15,8 +17,24 @@ import pyreact_asgi as pr
         (pr.ProtocolError, (pr.PyReactError, ValueError)),
         (pr.AuthRuleError, (pr.PyReactError, TypeError)),
         (pr.NotStartedError, (pr.PyReactError, RuntimeError)),
+        (pr.ActionError, (pr.PyReactError, ValueError)),
+        (pr.HandlerError, (pr.PyReactError, TypeError)),
+        (pr.StateError, (pr.PyReactError, RuntimeError)),
+        (pr.VarError, (pr.PyReactError, AttributeError)),
     ],
-    ids=["config", "mount-path", "compile", "build", "protocol", "auth-rule", "not-started"],
+    ids=[
+        "config",
+        "mount-path",
+        "compile",
+        "build",
+        "protocol",
+        "auth-rule",
+        "not-started",
+        "action",
+        "handler",
+        "state",
+        "var",
+    ],
 )
 def test_exception_catchable_as_builtin(error: type[Exception], bases: tuple[type[Exception], ...]) -> None:
     assert issubclass(error, bases)
@@ -46,3 +64,10 @@ def test_mount_path_error_carries_path() -> None:
     error = pr.MountPathError('Expected mount path to start with "/"', path="ui")
     assert error.path == "ui"
     assert repr(error) == "MountPathError('Expected mount path to start with \"/\"', path='ui')"
+
+
+def test_exception_tree_in_the_docstring_names_every_exception() -> None:
+    import pyreact_asgi.exceptions as exceptions
+
+    drawn = set(re.findall(r"^[ │├└─]*(\w+)", exceptions.__doc__ or "", re.MULTILINE))
+    assert set(exceptions.__all__) <= drawn

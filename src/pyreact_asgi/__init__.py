@@ -52,29 +52,34 @@ from pyreact_asgi.components import (
     upload,
     vstack,
 )
-from pyreact_asgi.computed import computed
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import (
+    ActionError,
     AuthRuleError,
     BuildError,
     CompileError,
     ConfigError,
+    HandlerError,
     MountPathError,
     NotStartedError,
     ProtocolError,
     PyReactError,
+    StateError,
+    VarError,
 )
 from pyreact_asgi.lifespan import combine_lifespans
 from pyreact_asgi.page import Page, asset, page, route_param
 from pyreact_asgi.router import Router
-from pyreact_asgi.state import EventSpec, State, event
-from pyreact_asgi.storage import cookie, local_storage, session_storage
+from pyreact_asgi.state import EventSpec, State, event, field
+from pyreact_asgi.state.computed import computed
+from pyreact_asgi.state.storage import cookie, local_storage, session_storage
+from pyreact_asgi.state.vars import Var
 from pyreact_asgi.theme import Theme
 from pyreact_asgi.uploaded import UploadedFile
-from pyreact_asgi.vars import Var
 
 __all__ = [
     "Action",
+    "ActionError",
     "AuthRuleError",
     "BuildError",
     "BuildMode",
@@ -83,6 +88,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "EventSpec",
+    "HandlerError",
     "MountPathError",
     "NotStartedError",
     "Page",
@@ -91,9 +97,11 @@ __all__ = [
     "PyReactError",
     "Router",
     "State",
+    "StateError",
     "Theme",
     "UploadedFile",
     "Var",
+    "VarError",
     "__version__",
     "accordion",
     "asset",
@@ -118,6 +126,7 @@ __all__ = [
     "download",
     "dropdown_menu",
     "event",
+    "field",
     "flex",
     "foreach",
     "form",

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from pyreact_asgi.exceptions import ActionError
 from pyreact_asgi.state import EventSpec
 
 __all__ = [
@@ -78,16 +79,16 @@ class ScrollTo(Action, frozen=True, tag="scroll"):
 
 def _element_id(target: str) -> str:
     if not isinstance(target, str) or not _ELEMENT_ID.match(target):
-        raise ValueError(f'Expected an element id such as "name-input", but got {target!r}.')
+        raise ActionError(f'Expected an element id such as "name-input", but got {target!r}.')
     return target
 
 
 def _location(to: str) -> str:
     if not isinstance(to, str):
-        raise ValueError(f"Expected a path or URL to go to, but got {to!r}.")
+        raise ActionError(f"Expected a path or URL to go to, but got {to!r}.")
     if (to.startswith("/") and not to.startswith("//")) or _EXTERNAL.match(to):
         return to
-    raise ValueError(
+    raise ActionError(
         f'Expected a path inside the app such as "/reports" (relative to the mount path) or an http(s) URL, '
         f"but got {to!r}."
     )
@@ -102,7 +103,7 @@ def redirect(to: str, *, replace: bool = False) -> Redirect:
         replace: Replace the current history entry instead of adding one.
 
     Raises:
-        ValueError: ``to`` is neither (a ``javascript:`` URL, a protocol-relative ``//host``...).
+        ActionError: ``to`` is neither (a ``javascript:`` URL, a protocol-relative ``//host``...).
     """
     return Redirect(_location(to), replace)
 
@@ -116,7 +117,7 @@ def toast(message: str, *, level: ToastLevel = "info", duration: float = 4.0) ->
         duration: Seconds before it goes away by itself; 0 keeps it until closed.
     """
     if level not in ("info", "success", "warning", "error"):
-        raise ValueError(f'Expected toast level "info", "success", "warning" or "error", but got {level!r}.')
+        raise ActionError(f'Expected toast level "info", "success", "warning" or "error", but got {level!r}.')
     return Toast(str(message), level, float(duration))
 
 
@@ -143,7 +144,7 @@ def call_script(code: str, *, callback: EventSpec | None = None) -> RunScript:
         callback: A handler that takes one argument (``Layout.got_width``), called with the result.
     """
     if callback is not None and not isinstance(callback, EventSpec):
-        raise ValueError(f"Expected callback to be an event handler such as State.handler, but got {callback!r}.")
+        raise ActionError(f"Expected callback to be an event handler such as State.handler, but got {callback!r}.")
     return RunScript(str(code), None if callback is None else callback.path)
 
 
@@ -159,7 +160,7 @@ def download(
         media_type: The content's media type; text defaults to ``text/plain;charset=utf-8``.
     """
     if (data is None) == (url is None):
-        raise ValueError("Expected exactly one of data= or url= for a download.")
+        raise ActionError("Expected exactly one of data= or url= for a download.")
     if data is not None:
         raw = data.encode() if isinstance(data, str) else bytes(data)
         kind = media_type or ("text/plain;charset=utf-8" if isinstance(data, str) else "application/octet-stream")

@@ -7,20 +7,28 @@ PyReactError
  ├── BuildError (RuntimeError)       the frontend bundle cannot be built or loaded
  ├── NotStartedError (RuntimeError)  an app was used in a way that needs it started first
  ├── AuthRuleError (TypeError)       the app's auth rule returned something it must not
- └── ProtocolError (ValueError)      a client sent an event the server rejects
+ ├── ProtocolError (ValueError)      a client sent an event the server rejects
+ ├── ActionError (ValueError)        a client action (redirect, toast, ...) was given a bad argument
+ ├── HandlerError (TypeError)        a handler returned, yielded or passed something of the wrong kind
+ ├── StateError (RuntimeError)       a state was used where it cannot be (outside its event or lock)
+ └── VarError (AttributeError)       a var that a State does not have, or that cannot be assigned
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "ActionError",
     "AuthRuleError",
     "BuildError",
     "CompileError",
     "ConfigError",
+    "HandlerError",
     "MountPathError",
     "NotStartedError",
     "ProtocolError",
     "PyReactError",
+    "StateError",
+    "VarError",
 ]
 
 
@@ -90,3 +98,24 @@ class ProtocolError(PyReactError, ValueError):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.args[0]!r}, code={self.code!r})"
+
+
+class ActionError(PyReactError, ValueError):
+    """A client action (``pr.redirect``, ``pr.toast``, ...) was given an argument it cannot send."""
+
+
+class HandlerError(PyReactError, TypeError):
+    """An event handler returned, yielded or passed something of the wrong kind.
+
+    For example a value that is neither an event nor an action, or a non-State class to ``get_state``.
+    """
+
+
+class StateError(PyReactError, RuntimeError):
+    """A state was used where it cannot be: ``router`` outside an event, a background task's change outside
+    ``async with self:``, or an event chain that never ends."""
+
+
+class VarError(PyReactError, AttributeError):
+    """A State has no such var, or it cannot be assigned: an undeclared var, a computed var, or a setter the
+    var did not opt in to."""

@@ -8,7 +8,7 @@ from pyreact_asgi._contract import ASSETS_PATH, MOUNT_PATH, NOT_FOUND_ROUTE, ROU
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state import EventSpec
-from pyreact_asgi.vars import Var
+from pyreact_asgi.state.vars import Var
 
 __all__ = ["MOUNT_PATH", "NOT_FOUND_ROUTE", "ROUTE_PARAMS", "Page", "PageFn", "asset", "page", "route_param"]
 

@@ -10,10 +10,10 @@ from pyreact_asgi.build import esbuild
 from pyreact_asgi.build.compiler import compile_app
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import CompileError, ConfigError
-from pyreact_asgi.vars import Var
+from pyreact_asgi.state.vars import Var
 
 
-class Form(pr.State):
+class Form(pr.State, setters=True):
     text: str = ""
     size: int = 12
     _token: str = "secret"

@@ -7,11 +7,11 @@ import pytest
 import pyreact_asgi as pr
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.vars import Var
+from pyreact_asgi.state.vars import Var
 
 
 class Form(pr.State):
-    name: str = ""
+    name: str = pr.field("", setter=True)
     color: str = "red"
     theme: str = "dark"
     css: dict[str, str] = {}  # noqa: RUF012

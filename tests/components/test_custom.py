@@ -21,9 +21,9 @@ def gauge(tmp_path: Path) -> ReactComponent:
 
 
 def test_custom_component_source_and_events_are_compiled(gauge: ReactComponent) -> None:
-    module = compile_app({"/": lambda: gauge(value=Counter.count, on_move=Counter.set_count)}).module("rt.js")
+    module = compile_app({"/": lambda: gauge(value=Counter.count, on_move=Counter.increment)}).module("rt.js")
     assert SOURCE in module
-    assert '<Gauge value={v.counter.count} onMove={(e) => emit("counter.set_count", [e])}></Gauge>' in module
+    assert '<Gauge value={v.counter.count} onMove={(e) => emit("counter.increment", [e])}></Gauge>' in module
 
 
 def test_custom_component_file_change_changes_the_module(gauge: ReactComponent) -> None:

@@ -100,7 +100,7 @@ class Actions(pr.State):
     """Handlers that make the browser do things: redirect, toast, focus, set a value, scroll, run a script."""
 
     width: int = 0
-    note: str = ""
+    note: str = pr.field("", setter=True)
     opened: str = ""
     loads: int = 0
 

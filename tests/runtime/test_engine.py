@@ -9,7 +9,7 @@ import pyreact_asgi as pr
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.runtime.engine import MAX_CHAIN, Engine, Step
 from pyreact_asgi.runtime.manager import MemoryStateManager
-from pyreact_asgi.tree import StateTree
+from pyreact_asgi.state.tree import StateTree
 
 pytestmark = pytest.mark.asyncio
 

@@ -25,9 +25,9 @@ from pyreact_asgi.components.custom import CustomElement, ReactComponent
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
 from pyreact_asgi.page import Page, PageFn, as_page
 from pyreact_asgi.state import EventSpec, State
+from pyreact_asgi.state.tree import initial_state
+from pyreact_asgi.state.vars import MARKER_PREFIX, StateVar, Var, expand_markers
 from pyreact_asgi.theme import Theme
-from pyreact_asgi.tree import initial_state
-from pyreact_asgi.vars import MARKER_PREFIX, StateVar, Var, expand_markers
 
 __all__ = ["CompiledApp", "PageFn", "compile_app"]
 

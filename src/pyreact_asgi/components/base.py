@@ -8,7 +8,7 @@ from pyreact_asgi._codec import js_literal
 from pyreact_asgi.components.styling import split_style
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state import EventSpec
-from pyreact_asgi.vars import Var
+from pyreact_asgi.state.vars import Var
 
 __all__ = ["Child", "Component", "element"]
 

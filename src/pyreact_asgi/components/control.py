@@ -8,7 +8,7 @@ from typing import Any
 from pyreact_asgi._codec import js_literal
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.vars import OPS, Var
+from pyreact_asgi.state.vars import OPS, Var
 
 __all__ = ["FOREACH", "IF", "cond", "foreach", "match"]
 

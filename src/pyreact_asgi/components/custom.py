@@ -11,7 +11,7 @@ from pyreact_asgi._contract import reserved_name
 from pyreact_asgi.components.base import COMMON_PROPS, Child, Component
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state import EventSpec
-from pyreact_asgi.vars import Var
+from pyreact_asgi.state.vars import Var
 
 __all__ = ["CustomElement", "ReactComponent", "react_component"]
 

@@ -6,7 +6,7 @@ from typing import Any
 from pyreact_asgi.components.base import Child, Component, element
 from pyreact_asgi.components.control import foreach
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.vars import Var
+from pyreact_asgi.state.vars import Var
 
 __all__ = ["ICONS", "avatar", "badge", "callout", "icon", "image", "progress", "spinner", "table"]
 

@@ -7,7 +7,7 @@ from typing import Any
 from pyreact_asgi._codec import js_literal
 from pyreact_asgi.components.base import Child, Component, element
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.vars import Var
+from pyreact_asgi.state.vars import Var
 
 __all__ = [
     "button",
@@ -110,7 +110,8 @@ def _debounce(kwargs: dict[str, Any], default: int, fn: str) -> None:
 def input(**kwargs: Any) -> Component:
     """A text input (or any ``type`` of ``<input>``).
 
-    Bind it to a var with ``value=State.var`` and ``on_change=State.set_var``: the handler receives the
+    Bind it to a var with ``value=State.var`` and ``on_change=State.set_var`` (a setter the var opts in to
+    with ``pr.field("", setter=True)``, or a handler of your own): the handler receives the
     text once typing pauses for ``debounce`` milliseconds (300 by default; 0 sends every keystroke), and at
     the latest when the field loses focus or another event is sent. What the user types is never
     overwritten by a late server update.

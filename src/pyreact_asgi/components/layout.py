@@ -4,7 +4,7 @@ from typing import Any
 
 from pyreact_asgi.components.base import Child, Component, element
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.vars import Var
+from pyreact_asgi.state.vars import Var
 
 __all__ = ["box", "center", "container", "divider", "flex", "grid", "hstack", "spacer", "vstack"]
 

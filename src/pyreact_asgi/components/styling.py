@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.vars import Var
+from pyreact_asgi.state.vars import Var
 
 __all__ = ["BREAKPOINTS", "PSEUDO_STATES", "css_value", "split_style"]
 

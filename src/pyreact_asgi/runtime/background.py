@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
@@ -12,8 +11,7 @@ from pyreact_asgi.router import Router
 from pyreact_asgi.runtime.engine import Call, Engine
 from pyreact_asgi.runtime.manager import StateManager
 from pyreact_asgi.runtime.messages import Update
-from pyreact_asgi.state import State
-from pyreact_asgi.tree import StateTree
+from pyreact_asgi.state import State, StateTree, detached
 
 __all__ = ["BackgroundTasks"]
 
@@ -29,13 +27,13 @@ class _Link:
         self.inside = False
         self._tasks = tasks
         self._token = token
-        self._router = router
+        self.router = router
         self._state = state
         self._session: AbstractAsyncContextManager[StateTree] | None = None
         self._tree: StateTree | None = None
 
     async def enter(self) -> State:
-        session = self._tasks.manager.session(self._token, self._router)
+        session = self._tasks.manager.session(self._token, self.router)
         tree = await session.__aenter__()
         try:
             live = await tree.get(self._state)
@@ -86,12 +84,7 @@ class BackgroundTasks:
         # A detached instance, holding a copy of the client's values, for the task to read before its first
         # `async with self:`.
         async with self.manager.session(token, router) as tree:
-            live = await tree.get(call.state)
-            values = copy.deepcopy(live._pr_values)
-        proxy = call.state()
-        object.__setattr__(proxy, "_pr_values", values)
-        object.__setattr__(proxy, "_pr_router", router)
-        object.__setattr__(proxy, "_pr_link", _Link(self, token, router, call.state))
+            proxy = detached(await tree.get(call.state), _Link(self, token, router, call.state))
         task = asyncio.create_task(self._run(token, call, proxy), name=f"pyreact background {call.handler.name}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

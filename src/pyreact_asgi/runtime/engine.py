@@ -9,12 +9,11 @@ import msgspec
 
 from pyreact_asgi._contract import split_stored_var_key
 from pyreact_asgi.actions import Action
-from pyreact_asgi.exceptions import ConfigError, ProtocolError
+from pyreact_asgi.exceptions import ConfigError, HandlerError, ProtocolError, StateError
 from pyreact_asgi.runtime.messages import EventMessage
-from pyreact_asgi.state import EventHandler, EventSpec, State
-from pyreact_asgi.tree import StateTree
+from pyreact_asgi.state import EventHandler, EventSpec, State, StateTree, tracker
+from pyreact_asgi.state.vars import Var
 from pyreact_asgi.uploaded import UploadedFile
-from pyreact_asgi.vars import Var
 
 __all__ = ["MAX_CHAIN", "Call", "Delta", "Engine", "Outcome", "Step"]
 
@@ -77,7 +76,7 @@ class Engine:
             other = known.get(cls.state_name())
             if other is None:
                 known[cls.state_name()] = cls
-                todo.extend(p for var in cls._pr_computed.values() for p in var.param_states())
+                todo.extend(p for var in cls.computed_vars().values() for p in var.param_states())
             elif other is not cls:
                 raise ConfigError(
                     f'Two states are named "{cls.state_name()}": {other.__module__}.{other.__qualname__} and '
@@ -85,7 +84,7 @@ class Engine:
                 )
         dependents: dict[type[State], set[type[State]]] = {}
         for cls in known.values():
-            for var in cls._pr_computed.values():
+            for var in cls.computed_vars().values():
                 for param in var.param_states():
                     dependents.setdefault(param, set()).add(cls)
         self._dependents = {cls: tuple(deps) for cls, deps in dependents.items()}
@@ -143,7 +142,7 @@ class Engine:
             state_name, var = split_stored_var_key(str(path))
             cls = self.states.get(state_name)
             if cls is not None and var in cls.stored_vars():
-                (await tree.get(cls))._pr_restore(var, raw)
+                tracker(await tree.get(cls)).restore(var, raw)
 
     def page_states(self, page: str | None) -> frozenset[str]:
         """Returns the names of the states a client on ``page`` receives: every page state when it is unknown.
@@ -194,7 +193,7 @@ class Engine:
             cls, handler, args = pending.pop(0)
             count += 1
             if count > MAX_CHAIN:
-                raise RuntimeError(
+                raise StateError(
                     f'Event handler "{cls.state_name()}.{handler.name}" was chained more than {MAX_CHAIN} events '
                     "into one client event; a handler probably returns an event that leads back to itself."
                 )
@@ -267,18 +266,18 @@ def _split(state: type[State], handler: EventHandler, value: Any) -> tuple[list[
             actions.append(item)
             continue
         if not isinstance(item, EventSpec):
-            raise TypeError(
+            raise HandlerError(
                 f'Event handler "{where}" returned or yielded {item!r}; expected None, an event such as '
                 "`Counter.increment(5)` or `Counter.reset`, an action such as `pr.toast(...)`, or a list of them."
             )
         if item.handler.background:
-            raise TypeError(
+            raise HandlerError(
                 f'Event handler "{where}" chained "{item.path}", a background task; start background tasks '
                 "from the browser (a trigger), which runs them outside the client's queue of events."
             )
         args = () if item.args is None else item.args
         if any(isinstance(arg, Var) for arg in args):
-            raise TypeError(
+            raise HandlerError(
                 f'Event handler "{where}" chained "{item.path}" with a Var argument; a Var has a value only '
                 "in the browser, so pass the value itself (self.count, not Counter.count)."
             )

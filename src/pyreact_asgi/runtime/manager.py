@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from pyreact_asgi.state import State
-from pyreact_asgi.tree import StateTree
+from pyreact_asgi.state.tree import StateTree
 
 if TYPE_CHECKING:
     from pyreact_asgi.router import Router

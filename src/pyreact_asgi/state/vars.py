@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -8,20 +7,18 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from pyreact_asgi._contract import OPS
 from pyreact_asgi.exceptions import CompileError
+from pyreact_asgi.state.tracking import Tracked
 
 if TYPE_CHECKING:
-    from pyreact_asgi.state import State
+    from pyreact_asgi.state.base import State
 
 __all__ = ["MARKER_PREFIX", "OPS", "StateVar", "Var", "expand_markers"]
 
-# f"{var}" calls Var.__format__, which must return a str: a marker that the compiler expands again. Markers
-# are keyed by expression, so formatting the same Var again (each page build) reuses its marker and the
-# table stays as small as the set of distinct expressions.
+# f"{var}" calls Var.__format__, which must return a str: a marker that the compiler expands again. The
+# marker carries all it stands for, the expression and the ids of the state classes it reads, so that no
+# table is shared by the apps of a process. Expressions never hold a NUL: literals are JSON-escaped.
 MARKER_PREFIX = "\x00pyreact-var:"
-_MARKER = re.compile(re.escape(MARKER_PREFIX) + r"(\d+)\x00")
-_formatted: dict[int, tuple[str, frozenset[type[State]]]] = {}
-_markers: dict[tuple[str, frozenset[type[State]]], int] = {}
-_next_marker = itertools.count()
+_MARKER = re.compile(re.escape(MARKER_PREFIX) + r"([0-9a-f,]*);([^\x00]*)\x00")
 
 
 class Var:
@@ -218,12 +215,8 @@ class Var:
                 f"A Var ({self.js}) in an f-string takes no format spec ({spec!r}); use .format_number(decimals), "
                 "round() or string methods."
             )
-        key = (_js(self), self.states)
-        marker = _markers.get(key)
-        if marker is None:
-            marker = _markers.setdefault(key, next(_next_marker))
-            _formatted[marker] = key
-        return f"{MARKER_PREFIX}{marker}\x00"
+        ids = ",".join(sorted(f"{id(state):x}" for state in self.states))
+        return f"{MARKER_PREFIX}{ids};{_js(self)}\x00"
 
     def __str__(self) -> str:
         # str(var) and "a" + str(var) are text with a Var in it, as in an f-string.
@@ -389,20 +382,32 @@ def expand_markers(text: str) -> tuple[str, frozenset[type[State]]]:
     from pyreact_asgi._codec import js_literal
 
     parts: list[str] = []
-    states: frozenset[type[State]] = frozenset()
+    ids: set[int] = set()
     last = 0
     for match in _MARKER.finditer(text):
         if match.start() > last:
             parts.append(js_literal(text[last : match.start()]))
-        formatted = _formatted.get(int(match.group(1)))
-        if formatted is None:  # pragma: no cover - only if a marker is forged
-            raise CompileError(f"Unknown Var marker in {text!r}.")
-        parts.append(f"{OPS}.str({formatted[0]})")
-        states |= formatted[1]
+        parts.append(f"{OPS}.str({match.group(2)})")
+        ids.update(int(key, 16) for key in match.group(1).split(",") if key)
         last = match.end()
     if last < len(text):
         parts.append(js_literal(text[last:]))
-    return "(" + " + ".join(parts or ['""']) + ")", states
+    return "(" + " + ".join(parts or ['""']) + ")", _states_by_id(ids, text)
+
+
+def _states_by_id(ids: set[int], text: str) -> frozenset[type[State]]:
+    # The state classes alive in the process are Python's own record (type.__subclasses__), not ours: find
+    # the ones a marker names. A marker outlives its classes only if it was forged or kept across apps.
+    found: set[type[State]] = set()
+    todo: list[type] = [Tracked] if ids else []
+    while todo and len(found) < len(ids):
+        cls = todo.pop()
+        if id(cls) in ids:
+            found.add(cls)
+        todo.extend(cls.__subclasses__())
+    if len(found) < len(ids):
+        raise CompileError(f"Expected the Vars in {text!r} to read live State classes, but some no longer exist.")
+    return frozenset(found)
 
 
 class StateVar(Var):

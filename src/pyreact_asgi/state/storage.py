@@ -4,6 +4,7 @@ import re
 from typing import Any, Literal, TypeVar, cast
 
 from pyreact_asgi._contract import StorageKind
+from pyreact_asgi.exceptions import ConfigError
 
 __all__ = ["ClientStorage", "Cookie", "LocalStorage", "SessionStorage", "cookie", "local_storage", "session_storage"]
 
@@ -24,7 +25,7 @@ class ClientStorage:
 
     def __init__(self, default: Any, *, key: str | None = None) -> None:
         if key is not None and (not isinstance(key, str) or not _KEY.match(key)):
-            raise ValueError(f'Expected a storage key of letters, digits, "_", "." or "-", but got {key!r}.')
+            raise ConfigError(f'Expected a storage key of letters, digits, "_", "." or "-", but got {key!r}.')
         self.default = default
         self.key = key
 
@@ -64,11 +65,11 @@ class Cookie(ClientStorage):
     ) -> None:
         super().__init__(default, key=key)
         if max_age is not None and (not isinstance(max_age, int) or max_age < 0):
-            raise ValueError(f"Expected max_age as a number of seconds, but got {max_age!r}.")
+            raise ConfigError(f"Expected max_age as a number of seconds, but got {max_age!r}.")
         if path is not None and (not isinstance(path, str) or not path.startswith("/") or ";" in path):
-            raise ValueError(f'Expected a cookie path such as "/", but got {path!r}.')
+            raise ConfigError(f'Expected a cookie path such as "/", but got {path!r}.')
         if same_site not in ("lax", "strict", "none"):
-            raise ValueError(f'Expected same_site "lax", "strict" or "none", but got {same_site!r}.')
+            raise ConfigError(f'Expected same_site "lax", "strict" or "none", but got {same_site!r}.')
         self.max_age = max_age
         self.path = path
         self.same_site = same_site

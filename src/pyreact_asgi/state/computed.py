@@ -5,11 +5,13 @@ import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.vars import StateVar
+from pyreact_asgi.exceptions import ConfigError, VarError
+from pyreact_asgi.state.tracking import Tracked
+from pyreact_asgi.state.tree import tree_of
+from pyreact_asgi.state.vars import StateVar
 
 if TYPE_CHECKING:
-    from pyreact_asgi.state import State
+    from pyreact_asgi.state.base import State
 
 __all__ = ["ComputedVar", "computed"]
 
@@ -57,10 +59,10 @@ class ComputedVar:
     def __get__(self, instance: State | None, owner: type[State]) -> Any:
         if instance is None:
             return StateVar(owner, self.name, backend=self.name.startswith("_"))
-        return instance._pr_compute(self)
+        return tree_of(instance).run(instance, self)
 
     def __set__(self, instance: State, value: Any) -> None:
-        raise AttributeError(
+        raise VarError(
             f'"{type(instance).__name__}.{self.name}" is a computed var; assign the vars it is computed from.'
         )
 
@@ -83,18 +85,17 @@ class ComputedVar:
 
     def _resolve(self) -> tuple[Any, tuple[type[State], ...]]:
         if self._resolved is None:
-            from pyreact_asgi.state import State
-
             try:
                 hints = typing.get_type_hints(self.fn)
             except Exception as exc:
                 raise ConfigError(
                     f'Cannot resolve the annotations of computed var "{self.fn.__qualname__}": {exc}'
                 ) from exc
-            states: list[type[State]] = []
+            states: list[Any] = []
             for param in list(inspect.signature(self.fn).parameters.values())[1:]:
                 hint = hints.get(param.name)
-                if not (isinstance(hint, type) and issubclass(hint, State)):
+                # Tracked is State's base, which this module cannot import: State imports it.
+                if not (isinstance(hint, type) and issubclass(hint, Tracked)):
                     raise ConfigError(
                         f'Expected parameter {param.name!r} of computed var "{self.fn.__qualname__}" to be '
                         f"annotated with a State class, but got {hint!r}."

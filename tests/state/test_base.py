@@ -12,11 +12,12 @@ import pyreact_asgi as pr
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.state import EventHandler
-from pyreact_asgi.tree import StateTree
-from pyreact_asgi.vars import StateVar
+from pyreact_asgi.state.testing import changes, commit, public_values, rollback, take_delta
+from pyreact_asgi.state.tree import StateTree
+from pyreact_asgi.state.vars import StateVar
 
 
-class Counter(pr.State):
+class Counter(pr.State, setters=True):
     count: int = 0
     label: str = "clicks"
     ratio: float = 0.5
@@ -172,7 +173,7 @@ def test_state_works_without_postponed_annotations() -> None:
     source = (
         "import typing\n"
         "import pyreact_asgi as pr\n"
-        "class Eager(pr.State):\n"
+        "class Eager(pr.State, setters=True):\n"
         "    count: int = 0\n"
         "    LIMIT: typing.ClassVar[int] = 3\n"
         "    @pr.event\n"
@@ -224,30 +225,30 @@ def test_state_take_delta_returns_only_changed_vars() -> None:
     counter = Counter()
     counter.count = 3
     counter.ratio = 0.75
-    assert counter._pr_take_delta() == {"count": 3, "ratio": 0.75}
-    assert counter._pr_take_delta() == {}
+    assert take_delta(counter) == {"count": 3, "ratio": 0.75}
+    assert take_delta(counter) == {}
 
 
 def test_state_assigning_an_equal_value_is_not_a_change() -> None:
     counter = Counter()
     counter.count = 0
     counter.label = "clicks"
-    assert counter._pr_take_delta() == {}
+    assert take_delta(counter) == {}
 
 
 def test_state_change_and_change_back_is_not_a_change() -> None:
     counter = Counter()
     counter.count = 9
     counter.count = 0
-    assert counter._pr_take_delta() == {}
+    assert take_delta(counter) == {}
 
 
 def test_state_equal_value_of_another_type_is_a_change() -> None:
     counter = Counter()
     counter.ratio = 1.0
-    counter._pr_take_delta()
+    take_delta(counter)
     counter.ratio = 1
-    assert counter._pr_take_delta() == {"ratio": 1}
+    assert take_delta(counter) == {"ratio": 1}
 
 
 def test_state_reassigned_mutable_is_always_a_change() -> None:
@@ -255,15 +256,15 @@ def test_state_reassigned_mutable_is_always_a_change() -> None:
     counter = Counter()
     counter.tags.append("a")
     counter.tags = counter.tags
-    assert counter._pr_take_delta() == {"tags": ["a"]}
+    assert take_delta(counter) == {"tags": ["a"]}
 
 
 def test_state_backend_vars_never_in_delta_or_public_state() -> None:
     counter = Counter()
     counter._secret = 7
     counter.count = 1
-    assert counter._pr_take_delta() == {"count": 1}
-    assert counter._pr_public() == {"count": 1, "label": "clicks", "ratio": 0.5, "tags": []}
+    assert take_delta(counter) == {"count": 1}
+    assert public_values(counter) == {"count": 1, "label": "clicks", "ratio": 0.5, "tags": []}
     assert "_secret" not in Counter.public_defaults()
     assert counter._secret == 7
 
@@ -271,13 +272,13 @@ def test_state_backend_vars_never_in_delta_or_public_state() -> None:
 def test_state_rollback_restores_assigned_vars() -> None:
     counter = Counter()
     counter.count = 2
-    counter._pr_take_delta()
+    take_delta(counter)
     counter.count = 5
     counter.label = "x"
     counter._secret = 3
-    counter._pr_rollback()
+    rollback(counter)
     assert (counter.count, counter.label, counter._secret) == (2, "clicks", 0)
-    assert counter._pr_take_delta() == {}
+    assert take_delta(counter) == {}
 
 
 # --- generated setters ---------------------------------------------------------------------------------
@@ -293,7 +294,7 @@ def test_state_setters_are_generated_for_public_vars_only() -> None:
 def test_state_setter_sets_the_var() -> None:
     counter = Counter()
     counter.set_count(4)  # type: ignore[attr-defined]
-    assert counter._pr_take_delta() == {"count": 4}
+    assert take_delta(counter) == {"count": 4}
 
 
 def test_state_setter_validates_against_the_var_type() -> None:
@@ -550,7 +551,7 @@ async def test_event_handler_exception_rolls_back(payload: dict[str, object], er
         await engine.apply(client, engine.resolve(payload))
     state = client.require(Counter)
     assert (state.count, state.label, state._secret) == (3, "clicks", 1)
-    assert state._pr_take_delta() == {}
+    assert take_delta(state) == {}
 
 
 @pytest.mark.parametrize(
@@ -616,34 +617,34 @@ class Board(pr.State):
 def test_state_in_place_change_is_a_change(mutate: Any, delta: dict[str, Any]) -> None:
     board = Board()
     mutate(board)
-    assert board._pr_take_delta() == delta
+    assert take_delta(board) == delta
 
 
 def test_state_nested_in_place_change_is_a_change() -> None:
     board = Board()
     board.data = {"k": [1]}
     board.points = [Spot(1)]
-    board._pr_take_delta()
+    take_delta(board)
     board.data["k"].append(2)
     board.points[0].y = 7
-    assert board._pr_take_delta() == {"data": {"k": [1, 2]}, "points": [Spot(1, 7)]}
+    assert take_delta(board) == {"data": {"k": [1, 2]}, "points": [Spot(1, 7)]}
 
 
 def test_state_in_place_change_through_an_alias_is_found() -> None:
     board = Board()
     items = board.items
-    board._pr_take_delta()
+    take_delta(board)
     items.append("late")  # read before the last commit, changed after it: not seen as a change ...
-    assert board._pr_take_delta() == {}
+    assert take_delta(board) == {}
     board.items.append("seen")  # ... until the var is read again since the last commit
-    assert board._pr_take_delta() == {"items": ["late", "seen"]}
+    assert take_delta(board) == {"items": ["late", "seen"]}
 
 
 def test_state_reading_a_container_is_not_a_change() -> None:
     board = Board()
     assert len(board.items) == 0
     assert board.point.x == 0
-    assert board._pr_take_delta() == {}
+    assert take_delta(board) == {}
 
 
 def test_state_only_changed_vars_are_in_the_delta() -> None:
@@ -652,28 +653,28 @@ def test_state_only_changed_vars_are_in_the_delta() -> None:
     assert board.data == {}
     assert board.tags == set()
     board._log.append("backend")
-    assert board._pr_take_delta() == {"items": ["a"]}
+    assert take_delta(board) == {"items": ["a"]}
 
 
 def test_state_change_back_in_place_is_not_a_change() -> None:
     board = Board()
     board.items.append("a")
     board.items.pop()
-    assert board._pr_take_delta() == {}
+    assert take_delta(board) == {}
 
 
 def test_state_rollback_restores_containers_changed_in_place() -> None:
     board = Board()
     board.data = {"k": [1]}
     board.point = Spot(1)
-    board._pr_take_delta()
+    take_delta(board)
     board.items.append("a")
     board.data["k"].append(2)
     board.tags.add("t")
     board.point.x = 9
     board._log.append("x")
     board.other = 5
-    board._pr_rollback()
+    rollback(board)
     assert (board.items, board.data, board.tags, board.point, board._log, board.other) == (
         [],
         {"k": [1]},
@@ -683,14 +684,14 @@ def test_state_rollback_restores_containers_changed_in_place() -> None:
         0,
     )
     assert isinstance(board.tags, set)
-    assert board._pr_take_delta() == {}
+    assert take_delta(board) == {}
 
 
 def test_state_rollback_restores_a_container_changed_then_reassigned() -> None:
     board = Board()
     board.items.append("a")
     board.items = ["b"]
-    board._pr_rollback()
+    rollback(board)
     assert board.items == []
 
 
@@ -707,11 +708,11 @@ class WithOpaque(pr.State):
 def test_state_opaque_backend_value_counts_only_when_reassigned() -> None:
     state = WithOpaque()
     state._client = Opaque()
-    assert state._pr_changes() == {"_client": state._client}
-    state._pr_commit()
+    assert changes(state) == {"_client": state._client}
+    commit(state)
     state._client.calls += 1
-    assert state._pr_changes() == {}
-    state._pr_rollback()
+    assert changes(state) == {}
+    rollback(state)
     assert state._client.calls == 1, "an opaque value cannot be restored, so it is left as it is"
 
 
@@ -771,8 +772,8 @@ def test_state_rollback_of_a_value_that_does_not_fit_its_annotation_restores_its
 
     loose = Loose()
     loose.numbers = ["not", "ints"]  # type: ignore[list-item]
-    loose._pr_take_delta()
+    take_delta(loose)
     loose.numbers.append("more")  # type: ignore[arg-type]
-    loose._pr_rollback()
+    rollback(loose)
     restored: list[object] = list(loose.numbers)
     assert restored == ["not", "ints"]

@@ -16,9 +16,9 @@ import pyreact_asgi as pr
 from pyreact_asgi._codec import decode, js_literal
 from pyreact_asgi.build.compiler import compile_app
 from pyreact_asgi.exceptions import CompileError
-from pyreact_asgi.vars import Var, expand_markers
+from pyreact_asgi.state.vars import Var, expand_markers
 
-OPS_JS = Path(__file__).parent.parent / "frontend" / "src" / "ops.js"
+OPS_JS = Path(__file__).parents[2] / "frontend" / "src" / "ops.js"
 
 
 class Nums(pr.State):

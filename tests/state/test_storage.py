@@ -7,7 +7,8 @@ import pytest
 import pyreact_asgi as pr
 from pyreact_asgi.build.compiler import compile_app
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.storage import Cookie, LocalStorage
+from pyreact_asgi.state.storage import Cookie, LocalStorage
+from pyreact_asgi.state.testing import restore, take_delta
 
 
 class Settings(pr.State):
@@ -35,10 +36,10 @@ def test_storage_vars_are_described_to_the_browser() -> None:
 
 def test_restore_takes_only_values_of_the_right_type() -> None:
     state = Settings()
-    assert state._pr_restore("tab", 3)
-    assert not state._pr_restore("tab", "three")
+    assert restore(state, "tab", 3)
+    assert not restore(state, "tab", "three")
     assert state.tab == 3
-    assert state._pr_take_delta() == {}  # the browser already has these values: nothing to send back
+    assert take_delta(state) == {}  # the browser already has these values: nothing to send back
 
 
 def test_backend_only_var_cannot_be_kept_in_the_browser() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 import pyreact_asgi as pr
 from pyreact_asgi.exceptions import CompileError
-from pyreact_asgi.vars import StateVar, Var
+from pyreact_asgi.state.vars import StateVar, Var
 
 
 class Profile(pr.State):

@@ -3,18 +3,21 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pyreact_asgi.state import State, _encode
+from pyreact_asgi.exceptions import StateError
+from pyreact_asgi.state.tracking import Tracker, encode, tracker
 
 if TYPE_CHECKING:
     from pyreact_asgi.router import Router
+    from pyreact_asgi.state.base import State
+    from pyreact_asgi.state.computed import ComputedVar
 
-__all__ = ["Changes", "StateTree", "initial_state"]
+__all__ = ["Changes", "StateTree", "initial_state", "tree_of"]
 
-S = TypeVar("S", bound=State)
-Loader = Callable[[type[State]], Awaitable[State]]
+S = TypeVar("S", bound="State")
+Loader = Callable[[type["State"]], Awaitable["State"]]
 # State class → var name → new value, backend-only and computed vars included.
-Changes = dict[type[State], dict[str, Any]]
-VarKey = tuple[type[State], str]
+Changes = dict[type["State"], dict[str, Any]]
+VarKey = tuple[type["State"], str]
 
 
 class StateTree:
@@ -30,6 +33,8 @@ class StateTree:
 
     def __init__(self, loader: Loader | None = None, router: Router | None = None) -> None:
         self._states: dict[type[State], State] = {}
+        # Each loaded state with its tracker, looked up once when it is added rather than on every commit.
+        self._records: list[tuple[State, Tracker]] = []
         self._loader = loader
         self.router = router
         # While a computed var runs: every (state, var) it reads, directly or through other computed vars.
@@ -45,8 +50,12 @@ class StateTree:
 
     def add(self, state: State) -> None:
         """Puts a state instance in this tree; its ``get_state`` and computed vars read from the tree."""
-        object.__setattr__(state, "_pr_tree", self)
+        record = tracker(state)
+        record.tree = self
+        if type(state) in self._states:
+            self._records = [(other, r) for other, r in self._records if type(other) is not type(state)]
         self._states[type(state)] = state
+        self._records.append((state, record))
 
     async def get(self, state: type[S]) -> S:
         """Returns the instance of ``state``, loading it (and the states its computed vars read) if needed."""
@@ -54,7 +63,7 @@ class StateTree:
         if instance is None:
             instance = state() if self._loader is None else await self._loader(state)
             self.add(instance)
-            for var in state._pr_computed.values():
+            for var in tracker(instance).computed.values():
                 for other in var.param_states():
                     await self.get(other)
             self._baseline(instance)
@@ -65,7 +74,7 @@ class StateTree:
         instance = self._states.get(state)
         if instance is None:
             if self._loader is not None:
-                raise RuntimeError(f'State "{state.state_name()}" is used before it was loaded.')
+                raise StateError(f'State "{state.state_name()}" is used before it was loaded.')
             instance = state()
             self.add(instance)
             self._baseline(instance)
@@ -73,27 +82,34 @@ class StateTree:
 
     def _baseline(self, state: State) -> None:
         # A new state's computed vars start as what the client has: what they are on the vars it was sent.
-        if state._pr_computed and not state._pr_cache:
+        record = tracker(state)
+        if record.computed and not record.cache:
             self.full(state)
+
+    def run(self, state: State, var: ComputedVar) -> Any:
+        """Runs a computed var of ``state``, which is in this tree, on the states it reads from this tree."""
+        return var.fn(state, *(self.require(cls) for cls in var.param_states()))
 
     def compute(self, state: State, name: str) -> Any:
         """Runs a computed var of ``state``, recording the vars it reads as its dependencies."""
+        record = tracker(state)
         outer, self.reads = self.reads, set()
         try:
-            value = state._pr_compute(state._pr_computed[name])
+            value = self.run(state, record.computed[name])
         finally:
             reads, self.reads = self.reads, outer
         if outer is not None:
             outer |= reads
-        state._pr_deps[name] = frozenset(reads)
+        record.deps[name] = frozenset(reads)
         return value
 
     def full(self, state: State) -> dict[str, Any]:
         """Returns every public var of ``state`` with its computed vars, which become what the client has."""
-        public = state._pr_public()
-        for name, var in state._pr_computed.items():
+        record = tracker(state)
+        public = record.public()
+        for name, var in record.computed.items():
             value = self.compute(state, name)
-            state._pr_cache[name] = (value, _encode(value))
+            record.cache[name] = (value, encode(value))
             if not var.backend:
                 public[name] = value
         return public
@@ -109,42 +125,52 @@ class StateTree:
             Exception: A computed var raised; nothing is committed, and `rollback` undoes the event.
         """
         changes: Changes = {}
-        for state in self._states.values():
-            changed = state._pr_changes()
+        for state, record in self._records:
+            changed = record.changes()
             if changed:
                 changes[type(state)] = changed
         for cls in list(changes):
             for dependent in dependents(cls):
                 await self.get(dependent)
-        cache: list[tuple[State, str, Any, bytes | None]] = []
+        cache: list[tuple[Tracker, str, Any, bytes | None]] = []
         keys: set[VarKey] | None = None
-        for state in self._states.values():
-            if not state._pr_computed:
+        for state, record in self._records:
+            if not record.computed:
                 continue
             if keys is None:
                 keys = {(cls, name) for cls, changed in changes.items() for name in changed}
-            for name in state._pr_computed:
-                deps = state._pr_deps.get(name)
+            for name in record.computed:
+                deps = record.deps.get(name)
                 if deps is not None and deps.isdisjoint(keys):
                     continue
                 value = self.compute(state, name)
-                encoded = _encode(value)
-                cached = state._pr_cache.get(name)
+                encoded = encode(value)
+                cached = record.cache.get(name)
                 if cached is not None and encoded is not None and cached[1] == encoded:
                     continue
-                cache.append((state, name, value, encoded))
+                cache.append((record, name, value, encoded))
                 changes.setdefault(type(state), {})[name] = value
         # Only now that every computed var ran without raising does the event's outcome become the baseline.
-        for state in self._states.values():
-            state._pr_commit()
-        for state, name, value, encoded in cache:
-            state._pr_cache[name] = (value, encoded)
+        for _, record in self._records:
+            record.commit()
+        for record, name, value, encoded in cache:
+            record.cache[name] = (value, encoded)
         return changes
 
     def rollback(self) -> None:
         """Restores every loaded state to its last commit, containers changed in place included."""
-        for state in self._states.values():
-            state._pr_rollback()
+        for _, record in self._records:
+            record.rollback()
+
+
+def tree_of(state: State) -> StateTree:
+    """Returns the tree ``state`` is in; a state used on its own (in a test, a script) gets a tree of its own,
+    which creates the other states it reads with their defaults."""
+    tree = tracker(state).tree
+    if tree is None:
+        tree = StateTree()
+        tree.add(state)
+    return tree
 
 
 def initial_state(states: Iterable[type[State]]) -> dict[str, dict[str, Any]]:
