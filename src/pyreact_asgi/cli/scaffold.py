@@ -81,7 +81,7 @@ def write_project(
         CliError: The directory is not empty (without ``force``) or cannot be written.
     """
     directory = directory.resolve()
-    package = package or package_name(directory)
+    package = package_name(directory) if package is None else package
     _check_package(package)
     if directory.exists() and not directory.is_dir():
         raise CliError(f"{directory} is a file; pick a directory for the project.")
