@@ -28,6 +28,7 @@ from pyreact_asgi.cli.project import (
     one_line,
 )
 from pyreact_asgi.cli.scaffold import TEMPLATES, Template, write_project
+from pyreact_asgi.config import BuildMode
 from pyreact_asgi.exceptions import PyReactError
 
 __all__ = ["cli", "main"]
@@ -135,12 +136,12 @@ def _compile(app: PyApp) -> list[PageInfo]:
     return infos
 
 
-def _build(app: PyApp, *, force: bool = False) -> tuple[Bundle, float]:
+def _build(app: PyApp, mode: BuildMode | None) -> tuple[Bundle, float]:
     _compile(app)
     _progress(f"Building into {app.build_dir}")
     started = time.perf_counter()
     try:
-        bundle = app.build("always" if force else "auto")
+        bundle = app.build(mode)
     except PyReactError as exc:
         raise CliError(one_line(exc)) from exc
     seconds = time.perf_counter() - started
@@ -194,8 +195,8 @@ def run(app: str | None, host: str, port: int, reload: bool) -> None:
         ui = None
     if ui is not None:
         # Built here, so a broken page is one line now rather than a traceback from the server's startup;
-        # the server then finds the build current.
-        _build(ui)
+        # the server then finds the build current. Config.build decides, as it does at startup.
+        _build(ui, None)
     if reload:
         uvicorn.run(
             target, host=host, port=port, reload=True, reload_dirs=[str(project.root)], app_dir=str(project.root)
@@ -210,7 +211,7 @@ def run(app: str | None, host: str, port: int, reload: bool) -> None:
 def build(app: str | None, force: bool) -> None:
     """Build APP's bundle ahead of time, for servers started with Config(build="never")."""
     name, ui = _load(app)
-    bundle, seconds = _build(ui, force=force)
+    bundle, seconds = _build(ui, "always" if force else "auto")  # even with build="never": building is the point
     state = f"built in {seconds:.2f} s" if bundle.built else "current, not rebuilt"
     click.echo(f"{name}: {state}, in {ui.build_dir}")
     width = max(len(file) for file in bundle.assets)
