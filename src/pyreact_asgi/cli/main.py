@@ -34,7 +34,6 @@ from pyreact_asgi.exceptions import PyReactError
 __all__ = ["cli", "main"]
 
 _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-_APP_HELP = 'APP is "module:attribute"; by default the app named in pyproject.toml\'s [tool.pyreact].'
 # What each template needs installed besides pyreact_asgi, told after `init` (which never installs anything).
 _NEEDS: dict[Template, tuple[tuple[str, str], ...]] = {
     "standalone": (),
