@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 import msgspec
+import uvicorn
 
 from pyreact_asgi import __version__
 from pyreact_asgi.app import PyApp
@@ -168,8 +169,6 @@ def run(app: str | None, host: str, port: int, reload: bool) -> None:
     APP is "module:attribute"; by default [tool.pyreact] serve, else app, of pyproject.toml. It may be a
     PyApp or the host app it is mounted in (FastAPI, Starlette, Django's asgi.py).
     """
-    import uvicorn
-
     project = _project()
     target = app or project.serve
     if target is None:
