@@ -8,7 +8,13 @@ import pytest
 
 import pyreact_asgi
 
-SUBPACKAGES = ["pyreact_asgi.build", "pyreact_asgi.cli", "pyreact_asgi.components", "pyreact_asgi.discovery", "pyreact_asgi.runtime"]
+SUBPACKAGES = [
+    "pyreact_asgi.build",
+    "pyreact_asgi.cli",
+    "pyreact_asgi.components",
+    "pyreact_asgi.discovery",
+    "pyreact_asgi.runtime",
+]
 
 
 def _public_modules() -> list[str]:
