@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -61,6 +62,7 @@ def running(project: Path, *args: str) -> Iterator[tuple[int, list[str]]]:
                 raise AssertionError(f"pyreact run did not start within 30 s: {''.join(seen)}") from None
             assert line is not None, f"pyreact run exited: {''.join(seen)}"
             seen.append(line)
+        wait_accepting(port, deadline)
         yield port, seen
     finally:
         process.send_signal(signal.SIGINT)  # what Ctrl+C sends
@@ -74,6 +76,22 @@ def running(project: Path, *args: str) -> Iterator[tuple[int, list[str]]]:
     while (line := lines.get(timeout=5)) is not None:
         seen.append(line)
     assert process.returncode == 0, "".join(seen)
+
+
+def wait_accepting(port: int, deadline: float) -> None:
+    """Polls until the port accepts a connection, against the deadline.
+
+    With --reload, the reloader binds the socket and its child starts listening on it only after the app's
+    startup, with nothing logged in between; no line marks the moment, so this is the one wait that polls.
+    """
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"nothing accepts connections on port {port}") from None
+            time.sleep(0.02)
 
 
 def fetch(url: str) -> tuple[int, str]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import errno
 import importlib.util
+import shlex
 import socket
 import sys
 import tempfile
@@ -95,7 +96,7 @@ def init(directory: Path, template: Template, name: str | None, force: bool) -> 
     url = "http://127.0.0.1:8000/" + ("" if template == "standalone" else "ui/")
     click.echo("Next:")
     if directory.resolve() != Path.cwd():
-        click.echo(f"  cd {directory}")
+        click.echo(f"  cd {shlex.quote(str(directory))}")
     if missing:
         click.echo(f"  pip install {' '.join(missing)}")
     click.echo(f"  pyreact run        # then open {url}")
@@ -119,8 +120,9 @@ def _check_port(host: str, port: int) -> None:
             sock.bind(address)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
+                other = port + 1 if port < 65535 else port - 1
                 raise CliError(
-                    f"Port {port} on {host} is in use; stop the server using it, or pass another --port such as {port + 1}."
+                    f"Port {port} on {host} is in use; stop the server using it, or pass another --port such as {other}."
                 ) from None
             raise CliError(f"Cannot listen on {host}:{port} ({exc.strerror}); pass another --host or --port.") from None
 
