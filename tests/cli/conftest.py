@@ -24,6 +24,8 @@ def pyreact(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedP
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project made by `pyreact init --<template>`, shared by a module's tests."""
     template: str = request.param
+    if template == "django":
+        pytest.importorskip("pyreact_django")  # the Django integration, installed with the test extras
     root = tmp_path_factory.mktemp(f"cli-{template}")
     result = pyreact("init", f"--{template}", f"{template}_site", cwd=root)
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,7 @@ from pyreact_asgi.app import PyApp
 from pyreact_asgi.build.compiler import compile_app
 from pyreact_asgi.cli.project import one_line, where
 from pyreact_asgi.exceptions import CompileError
-from pyreact_asgi.page import Page
+from pyreact_asgi.page import NOT_FOUND_ROUTE, Page
 
 __all__ = ["PageInfo", "compile_pages"]
 
@@ -34,7 +34,7 @@ def compile_pages(app: PyApp) -> tuple[list[PageInfo], list[str]]:
     """
     pages: list[tuple[str, str, Page]] = [(route, route, app.pages[route]) for route in app.routes.ordered]
     if app.not_found is not None:
-        pages.append(("(404)", "/_404", app.not_found))
+        pages.append(("(404)", NOT_FOUND_ROUTE, app.not_found))
     infos, errors = [], []
     for label, route, page in pages:
         try:
