@@ -60,6 +60,12 @@ def error_lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
         pytest.param(
             ["check", "raising:ui"], 1, "Importing 'raising' failed: ConfigError: Expected pages", id="import-raises"
         ),
+        pytest.param(
+            ["check", "needs:ui"],
+            1,
+            "Importing 'needs' failed: ModuleNotFoundError: No module named 'nosuchdep'",
+            id="missing-dependency",
+        ),
         pytest.param(["run", "--bogus"], 2, "No such option '--bogus'", id="bad-option"),
         pytest.param(["run", "--port", "70000", "pages:good"], 2, "Invalid value for '--port'", id="bad-port"),
         pytest.param(
@@ -76,6 +82,7 @@ def test_user_mistake_is_one_line(
 ) -> None:
     write(isolated_imports, "pages.py", PAGES)
     write(isolated_imports, "raising.py", "import pyreact_asgi as pr\nui = pr.PyApp(pages={})\n")
+    write(isolated_imports, "needs.py", "import nosuchdep\n")
     assert main(args) == code
     (line,) = error_lines(capsys)
     assert expected in line

@@ -134,7 +134,11 @@ def import_target(target: str, root: Path) -> object:
                 f"Cannot import {module_name!r}: no module named {exc.name!r} in {root}; "
                 "run pyreact in the project's directory, or fix APP."
             ) from None
-        raise CliError(f"Importing {module_name!r} failed: {one_line(exc)}{where(exc)}") from exc
+        # The app imports a package that is not installed, such as fastapi for a --fastapi project.
+        raise CliError(
+            f"Importing {module_name!r} failed: {one_line(exc)}{where(exc)}; install the package that provides "
+            f"{exc.name!r} in this environment ({sys.executable})."
+        ) from exc
     except Exception as exc:
         raise CliError(f"Importing {module_name!r} failed: {one_line(exc)}{where(exc)}") from exc
     value: object = module
