@@ -171,3 +171,80 @@ def test_the_console_script_prints_no_traceback(tmp_path: Path) -> None:
         "Importing nosuch:ui",
         f"Error: Cannot import 'nosuch': no module named 'nosuch' in {tmp_path}; run pyreact in the project's directory, or fix APP.",
     ]
+
+
+def test_a_failing_build_is_one_line(isolated_imports: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Each page compiles alone; together they name two states alike, which only the whole build finds.
+    for name, var in (("carts_a", "n"), ("carts_b", "m")):
+        write(
+            isolated_imports, f"{name}.py", f"import pyreact_asgi as pr\n\nclass Cart(pr.State):\n    {var}: int = 0\n"
+        )
+    write(
+        isolated_imports,
+        "carts.py",
+        """\
+        import pyreact_asgi as pr
+        import carts_a, carts_b
+
+        ui = pr.PyApp(pages={"/": lambda: pr.text(carts_a.Cart.n), "/b": lambda: pr.text(carts_b.Cart.m)})
+        """,
+    )
+    assert main(["check", "carts:ui"]) == 1
+    (line,) = error_lines(capsys)
+    assert line == (
+        'Error: The build fails: ConfigError: Two states are named "cart": carts_a.Cart and carts_b.Cart; '
+        'pass name="..." to one of them.'
+    )
+    assert main(["build", "carts:ui"]) == 1
+    (line,) = error_lines(capsys)
+    assert line.startswith('Error: ConfigError: Two states are named "cart"')
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "expected"),
+    [
+        pytest.param("[tool.pyreact\n", "Cannot read ", id="not-toml"),
+        pytest.param("[tool]\npyreact = 3\n", "Expected [tool.pyreact] in ", id="not-a-table"),
+        pytest.param('[tool.pyreact]\nserve = ["a:b"]\n', "Expected serve in [tool.pyreact] of ", id="serve-not-str"),
+    ],
+)
+def test_unusable_pyproject(
+    isolated_imports: Path, capsys: pytest.CaptureFixture[str], pyproject: str, expected: str
+) -> None:
+    (isolated_imports / "pyproject.toml").write_text(pyproject)
+    assert main(["run"]) == 2
+    (line,) = error_lines(capsys)
+    assert line.startswith(f"Error: {expected}")
+
+
+def test_run_without_an_app(isolated_imports: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (isolated_imports / "pyproject.toml").write_text('[project]\nname = "other"\n')  # no [tool.pyreact]: looked past
+    assert main(["run"]) == 2
+    (line,) = error_lines(capsys)
+    assert line.startswith("Error: No APP given and no [tool.pyreact] app in a pyproject.toml above ")
+
+
+def test_unknown_host(isolated_imports: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(isolated_imports, "pages.py", PAGES)
+    assert main(["run", "--host", "no-such-host.invalid", "pages:good"]) == 2
+    (line,) = error_lines(capsys)
+    assert line.startswith("Error: Cannot resolve --host 'no-such-host.invalid'")
+
+
+def test_a_host_that_is_not_ours(isolated_imports: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(isolated_imports, "pages.py", PAGES)
+    assert main(["run", "--host", "192.0.2.1", "--port", "8123", "pages:good"]) == 1  # TEST-NET-1: never local
+    (line,) = error_lines(capsys)
+    assert line.startswith("Error: Cannot listen on 192.0.2.1:8123 (")
+
+
+def test_bare_command_shows_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "Commands:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "-h"], ["--version"]])
+def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Usage: pyreact" in out or "pyreact, version " in out
