@@ -13,8 +13,10 @@ import pyreact_asgi as pr
         (pr.CompileError, (pr.PyReactError, ValueError)),
         (pr.BuildError, (pr.PyReactError, RuntimeError)),
         (pr.ProtocolError, (pr.PyReactError, ValueError)),
+        (pr.UploadError, (pr.ProtocolError, ValueError)),
+        (pr.LimitError, (pr.PyReactError, RuntimeError)),
     ],
-    ids=["config", "mount-path", "compile", "build", "protocol"],
+    ids=["config", "mount-path", "compile", "build", "protocol", "upload", "limit"],
 )
 def test_exception_catchable_as_builtin(error: type[Exception], bases: tuple[type[Exception], ...]) -> None:
     assert issubclass(error, bases)

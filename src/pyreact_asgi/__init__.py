@@ -55,7 +55,16 @@ from pyreact_asgi.components import (
 )
 from pyreact_asgi.computed import computed
 from pyreact_asgi.config import BuildMode, Config
-from pyreact_asgi.exceptions import BuildError, CompileError, ConfigError, MountPathError, ProtocolError, PyReactError
+from pyreact_asgi.exceptions import (
+    BuildError,
+    CompileError,
+    ConfigError,
+    LimitError,
+    MountPathError,
+    ProtocolError,
+    PyReactError,
+    UploadError,
+)
 from pyreact_asgi.lifespan import combine_lifespans
 from pyreact_asgi.page import Page, asset, page, route_param
 from pyreact_asgi.router import Router
@@ -74,6 +83,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "EventSpec",
+    "LimitError",
     "MountPathError",
     "Page",
     "ProtocolError",
@@ -82,6 +92,7 @@ __all__ = [
     "Router",
     "State",
     "Theme",
+    "UploadError",
     "UploadedFile",
     "Var",
     "__version__",

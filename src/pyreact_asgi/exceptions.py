@@ -5,12 +5,23 @@ PyReactError
  │    └── MountPathError             a mount path cannot be used
  ├── CompileError (ValueError)       a page cannot be compiled to JSX
  ├── BuildError (RuntimeError)       the frontend bundle cannot be built or loaded
- └── ProtocolError (ValueError)      a client sent an event the server rejects
+ ├── ProtocolError (ValueError)      a client sent an event the server rejects
+ │    └── UploadError                an upload was refused; nothing of it was kept
+ └── LimitError (RuntimeError)       a client reached a configured limit (state size, clients, time)
 """
 
 from __future__ import annotations
 
-__all__ = ["BuildError", "CompileError", "ConfigError", "MountPathError", "ProtocolError", "PyReactError"]
+__all__ = [
+    "BuildError",
+    "CompileError",
+    "ConfigError",
+    "LimitError",
+    "MountPathError",
+    "ProtocolError",
+    "PyReactError",
+    "UploadError",
+]
 
 
 class PyReactError(Exception):
@@ -66,6 +77,42 @@ class ProtocolError(PyReactError, ValueError):
     """
 
     def __init__(self, message: str, code: str = "malformed") -> None:
+        super().__init__(message)
+        self.code = code
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.args[0]!r}, code={self.code!r})"
+
+
+class UploadError(ProtocolError):
+    """An upload was refused; nothing of it was kept.
+
+    Args:
+        status: The HTTP status to answer with.
+        message: What was wrong, for the user.
+        code: "too_large" when a limit was passed, "malformed" otherwise.
+    """
+
+    def __init__(self, status: int, message: str, code: str | None = None) -> None:
+        super().__init__(message, code=code or ("too_large" if status == 413 else "malformed"))
+        self.status = status
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.args[0]!r}, status={self.status!r}, code={self.code!r})"
+
+
+class LimitError(PyReactError, RuntimeError):
+    """A client reached one of the limits in `Config`; what it asked for was refused or undone.
+
+    Args:
+        message: Which limit, and how to raise it.
+        code: Stable machine-readable reason, sent to the client: "too_large" (``max_state_bytes``),
+            "too_many_clients" (``max_clients``), "overloaded" (``max_pending_events``) or "timeout"
+            (``handler_timeout``).
+    """
+
+    def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
         self.code = code
 
