@@ -396,3 +396,7 @@ class PyApp:
     def client_count(self) -> int:
         """Returns how many websocket clients are connected to this process."""
         return 0 if self._transport is None else self._transport.connections
+
+    def stored_clients(self) -> int:
+        """Returns how many client tokens have a state kept in this process, connected or not."""
+        return len(self._manager)

@@ -63,7 +63,8 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
         handler_timeout: Seconds an event handler may run (a streaming one included) before it is cancelled,
             its changes since its last update undone, and the client told (error "timeout"). A sync
             handler runs in a worker thread, which cannot be interrupted: it is reported when it returns.
-        ping_interval: Seconds between websocket pings.
+        ping_interval: Seconds between websocket pings; whole seconds, since engine.io tells the client
+            ``int(ping_interval) * 1000`` milliseconds (0.5 would make the client expect pings constantly).
         ping_timeout: Seconds to wait for a pong before the connection counts as lost.
         handler_error_message: What a client is told when an event handler raises. The traceback is only
             logged on the server.
@@ -111,6 +112,8 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
             raise ConfigError(f'Expected build to be "auto", "always" or "never", but got {self.build!r}.')
         if not _EVENT_PATH.match(self.event_path):
             raise ConfigError(f'Expected event_path like "/_event", but got {self.event_path!r}.')
+        if self.ping_interval != int(self.ping_interval):
+            raise ConfigError(f"Expected ping_interval in whole seconds, but got {self.ping_interval!r}.")
         for origin in self.allowed_origins:
             if not re.match(r"^https?://[^/\s]+$", origin):
                 raise ConfigError(f'Expected each allowed origin as "scheme://host[:port]", but got {origin!r}.')

@@ -10,9 +10,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import socketio
+from starlette.status import WS_1003_UNSUPPORTED_DATA
 
 from pyreact_asgi._codec import MalformedFrame, MsgspecPacket
-from pyreact_asgi._types import Receive, Scope, Send
+from pyreact_asgi._types import Message, Receive, Scope, Send
 from pyreact_asgi.config import Config
 from pyreact_asgi.exceptions import LimitError, ProtocolError
 from pyreact_asgi.router import Router
@@ -70,8 +71,21 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # python-socketio hands a client *event* with one of these names to the server's own handler of that name
 # (base_server.py reserved_events, 5.18), with whatever arguments the client wrote.
 _RESERVED_EVENTS = frozenset({"connect", "connect_error", "disconnect", "__disconnect_final"})
+# The engine.io text frames a client sends: a socket.io packet in a MESSAGE, or a short control packet (PING,
+# PONG, "2probe", CLOSE, UPGRADE, NOOP). engine.io parses every other frame with the json module, outside any
+# try: a frame such as "4[[[[..." raises RecursionError there and logs a traceback.
+_ENGINE_FRAME = re.compile(r"^(?:4[0-6]|[0-35-6][a-z]{0,8}$)")
 # socket.io packet types a client never sends us: CONNECT_ERROR, BINARY_EVENT, BINARY_ACK.
 _REFUSED_PACKETS = frozenset({"4", "5", "6"})
+
+
+async def _checked_receive(receive: Receive) -> Message:
+    message = await receive()
+    text = message.get("text") if message["type"] == "websocket.receive" else None
+    if text is not None and not _ENGINE_FRAME.match(text):
+        logger.warning("A client sent a frame that is no engine.io packet (%r); closed its connection.", text[:40])
+        return {"type": "websocket.disconnect", "code": WS_1003_UNSUPPORTED_DATA}
+    return message
 
 
 class _Server(socketio.AsyncServer):  # type: ignore[misc]  # python-socketio ships no type hints
@@ -181,7 +195,7 @@ class SocketTransport:
         local["raw_path"] = path.encode()
         local["root_path"] = ""
         local[_MOUNT_KEY] = mount
-        await self.sio.handle_request(local, receive, send)
+        await self.sio.handle_request(local, partial(_checked_receive, receive), send)
 
     def start(self) -> None:
         """Starts the timer that drops expired client states; called from the app's startup, in its loop."""
