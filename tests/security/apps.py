@@ -106,8 +106,11 @@ def serve_board(build_dir: Path, **config: Any) -> Iterator[tuple[pr.PyApp, Live
 
 
 async def wait_until(condition: Any, what: str) -> None:
-    """Polls a condition about the server (run in another thread) until it holds; under the caller's deadline."""
-    while not condition():
+    """Polls a condition about the server (run in another thread) until it holds; under the caller's deadline.
+
+    The server's bookkeeping (clients connected, states kept) has no event a test in another thread can await.
+    """
+    while not condition():  # noqa: ASYNC110
         await anyio.sleep(0.01)
     assert condition(), what
 

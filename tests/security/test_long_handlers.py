@@ -17,6 +17,7 @@ from tests.servers import LiveServer
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.e2e]
 
+
 # A connection whose pings go unanswered for ping_interval + ping_timeout (2 s) is closed by the server.
 @pytest.fixture(scope="module")
 def board(shared_build_dir: Path) -> Iterator[LiveServer]:

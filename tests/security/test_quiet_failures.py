@@ -92,7 +92,9 @@ async def test_quiet_failures_binary_packets_are_refused(board: LiveServer) -> N
     # socket.io would keep a binary event's attachments in memory, as many as its header announces.
     async with connect(board, mount="") as bystander, raw_connect(board) as raw:
         with anyio.fail_after(5):
-            await raw.send_frame('451-["event",{"id":1,"handler":"board.store","args":[{"_placeholder":true,"num":0}]}]')
+            await raw.send_frame(
+                '451-["event",{"id":1,"handler":"board.store","args":[{"_placeholder":true,"num":0}]}]'
+            )
             assert await raw.closed_by_server()
             assert (await bystander.call("board.increment"))["delta"] == {"board": {"count": 1}}
 
