@@ -209,11 +209,11 @@ class MemoryStateManager(StateManager):
             LimitError: They would be larger than ``max_state_bytes``; the caller undoes the changes.
         """
         entry = self._entries.get(token)
-        if self.max_state_bytes is None or entry is None:
+        if entry is None or (self.max_state_bytes is None and self.max_total_state_bytes is None):
             return
         loaded = {type(state): state_size(state) for state in tree.states}
         size = sum(loaded.values()) + sum(n for cls, n in entry.sizes.items() if cls not in loaded)
-        if size > self.max_state_bytes:
+        if self.max_state_bytes is not None and size > self.max_state_bytes:
             raise LimitError(
                 f"Expected the client's state to stay within {self.max_state_bytes} bytes, but the event would "
                 f"make it {size}; nothing was changed. Raise Config.max_state_bytes if the app needs more.",
