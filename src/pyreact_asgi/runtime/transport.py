@@ -3,8 +3,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,7 +46,8 @@ class _Connection:
     token: str
     router: Router
     states: frozenset[str]  # the states of the client's page: the only ones it is sent
-    jobs: asyncio.Queue[Job]
+    # Jobs waiting, and the task running them while there are any: an idle connection has no task.
+    jobs: deque[Job] = field(default_factory=deque)
     worker: asyncio.Task[None] | None = None
     warned: bool = False  # a malformed frame was logged for this connection already
     malformed: int = 0
@@ -257,10 +259,8 @@ class SocketTransport:
             token,
             router,
             states,
-            asyncio.Queue(self._max_pending),
         )
         self._connections[sid] = conn
-        conn.worker = self._spawn(self._work(conn), name=f"pyreact connection {sid}")
         # A reconnecting client gets the whole state of its page for its token, so it resynchronises.
         await self._emit(conn, "state", full)
 
@@ -276,12 +276,15 @@ class SocketTransport:
             conn.worker.cancel()
 
     async def _work(self, conn: _Connection) -> None:
-        while True:
-            job = await conn.jobs.get()
-            try:
-                await job()
-            except Exception:  # pragma: no cover - jobs report their own failures; this keeps the queue alive
-                logger.exception("A job of connection %s failed", conn.sid)
+        try:
+            while conn.jobs:
+                job = conn.jobs.popleft()
+                try:
+                    await job()
+                except Exception:  # pragma: no cover - jobs report their own failures; this keeps the queue going
+                    logger.exception("A job of connection %s failed", conn.sid)
+        finally:
+            conn.worker = None
 
     # --- client messages -----------------------------------------------------------------------------
 
@@ -343,10 +346,11 @@ class SocketTransport:
             logger.warning(message, *args)
 
     def _enqueue(self, conn: _Connection, job: Job) -> bool:
-        try:
-            conn.jobs.put_nowait(job)
-        except asyncio.QueueFull:
+        if len(conn.jobs) >= self._max_pending:
             return False
+        conn.jobs.append(job)
+        if conn.worker is None:
+            conn.worker = self._spawn(self._work(conn), name=f"pyreact connection {conn.sid}")
         return True
 
     # --- jobs, run by the connection's task ------------------------------------------------------------
