@@ -54,7 +54,7 @@ class LightClient:
         if not opened.startswith("0{"):
             raise ConnectionError(f"expected an engine.io OPEN packet, but got {opened[:80]!r}")
         await ws.send_str("40" + encode({"token": client.token}).decode())
-        seen = set()
+        seen: set[str] = set()
         while seen != {"40", "42"}:
             frame = await ws.receive_str()
             if frame.startswith("44"):
@@ -88,7 +88,7 @@ class LightClient:
         await self.ws.send_str(
             "42" + encode(["event", {"id": self._next_id, "handler": handler, "args": list(args)}]).decode()
         )
-        return await future
+        return dict(await future)
 
     async def close(self) -> None:
         await self.ws.close()

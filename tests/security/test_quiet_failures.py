@@ -150,3 +150,13 @@ async def test_quiet_failures_at_the_engine_io_level_leave_no_traceback(
     assert reply is None or reply["delta"] == {"board": {"blob": "fine"}}
     assert other["delta"] == {"board": {"count": 1}}
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_quiet_failures_past_a_hundred_disconnect_the_client(board: LiveServer) -> None:
+    async with connect(board, mount="") as bystander, raw_connect(board) as raw:
+        with anyio.fail_after(10):
+            for _ in range(101):
+                await raw.send_frame('42["event",{"id":1,"args":[NaN]}]')
+            assert await raw.closed_by_server()
+            assert (await bystander.call("board.increment"))["delta"] == {"board": {"count": 1}}
+    assert len([f for f in raw.frames if '"malformed"' in f]) == 100
