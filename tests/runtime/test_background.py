@@ -191,7 +191,7 @@ async def test_background_task_past_max_state_bytes_is_undone(logged_errors: lis
     await harness.start("job.grow")
     await asyncio.gather(*harness.tasks._tasks)
     [message] = _logged(logged_errors)
-    assert message.startswith("Background task \"job.grow\" raised: Expected the client's state to stay within 1000")
+    assert message.startswith('Background task "job.grow" raised: Expected the client\'s state to stay within 1000')
     async with harness.manager.session(TOKEN) as tree:
         assert (await tree.get(Job))._log == []
     assert harness.updates == []
