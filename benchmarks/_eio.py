@@ -48,7 +48,7 @@ class LightClient:
         cls, http: aiohttp.ClientSession, url: str, token: str | None = None, path: str = "/_event/"
     ) -> LightClient:
         """Connects to the app at ``url`` and waits for its full state."""
-        ws = await http.ws_connect(f"{url.replace('http', 'ws', 1)}{path}?EIO=4&transport=websocket", autoping=False)
+        ws = await http.ws_connect(f"{url.replace('http', 'ws', 1)}{path}?EIO=4&transport=websocket")
         client = cls(ws, token or new_token())
         opened = await ws.receive_str()
         if not opened.startswith("0{"):

@@ -129,8 +129,8 @@ class _Server(socketio.AsyncServer):  # type: ignore[misc]  # python-socketio sh
 
     async def _refuse(self, eio_sid: str, namespace: str, what: str) -> None:
         sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
-        logger.warning("Client %s sent %s; disconnected it.", sid, what)
-        if sid is not None:
+        if sid is not None:  # logged once: a client already disconnected is ignored, however much it sends
+            logger.warning("Client %s sent %s; disconnected it.", sid, what)
             await self.disconnect(sid, namespace)
 
 
