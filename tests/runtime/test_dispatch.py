@@ -16,6 +16,7 @@ from pyreact_asgi.runtime.messages import Update
 pytestmark = pytest.mark.asyncio
 
 threads: dict[str, int] = {}
+released = threading.Event()
 
 
 class Job(pr.State):
@@ -46,6 +47,16 @@ class Job(pr.State):
         yield
         self.value = 2
         await anyio.sleep_forever()
+
+    @pr.event
+    def sync_fail(self) -> None:
+        self.value = 98
+        raise ValueError("from a thread")
+
+    @pr.event
+    def sync_wait(self) -> None:
+        self.value = 97
+        released.wait(5)
 
     @pr.event
     async def fail(self) -> None:
@@ -150,3 +161,43 @@ async def test_dispatch_cancelled_with_its_client_undoes_the_running_step() -> N
         await dispatcher.run("t", None, call, reply)
     assert len(updates) == 1
     assert await _value(manager) == 1
+
+
+async def test_dispatch_reports_a_sync_handler_that_raises(logged_errors: list[Any]) -> None:
+    dispatcher, engine, manager = _dispatcher()
+    [update] = await _run(dispatcher, engine, "sync_fail")
+    assert update.error is not None
+    assert update.error.code == "handler_error"
+    assert await _value(manager) == 0
+    assert [r.getMessage() for r in logged_errors] == ['Event handler "job.sync_fail" raised']
+    assert "from a thread" in str(logged_errors[0].exc_info[1]) if logged_errors[0].exc_info else False
+    logged_errors.clear()
+
+
+async def test_dispatch_holds_the_lock_until_a_timed_out_sync_handler_returns() -> None:
+    # A thread cannot be stopped: the timeout is reported once it returns, its change undone then.
+    released.clear()
+    dispatcher, engine, manager = _dispatcher(handler_timeout=0.05)
+    order: list[str] = []
+
+    async def reply(update: Update) -> None:
+        assert update.error is not None
+        order.append(update.error.code)
+
+    call = engine.resolve({"id": 1, "handler": "job.sync_wait", "args": []})
+    async with anyio.create_task_group() as group:
+        group.start_soon(dispatcher.run, "t", None, call, reply)
+        await anyio.sleep(0.3)  # the time for the timeout to pass, while the thread still runs
+        order.append("released")
+        released.set()
+    assert order == ["released", "timeout"]
+    assert await _value(manager) == 0
+
+
+async def test_dispatch_threads_are_reused_and_end_on_shutdown() -> None:
+    dispatcher, engine, _ = _dispatcher()
+    for value in range(20):
+        await _run(dispatcher, engine, "sync_set", value)
+    assert dispatcher._threads._threads == 1, "one event at a time needs one thread"
+    dispatcher.shutdown()
+    assert dispatcher._threads._threads == 0

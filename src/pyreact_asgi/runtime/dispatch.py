@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import asyncio
 import logging
+import queue
+import threading
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
@@ -50,7 +53,7 @@ class Dispatcher:
         self._timeout = config.handler_timeout
         self._error_message = config.handler_error_message
         self._expose_errors = config.expose_errors
-        self._threads = anyio.CapacityLimiter(_THREADS)
+        self._threads = _Threads(_THREADS)
 
     async def run(self, token: str, router: Router | None, call: Call, reply: Reply) -> None:
         """Runs ``call`` for the client ``token`` and sends each update it makes, its last marked done.
@@ -95,9 +98,81 @@ class Dispatcher:
         return self._error_message
 
     async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
-        # Not abandoned on cancellation: the thread still holds the client's states, so the lock is released
-        # only once it returns.
-        return await anyio.to_thread.run_sync(fn, *args, limiter=self._threads)
+        future = self._threads.run(fn, *args)
+        try:
+            return await asyncio.shield(future)
+        except BaseException:
+            # Cancelled (timeout, closed tab): the thread cannot be stopped and still holds the client's states,
+            # so the lock is released only once it returns.
+            with anyio.CancelScope(shield=True):
+                await asyncio.wait({future})
+            raise
+
+    def shutdown(self) -> None:
+        """Lets the worker threads end once they finish what they run."""
+        self._threads.shutdown()
+
+
+class _Threads:
+    """Daemon worker threads that run sync handlers, started as needed up to ``size``.
+
+    Not ``anyio.to_thread``: a hop through it costs about three times as much CPU (75 µs against 25 µs here),
+    which doubled the server's cost of a sync handler's event. Not ``concurrent.futures``: its threads are
+    joined at interpreter exit, so one sync handler that never returns would keep the process from exiting.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._work: queue.SimpleQueue[
+            tuple[asyncio.AbstractEventLoop, asyncio.Future[Any], Callable[..., Any], tuple[Any, ...]] | None
+        ] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._threads = 0
+        self._idle = 0
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+        """Runs ``fn(*args)`` in a worker thread; the future is resolved in the calling loop."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        self._work.put((loop, future, fn, args))
+        with self._lock:
+            if self._idle:
+                self._idle -= 1  # an idle thread takes it
+            elif self._threads < self._size:
+                self._threads += 1
+                threading.Thread(target=self._serve, name=f"pyreact-handler-{self._threads}", daemon=True).start()
+        return future
+
+    def shutdown(self) -> None:
+        with self._lock:
+            for _ in range(self._threads):
+                self._work.put(None)
+            self._threads = self._idle = 0
+
+    def _serve(self) -> None:
+        while (item := self._work.get()) is not None:
+            loop, future, fn, args = item
+            try:
+                result = fn(*args)
+            except BaseException as exc:
+                outcome: Callable[[], None] = partial(_settle, future, None, exc)
+            else:
+                outcome = partial(_settle, future, result, None)
+            with self._lock:
+                self._idle += 1
+            try:
+                loop.call_soon_threadsafe(outcome)
+            except RuntimeError:  # pragma: no cover - the loop closed while the handler ran
+                pass
+
+
+def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
+    if future.done():
+        return
+    if exc is None:
+        future.set_result(result)
+    else:
+        future.set_exception(exc)
 
 
 def _name(call: Call) -> str:

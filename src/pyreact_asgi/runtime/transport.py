@@ -215,6 +215,7 @@ class SocketTransport:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._sweeper = None
+        self.dispatcher.shutdown()
         await self.sio.shutdown()
 
     def _origin_allowed(self, origin: str | None, environ: dict[str, Any]) -> bool:
