@@ -81,6 +81,15 @@ class Board(pr.State):
         gate.set()
 
     @pr.event
+    async def receive(self, files: list[pr.UploadedFile]) -> None:
+        self.blob = "".join(file.path.read_text() for file in files)
+
+    @pr.event
+    async def receive_forever(self, files: list[pr.UploadedFile]) -> None:
+        self.count = -5  # undone when the handler is stopped
+        await anyio.sleep_forever()
+
+    @pr.event
     async def go_elsewhere(self, to: str) -> pr.Action:
         return pr.redirect(to)
 
