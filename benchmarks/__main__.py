@@ -10,7 +10,9 @@ from benchmarks import bench_bundle, bench_memory, bench_roundtrip, bench_startu
 
 def main() -> int:
     started = time.perf_counter()
-    statuses = [bench.main([]) for bench in (bench_roundtrip, bench_substates, bench_memory, bench_startup, bench_bundle)]
+    statuses = [
+        bench.main([]) for bench in (bench_roundtrip, bench_substates, bench_memory, bench_startup, bench_bundle)
+    ]
     print(f"\nAll benchmarks finished in {time.perf_counter() - started:.0f} s.")
     return max(statuses)
 

@@ -92,3 +92,18 @@ async def test_long_handler_that_blocks_stalls_no_one(board: LiveServer, handler
             await other.call("board.open_gate")
             done = await blocked.reply(1)
     assert done["delta"]["board"]["count"] in (100, 200)
+
+
+async def test_long_handler_of_one_tab_does_not_hold_up_another_tab_connecting(board: LiveServer) -> None:
+    # Two tabs of one token (a duplicated tab): the second connects at once, and gets its state when the first
+    # tab's handler lets go of the token's lock. python-socketio's client gives up on a connect not
+    # acknowledged within a second.
+    token = new_token()
+    async with connect(board, token, mount="") as first:
+        with anyio.fail_after(10):
+            await first.send({"id": 1, "handler": "board.stream", "args": [12, 0.2]})
+            await first.update_at(0)
+            async with connect(board, token, mount="") as second:
+                state = await second.first_state()
+                assert "error" not in await first.reply(1)
+    assert state["board"]["ticks"] == 12, "the state was read once the handler had finished"

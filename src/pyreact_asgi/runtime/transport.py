@@ -247,23 +247,11 @@ class SocketTransport:
         except LimitError as exc:
             logger.warning("Refused a connection: %s", exc)
             raise socketio.exceptions.ConnectionRefusedError(str(exc)) from None
-        try:
-            async with self._manager.session(token, router) as tree:
-                await engine.restore(tree, auth.get("storage"))
-                full = await engine.full_state(tree, states)
-        except BaseException:
-            self._manager.disconnect(token)
-            raise
-        conn = _Connection(
-            sid,
-            self.sio.manager.eio_sid_from_sid(sid, "/"),
-            token,
-            router,
-            states,
-        )
+        conn = _Connection(sid, self.sio.manager.eio_sid_from_sid(sid, "/"), token, router, states)
         self._connections[sid] = conn
-        # A reconnecting client gets the whole state of its page for its token, so it resynchronises.
-        await self._emit(conn, "state", full)
+        # The state is sent by the connection's task, first of its jobs: waiting here for the token's lock (held
+        # by another tab's long handler) would hold up this connection's socket, pings included.
+        self._enqueue(conn, partial(self._greet, conn, auth.get("storage")))
 
     async def _on_disconnect(self, sid: str, *_: Any) -> None:
         conn = self._connections.pop(sid, None)
@@ -355,6 +343,19 @@ class SocketTransport:
         return True
 
     # --- jobs, run by the connection's task ------------------------------------------------------------
+
+    async def _greet(self, conn: _Connection, storage: Any) -> None:
+        # A reconnecting client gets the whole state of its page for its token, so it resynchronises.
+        engine = self._engine()
+        try:
+            async with self._manager.session(conn.token, conn.router) as tree:
+                await engine.restore(tree, storage)
+                full = await engine.full_state(tree, conn.states)
+        except Exception:
+            logger.exception("Could not send client %s its state; disconnected it.", conn.sid)
+            self._drop(conn)
+            return
+        await self._emit(conn, "state", full)
 
     async def _run(self, conn: _Connection, call: Call) -> None:
         await self.dispatcher.run(conn.token, conn.router, call, partial(self._send_update, conn))
