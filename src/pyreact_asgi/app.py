@@ -3,17 +3,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import tempfile
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import anyio
-from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, Response
 from starlette.status import WS_1008_POLICY_VIOLATION
 
-from pyreact_asgi._codec import encode
 from pyreact_asgi._contract import ASSETS_PATH, NOT_FOUND_ROUTE, STATIC_PATH, UPLOAD_PATH
 from pyreact_asgi._types import Receive, Scope, Send
 from pyreact_asgi.auth import AuthResult, AuthRule, check_auth
@@ -21,28 +18,18 @@ from pyreact_asgi.build.compiler import CompiledApp, compile_app
 from pyreact_asgi.build.pipeline import Bundle, build_bundle
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
-from pyreact_asgi.exceptions import ConfigError, NotStartedError, ProtocolError
+from pyreact_asgi.exceptions import ConfigError, NotStartedError
 from pyreact_asgi.page import Page, PageFn, as_page
-from pyreact_asgi.router import Router
 from pyreact_asgi.routes import RouteTable, normalise_route
-from pyreact_asgi.runtime.binding import client_key
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
-from pyreact_asgi.runtime.messages import ErrorInfo, Update
-from pyreact_asgi.runtime.transport import TOKEN, SocketTransport, origin_allowed
-from pyreact_asgi.runtime.upload import UploadError, discard, receive_files
+from pyreact_asgi.runtime.transport import SocketTransport
+from pyreact_asgi.runtime.upload import UploadEndpoint
 from pyreact_asgi.serving import UserAssets, http_response
 
 __all__ = ["AuthResult", "AuthRule", "PyApp"]
 
 logger = logging.getLogger(__name__)
-
-
-def _upload_reply(status: int, body: Update | ErrorInfo, *, close: bool = False) -> Response:
-    update = body if isinstance(body, Update) else Update(error=body)
-    # A refused upload may leave most of its body unread: closing the connection spares reading it.
-    headers = {"Cache-Control": "no-store", **({"Connection": "close"} if close else {})}
-    return Response(encode(update), status_code=status, headers=headers, media_type="application/json")
 
 
 class PyApp:
@@ -100,11 +87,18 @@ class PyApp:
             raise ConfigError(f"Expected auth to be a function of the request, but got {auth!r}.")
         self.auth = auth
         self._trusted = TrustedProxies(self.config.trusted_proxies)
-        self._manager = MemoryStateManager(self.config.state_ttl)
+        self._manager = MemoryStateManager(
+            self.config.state_ttl,
+            max_clients=self.config.max_clients,
+            max_state_bytes=self.config.max_state_bytes,
+            max_total_state_bytes=self.config.max_total_state_bytes,
+            sweep_interval=self.config.sweep_interval,
+        )
         self._start_lock = anyio.Lock()
         self._engine: Engine | None = None
         self._bundle: Bundle | None = None
         self._transport: SocketTransport | None = None
+        self._uploads: UploadEndpoint | None = None
 
     def __repr__(self) -> str:
         return f"PyApp(pages={sorted(self.pages)!r})"
@@ -152,7 +146,12 @@ class PyApp:
             compiled = compile_app(self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path)
             self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build)
             self._engine = Engine(compiled.states, compiled.page_states)
-            self._transport = SocketTransport(self.config, self._get_engine, self._manager, self.routes)
+            transport = SocketTransport(self.config, self._get_engine, self._manager, self.routes)
+            self._uploads = UploadEndpoint(
+                self.config, self._get_engine, transport.dispatcher, self.routes, transport.allowed_origins
+            )
+            transport.start()
+            self._transport = transport
 
     def build(self, mode: BuildMode | None = None) -> Bundle:
         """Compiles the pages and builds the bundle if it is stale, without starting the app.
@@ -238,8 +237,8 @@ class PyApp:
             await self._assets(scope, receive, send, path)
             return
         if path == UPLOAD_PATH:
-            response = await self._serve_upload(scope, receive, mount)
-            await response(scope, receive, send)
+            assert self._uploads is not None, "uploads are served only after startup"
+            await self._uploads(scope, receive, send, mount)
             return
         event_path = self.config.event_path
         if path == event_path or path.startswith(event_path + "/"):
@@ -305,59 +304,6 @@ class PyApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _serve_upload(self, scope: Scope, receive: Receive, mount: str) -> Response:
-        """Receives files for an upload handler, runs it under the client's lock, answers with its update.
-
-        ``POST <mount>/_upload?handler=<state>.<handler>`` with the client's token in ``X-Pyreact-Token``;
-        docs/protocol.md describes it.
-        """
-        if scope["type"] != "http" or scope["method"] != "POST":
-            return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "POST"})
-        request = HTTPConnection(scope)
-        transport = self._transport
-        assert transport is not None, "uploads are served only after startup"
-        if not origin_allowed(
-            request.headers.get("origin"), request.headers.get("host", ""), transport.allowed_origins
-        ):
-            return _upload_reply(403, ErrorInfo("forbidden", "Uploads are accepted only from this app's own pages."))
-        token = request.headers.get("x-pyreact-token", "")
-        if not TOKEN.match(token):
-            return _upload_reply(400, ErrorInfo("malformed", "Expected the X-Pyreact-Token header of a client."))
-        engine = self._get_engine()
-        config = self.config
-        try:
-            # Resolved before the body is read, so a bad handler costs no disk.
-            engine.resolve_upload(request.query_params.get("handler", ""), [])
-            token = client_key(scope, mount, token)
-        except ProtocolError as exc:
-            return _upload_reply(400, ErrorInfo(exc.code, str(exc)))
-        directory = config.upload_dir or Path(tempfile.gettempdir()) / "pyreact-uploads"
-        try:
-            files = await receive_files(
-                scope,
-                receive,
-                directory=directory,
-                max_bytes=config.max_upload_bytes,
-                max_files=config.max_upload_files,
-            )
-        except UploadError as exc:
-            code = "too_large" if exc.status == 413 else "malformed"
-            return _upload_reply(exc.status, ErrorInfo(code, exc.message), close=True)
-        try:
-            call = engine.resolve_upload(request.query_params["handler"], files)
-            page = request.headers.get("x-pyreact-page", "/")
-            router = Router(scope, mount=mount, page=page, routes=self.routes)
-            async with self._manager.session(token, router) as tree:
-                try:
-                    outcome = await engine.apply(tree, call)
-                except Exception:
-                    logger.exception('Upload handler "%s.%s" raised', call.state.state_name(), call.handler.name)
-                    error = ErrorInfo("handler_error", "The upload failed on the server; nothing was changed.")
-                    return _upload_reply(500, error)
-        finally:
-            discard(files)
-        return _upload_reply(200, Update(delta=outcome.delta, actions=outcome.actions))
-
     def _serve_http(self, scope: Scope, mount: str, path: str) -> Response:
         return http_response(
             scope,
@@ -375,3 +321,7 @@ class PyApp:
     def client_count(self) -> int:
         """Returns how many websocket clients are connected to this process."""
         return 0 if self._transport is None else self._transport.connections
+
+    def stored_clients(self) -> int:
+        """Returns how many client tokens have a state kept in this process, connected or not."""
+        return len(self._manager)

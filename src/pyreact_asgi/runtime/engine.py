@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import inspect
 import types
-from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from pyreact_asgi.state import EventHandler, EventSpec, State, StateTree, tracke
 from pyreact_asgi.state.vars import Var
 from pyreact_asgi.uploaded import UploadedFile
 
-__all__ = ["MAX_CHAIN", "Call", "Delta", "Engine", "Outcome", "Step"]
+__all__ = ["MAX_CHAIN", "Call", "Check", "Delta", "Engine", "Outcome", "RunSync", "Step"]
 
 # State name → var name → value: what an update carries.
 Delta = dict[str, dict[str, Any]]
@@ -24,6 +25,10 @@ Delta = dict[str, dict[str, Any]]
 MAX_CHAIN = 1000
 
 _Pending = tuple[type[State], EventHandler, tuple[Any, ...]]
+# How the caller runs a sync handler (or one step of a sync generator handler): in a worker thread, say.
+RunSync = Callable[..., Awaitable[Any]]
+# Called before each commit; raises to fail the event (a state grown past its limit), which is then undone.
+Check = Callable[[StateTree], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,18 +169,30 @@ class Engine:
             full[name] = tree.full(await tree.get(self.states[name]))
         return full
 
-    async def apply(self, tree: StateTree, call: Call) -> Outcome:
+    async def apply(
+        self, tree: StateTree, call: Call, *, run_sync: RunSync | None = None, check: Check | None = None
+    ) -> Outcome:
         """Runs an event to its end and returns all it changed, merged, and its actions: `process` in one go."""
         merged: Delta = {}
         actions: list[Action] = []
-        async for step in self.process(tree, call):
+        async for step in self.process(tree, call, run_sync=run_sync, check=check):
             for name, changed in step.delta.items():
                 merged.setdefault(name, {}).update(changed)
             actions += step.actions
         return Outcome(merged, actions)
 
-    async def process(self, tree: StateTree, call: Call) -> AsyncIterator[Step]:
+    async def process(
+        self, tree: StateTree, call: Call, *, run_sync: RunSync | None = None, check: Check | None = None
+    ) -> AsyncIterator[Step]:
         """Runs an event and the events it chains, yielding a step each time there is something to send.
+
+        Args:
+            tree: The client's states.
+            call: The event, from `resolve`.
+            run_sync: Runs a sync handler, and each step of a sync generator handler, as
+                ``await run_sync(fn, *args)``; called inline when None.
+            check: Called with the tree before each commit; what it raises fails the event like a handler's
+                exception.
 
         - A handler's changes are sent when it returns, and also at every ``yield`` of a generator handler
           (sync or async) that changed something. Each such step is committed: a later failure keeps it.
@@ -201,12 +218,15 @@ class Engine:
             chained: list[_Pending] = []
             actions: list[Action] = []
             try:
-                result = handler.call(state, args)
+                if run_sync is not None and not _is_async(handler):
+                    result = await run_sync(handler.call, state, args)
+                else:
+                    result = handler.call(state, args)
                 if isinstance(result, (types.AsyncGeneratorType, types.GeneratorType)):
-                    async for item in _items(result):
+                    async for item in _items(result, run_sync):
                         events, yielded = _split(cls, handler, item)
                         chained += events
-                        delta = await self.commit(tree)
+                        delta = await self.commit(tree, check)
                         if delta or yielded:
                             yield Step(delta, done=False, actions=actions + yielded)
                             actions = []
@@ -217,7 +237,7 @@ class Engine:
                         result = await result
                     if result is not None:
                         chained, actions = _split(cls, handler, result)
-                delta = await self.commit(tree)
+                delta = await self.commit(tree, check)
             except BaseException:
                 tree.rollback()
                 raise
@@ -225,12 +245,17 @@ class Engine:
                 pending[0:0] = chained
             yield Step(delta, done=not pending, actions=actions)
 
-    async def commit(self, tree: StateTree) -> Delta:
+    async def commit(self, tree: StateTree, check: Check | None = None) -> Delta:
         """Returns the public changes (computed vars included) made in ``tree`` since its last commit, and commits.
 
         Events commit through `process`; code that changes a client's states outside an event (a background
         task holding ``manager.session(token)``) calls this to get the delta to send.
+
+        Raises:
+            Exception: ``check`` or a computed var raised; nothing is committed.
         """
+        if check is not None:
+            check(tree)
         changes = await tree.commit(self._dependents_of)
         delta: Delta = {}
         for cls, changed in changes.items():
@@ -243,13 +268,24 @@ class Engine:
         return self._dependents.get(state, ())
 
 
-async def _items(gen: Any) -> AsyncIterator[Any]:
-    # A sync generator handler runs on the event loop between its yields, like a sync handler.
+def _is_async(handler: EventHandler) -> bool:
+    fn = handler.fn
+    return inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)
+
+
+_END = object()
+
+
+async def _items(gen: Any, run_sync: RunSync | None) -> AsyncIterator[Any]:
+    # A sync generator handler runs between its yields as a sync handler does: through run_sync if given.
     if isinstance(gen, types.AsyncGeneratorType):
         async for item in gen:
             yield item
-    else:
+    elif run_sync is None:
         for item in gen:
+            yield item
+    else:
+        while (item := await run_sync(next, gen, _END)) is not _END:
             yield item
 
 
