@@ -55,6 +55,7 @@ from pyreact_asgi.components import (
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import (
     ActionError,
+    AlreadyStartedError,
     AuthRuleError,
     BuildError,
     CompileError,
@@ -80,6 +81,7 @@ from pyreact_asgi.uploaded import UploadedFile
 __all__ = [
     "Action",
     "ActionError",
+    "AlreadyStartedError",
     "AuthRuleError",
     "BuildError",
     "BuildMode",
