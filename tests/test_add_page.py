@@ -79,9 +79,9 @@ def test_page_decorator_pages_of_other_modules_are_not_added_unless_asked() -> N
 
 def test_page_decorator_refuses_bad_settings() -> None:
     with pytest.raises(pr.ConfigError, match=r"Expected the page title to be a string, but got 5"):
-        pr.page(route="/x", title=5)(home)  # type: ignore[arg-type]
+        pr.page(route="/x", title=5)(home)  # type: ignore[call-overload]
     with pytest.raises(pr.ConfigError, match=r'Expected the page route to be a string such as "/reports", but got 5'):
-        pr.page(route=5)(home)  # type: ignore[arg-type]
+        pr.page(route=5)(home)  # type: ignore[call-overload]
 
 
 def test_app_without_pages_fails_to_start_with_the_fix(tmp_path: Path) -> None:
