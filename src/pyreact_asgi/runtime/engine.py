@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import types
 from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from pyreact_asgi.state.vars import Var
 from pyreact_asgi.uploaded import UploadedFile
 
 __all__ = ["MAX_CHAIN", "Call", "Delta", "Engine", "Outcome", "Step"]
+
+logger = logging.getLogger(__name__)
 
 # State name → var name → value: what an update carries.
 Delta = dict[str, dict[str, Any]]
@@ -161,7 +164,21 @@ class Engine:
         """Returns every public var, computed ones included, of the named states (default: all page states)."""
         full: Delta = {}
         for name in sorted(self.states if names is None else names):
-            full[name] = tree.full(await tree.get(self.states[name]))
+            cls = self.states[name]
+
+            def failed(var: str, exc: Exception, cls: type[State] = cls) -> None:
+                # A computed var over the router raised on this client's page (a slug it cannot parse): the
+                # client gets None for it, and other vars and clients carry on.
+                logger.warning(
+                    'Computed var "%s.%s" raised on the page %r and is None for this client: %s: %s',
+                    cls.state_name(),
+                    var,
+                    tree.router.page if tree.router is not None else None,
+                    type(exc).__name__,
+                    exc,
+                )
+
+            full[name] = tree.full(await tree.get(cls), failed)
         return full
 
     async def apply(self, tree: StateTree, call: Call) -> Outcome:
