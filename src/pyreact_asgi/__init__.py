@@ -71,7 +71,7 @@ from pyreact_asgi.exceptions import (
 from pyreact_asgi.lifespan import combine_lifespans
 from pyreact_asgi.page import Page, asset, page, route_param
 from pyreact_asgi.router import Router
-from pyreact_asgi.state import EventSpec, State, event, field
+from pyreact_asgi.state import ComponentState, EventSpec, State, event, field
 from pyreact_asgi.state.computed import computed
 from pyreact_asgi.state.storage import cookie, local_storage, session_storage
 from pyreact_asgi.state.vars import Var
@@ -87,6 +87,7 @@ __all__ = [
     "BuildMode",
     "CompileError",
     "Component",
+    "ComponentState",
     "Config",
     "ConfigError",
     "EventSpec",

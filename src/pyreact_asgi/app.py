@@ -33,7 +33,7 @@ from pyreact_asgi.runtime.messages import ErrorInfo, Update
 from pyreact_asgi.runtime.transport import TOKEN, SocketTransport, origin_allowed
 from pyreact_asgi.runtime.upload import UploadError, discard, receive_files
 from pyreact_asgi.serving import UserAssets, http_response
-from pyreact_asgi.state import EventSpec
+from pyreact_asgi.state import EventSpec, State, registered_states
 
 __all__ = ["AuthResult", "AuthRule", "PyApp"]
 
@@ -68,6 +68,9 @@ class PyApp:
             redirect to a login page). A denied websocket is refused. None allows everyone.
         not_found: The page shown, with status 404, for paths that match no route (and when the browser
             navigates to one); a plain "404: Not Found" page by default.
+        states: States that take events though no page uses them and they are defined elsewhere than the
+            modules of the pages and of the code that creates the app, whose states are taken anyway
+            (docs/state.md, "Which states take events").
 
     Raises:
         ConfigError: A route or page function is not usable.
@@ -80,6 +83,7 @@ class PyApp:
         config: Config | None = None,
         auth: AuthRule | None = None,
         not_found: PageFn | Page | None = None,
+        states: Sequence[type[State]] = (),
     ) -> None:
         if pages is not None and not isinstance(pages, Mapping):
             raise ConfigError(f'Expected pages as a dict like {{"/": index}}, but got {pages!r}.')
@@ -102,6 +106,10 @@ class PyApp:
         if auth is not None and not callable(auth):
             raise ConfigError(f"Expected auth to be a function of the request, but got {auth!r}.")
         self.auth = auth
+        for state in states:
+            if not (isinstance(state, type) and issubclass(state, State)) or state.template():
+                raise ConfigError(f"Expected states= to list State classes, but got {state!r}.")
+        self._states = tuple(states)
         self._trusted = TrustedProxies(self.config.trusted_proxies)
         self._manager = MemoryStateManager(self.config.state_ttl)
         self._start_lock = anyio.Lock()
@@ -237,7 +245,7 @@ class PyApp:
             self._freeze()
             compiled = compile_app(self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path)
             self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build)
-            self._engine = Engine(compiled.states, compiled.page_states)
+            self._engine = Engine(self._registered(compiled), compiled.page_states)
             self._transport = SocketTransport(self.config, self._get_engine, self._manager, self.routes)
 
     def build(self, mode: BuildMode | None = None) -> Bundle:
@@ -278,6 +286,12 @@ class PyApp:
         self._check_pages()
         self._collect()
         self._frozen = True
+
+    def _registered(self, compiled: CompiledApp) -> dict[str, type[State]]:
+        # The states that take events: those the pages use, those listed, and those of the app's modules.
+        pages = [*self._pages.values(), *([self.not_found] if self.not_found is not None else [])]
+        modules = [self._module or "", *(p.fn.__module__ for p in pages)]
+        return registered_states(compiled.states, modules, self._states)
 
     def _build(self, compiled: CompiledApp, mode: BuildMode) -> Bundle:
         return build_bundle(compiled, self.build_dir, mode)

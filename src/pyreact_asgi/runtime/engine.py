@@ -12,7 +12,7 @@ from pyreact_asgi._contract import split_stored_var_key
 from pyreact_asgi.actions import Action
 from pyreact_asgi.exceptions import ConfigError, HandlerError, ProtocolError, StateError
 from pyreact_asgi.runtime.messages import EventMessage
-from pyreact_asgi.state import EventHandler, EventSpec, State, StateTree, tracker
+from pyreact_asgi.state import ComponentState, EventHandler, EventSpec, State, StateTree, tracker
 from pyreact_asgi.state.vars import Var
 from pyreact_asgi.uploaded import UploadedFile
 
@@ -97,8 +97,13 @@ class Engine:
             for handler_name, handler in cls.handlers().items()
         }
 
-    def resolve(self, raw: Any) -> Call:
+    def resolve(self, raw: Any, page_states: frozenset[str] | None = None) -> Call:
         """Validates one decoded ``"event"`` payload.
+
+        Args:
+            raw: The payload.
+            page_states: The states of the client's page (`page_states`): a `ComponentState` use is reachable
+                only from the page that has it. None skips the check.
 
         Raises:
             ProtocolError: The payload is malformed, names an unknown handler, or has arguments of the wrong
@@ -109,6 +114,9 @@ class Engine:
         except msgspec.ValidationError as exc:
             raise ProtocolError(f"Malformed event: {exc}", code="malformed") from exc
         target = self._handlers.get(message.handler)
+        if target is not None and page_states is not None and target[0].state_name() not in page_states:
+            # A use of a component state belongs to its page: another page's client gets it as unknown.
+            target = None if issubclass(target[0], ComponentState) else target
         if target is None:
             raise ProtocolError(f'Unknown event handler "{message.handler}".', code="unknown_handler")
         cls, handler = target

@@ -192,7 +192,7 @@ class SocketTransport:
         engine = self._engine()
         event_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), int) else None
         try:
-            call = engine.resolve(data)
+            call = engine.resolve(data, client.states)
         except ProtocolError as exc:
             await self._reply(sid, Update(id=event_id, error=ErrorInfo(exc.code, str(exc))))
             return

@@ -458,6 +458,11 @@ class State(Tracked, metaclass=_StateType):
         return cls._pr_name
 
     @classmethod
+    def template(cls) -> bool:
+        """Whether this class is a template for states rather than a state: a `ComponentState` not yet used."""
+        return False
+
+    @classmethod
     def parent_state(cls) -> type[State] | None:
         """Returns the state this one is a substate of (``parent=``), or None."""
         return cls._pr_parent
