@@ -71,6 +71,12 @@ class Engine:
     def __init__(self, states: Mapping[str, type[State]], pages: Mapping[str, Iterable[str]] | None = None) -> None:
         self.states = dict(states)
         self.pages = {route: frozenset(names) for route, names in (pages or {}).items()}
+        # What a client that names no page of the app gets: the states the pages use, but no use of a
+        # component state, which belongs to its own page.
+        shared = frozenset().union(*self.pages.values()) if self.pages else frozenset(self.states)
+        self._unknown_page = frozenset(
+            name for name in shared if not issubclass(self.states.get(name, State), ComponentState)
+        )
         # Every state a page's state reads through its computed vars, and who reads whom.
         known: dict[str, type[State]] = {}
         todo = list(self.states.values())
@@ -156,7 +162,8 @@ class Engine:
                 tracker(await tree.get(cls)).restore(var, raw)
 
     def page_states(self, page: str | None) -> frozenset[str]:
-        """Returns the names of the states a client on ``page`` receives: every page state when it is unknown.
+        """Returns the names of the states a client on ``page`` receives: when it is unknown, every state the pages
+        use but the uses of component states.
 
         Args:
             page: The page's route relative to the mount path (a query string is ignored), or None.
@@ -166,7 +173,7 @@ class Engine:
             names = self.pages.get(route)
             if names is not None:
                 return names
-        return frozenset(self.states)
+        return self._unknown_page
 
     async def full_state(self, tree: StateTree, names: Iterable[str] | None = None) -> Delta:
         """Returns every public var, computed ones included, of the named states (default: all page states)."""
