@@ -110,13 +110,14 @@ def _counters(client: Client) -> list[str]:
 async def test_setvar_from_a_client_is_only_the_opt_in_setter(server: LiveServer) -> None:
     async with connect(server, page="/") as attacker, connect(server, page="/") as other:
         assert "_secret" not in attacker.states[0]["profile"]
-        for handler, args in [
+        attempts: list[tuple[str, list[object]]] = [
             ("profile.setvar", ["age", 5]),  # no generic setter on the wire
             ("profile.setvar", ["name", "x"]),
             ("profile.set_age", [5]),  # a var without setter=True
             ("profile.set__secret", ["mine"]),  # backend-only
             ("profile._secret", []),
-        ]:
+        ]
+        for handler, args in attempts:
             reply = await attacker.call(handler, *args)
             assert reply["error"]["code"] == "unknown_handler", handler
             assert "delta" not in reply
