@@ -54,6 +54,8 @@ _UNITLESS = frozenset(
         "aspect_ratio",
         "grid_row",
         "grid_column",
+        "line_clamp",
+        "webkit_line_clamp",
     }
 )
 # The spacing scale of Radix Themes (and so of Reflex): gap="4" or spacing="4" is the 4th step. A page is built
@@ -95,8 +97,9 @@ _NOT_CSS = {
 }
 _FONT_SCALE = {"1": "12px", "2": "14px", "3": "16px", "4": "18px", "5": "20px", "6": "24px", "7": "28px",
                "8": "35px", "9": "60px"}  # fmt: skip
-_ALIGN = {"start": "flex-start", "end": "flex-end", "between": "space-between", "around": "space-around",
-          "evenly": "space-evenly"}  # fmt: skip
+# Radix's short values of the alignment properties that CSS spells otherwise ("start" and "end" are CSS).
+_ALIGN = {"between": "space-between", "around": "space-around", "evenly": "space-evenly"}
+_ALIGNED = frozenset({"align_items", "align_content", "justify_content", "justify_items"})
 # A value is copied into a style sheet: these would end its declaration or rule and start the writer's own.
 _FORBIDDEN = frozenset("{};<>\\")
 
@@ -133,15 +136,14 @@ def _translate(name: str, value: Any, where: str) -> tuple[str, Any]:
     if name == "spacing":
         return "gap", value
     if name in ("align", "justify"):
-        prop = "align_items" if name == "align" else "justify_content"
-        if isinstance(value, str):
-            value = _ALIGN.get(value, value)
-        return prop, value
+        name = "align_items" if name == "align" else "justify_content"
+    if name in _ALIGNED:
+        return name, _ALIGN.get(value, value) if isinstance(value, str) else value
     if name == "color_scheme" and not isinstance(value, Var):
         if value not in RADIX_COLORS and value not in ("light", "dark", "light dark", "normal"):
             raise ConfigError(
                 f"Expected color_scheme of {where} to be a Radix colour ({', '.join(RADIX_COLORS)}), but got "
-                f"{value!r}; for any other colour pass --pr_accent=... or background=..."
+                f'{value!r}; for any other colour pass style={{"--pr-accent": "#0a7"}} or background=...'
             )
         if value in RADIX_COLORS:
             # The built-in components draw with the accent: giving this element its own recolours it.
@@ -159,7 +161,7 @@ def check_property(name: str, where: str) -> None:
         return
     hint = _NOT_CSS.get(name)
     if hint is None:
-        close = difflib.get_close_matches(name, CSS_PROPERTIES, n=1)
+        close = difflib.get_close_matches(name, CSS_PROPERTIES | {"spacing", "align", "justify"}, n=1)
         hint = f"did you mean {close[0]!r}" if close else "the component's docstring lists its props"
     raise ConfigError(f"Expected a CSS property or a prop of {where}, but got the keyword {name!r}; {hint}.")
 
