@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import types
 from contextvars import ContextVar, Token
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pyreact_asgi.exceptions import StateError
 from pyreact_asgi.state.base import State
+
+if TYPE_CHECKING:
+    from pyreact_asgi.components.base import Component
 
 __all__ = ["ComponentInstances", "ComponentState"]
 
@@ -69,16 +72,17 @@ class ComponentState(State):
         return not cls._pr_instance
 
     @classmethod
-    def get_component(cls, *children: Any, **props: Any) -> Any:
+    def get_component(cls, *children: Any, **props: Any) -> Component:
         """Returns the component, reading vars and handlers of ``cls`` (this use's own state). Override it.
 
         Raises:
             NotImplementedError: Not overridden.
         """
-        raise NotImplementedError(f"{cls.__name__} must define the classmethod get_component(cls, **props).")
+        template = cls.__bases__[0] if cls._pr_instance else cls
+        raise NotImplementedError(f"{template.__name__} must define the classmethod get_component(cls, **props).")
 
     @classmethod
-    def create(cls, *children: Any, **props: Any) -> Any:
+    def create(cls, *children: Any, **props: Any) -> Component:
         """Returns the component with a new state of its own: ``Counter.create()`` in a page function.
 
         Args:

@@ -45,7 +45,9 @@ class PageVar(Var):
     @property
     def params(self) -> Var:
         """The route's dynamic segments and the query parameters, the segments winning a clash."""
-        return Var(f"({{...{_QUERY}, ...{ROUTE_PARAMS}}})")
+        # Object.assign rather than a spread: the compiler finds the runtime names a Var uses as identifiers
+        # not preceded by ".", and "...routeParams" would hide this one.
+        return Var(f"Object.assign({{}}, {_QUERY}, {ROUTE_PARAMS})")
 
 
 class RouterVar:
@@ -68,7 +70,7 @@ class RouterVar:
     @property
     def params(self) -> Var:
         """The values of the route's dynamic segments (``{"slug": "hello"}``), as ``self.router.params``."""
-        return Var(f"({{...{ROUTE_PARAMS}}})")
+        return Var(f"Object.assign({{}}, {ROUTE_PARAMS})")
 
     @property
     def query(self) -> Var:
