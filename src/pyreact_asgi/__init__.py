@@ -72,7 +72,7 @@ from pyreact_asgi.lifespan import combine_lifespans
 from pyreact_asgi.page import Page, asset, page, route_param
 from pyreact_asgi.router import Router
 from pyreact_asgi.state import ComponentState, EventSpec, State, event, field
-from pyreact_asgi.state.computed import computed
+from pyreact_asgi.state.computed import computed, var
 from pyreact_asgi.state.storage import cookie, local_storage, session_storage
 from pyreact_asgi.state.vars import Var
 from pyreact_asgi.theme import Theme
@@ -168,5 +168,6 @@ __all__ = [
     "toast",
     "tooltip",
     "upload",
+    "var",
     "vstack",
 ]
