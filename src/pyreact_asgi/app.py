@@ -68,8 +68,8 @@ class PyApp:
             redirect to a login page). A denied websocket is refused. None allows everyone.
         not_found: The page shown, with status 404, for paths that match no route (and when the browser
             navigates to one); a plain "404: Not Found" page by default.
-        states: States that take events though no page uses them and they are defined elsewhere than the
-            modules of the pages and of the code that creates the app, whose states are taken anyway
+        states: States that take events from clients though no page uses them (an audit log a
+            ``call_script`` callback writes to); events a handler chains reach any state without this
             (docs/state.md, "Which states take events").
 
     Raises:
@@ -245,7 +245,7 @@ class PyApp:
             self._freeze()
             compiled = compile_app(self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path)
             self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build)
-            self._engine = Engine(self._registered(compiled), compiled.page_states)
+            self._engine = Engine(registered_states(compiled.states, self._states), compiled.page_states)
             self._transport = SocketTransport(self.config, self._get_engine, self._manager, self.routes)
 
     def build(self, mode: BuildMode | None = None) -> Bundle:
@@ -286,12 +286,6 @@ class PyApp:
         self._check_pages()
         self._collect()
         self._frozen = True
-
-    def _registered(self, compiled: CompiledApp) -> dict[str, type[State]]:
-        # The states that take events: those the pages use, those listed, and those of the app's modules.
-        pages = [*self._pages.values(), *([self.not_found] if self.not_found is not None else [])]
-        modules = [self._module or "", *(p.fn.__module__ for p in pages)]
-        return registered_states(compiled.states, modules, self._states)
 
     def _build(self, compiled: CompiledApp, mode: BuildMode) -> Bundle:
         return build_bundle(compiled, self.build_dir, mode)

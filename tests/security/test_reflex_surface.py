@@ -39,7 +39,7 @@ class Profile(pr.State):
 
 
 class Audit(pr.State):
-    """No page reads it: it takes events because this module, which creates the app, defines it."""
+    """No page reads it: handlers chain to it, and clients reach it because the app lists it in states=."""
 
     entries: list[str] = []  # noqa: RUF012 - each client gets a copy
     _writes: int = 0
@@ -95,7 +95,7 @@ def post() -> pr.Component:
 
 @pytest.fixture(scope="module")
 def server(shared_build_dir: Path) -> Iterator[LiveServer]:
-    ui = pr.PyApp(config=pr.Config(build_dir=shared_build_dir / "reflex_surface"))
+    ui = pr.PyApp(config=pr.Config(build_dir=shared_build_dir / "reflex_surface"), states=[Audit])
     ui.add_page(index)
     ui.add_page(other)
     ui.add_page(post, route="/post/[id]")
@@ -127,6 +127,17 @@ async def test_setvar_from_a_client_is_only_the_opt_in_setter(server: LiveServer
         # Nothing changed, for the attacker or anyone: the setter still works, and so does server-side setvar.
         assert (await attacker.call("profile.set_name", "ada"))["delta"] == {"profile": {"name": "ada"}}
         assert (await other.call("profile.rename", "grace hopper"))["delta"] == {"profile": {"name": "Grace Hopper"}}
+
+
+async def test_event_chained_to_a_state_no_app_lists(shared_build_dir: Path) -> None:
+    # Without states=[Audit]: a handler's chained event still reaches it, a client's own event does not.
+    ui = pr.PyApp(pages={"/": index}, config=pr.Config(build_dir=shared_build_dir / "reflex_surface_unlisted"))
+    with serve(Starlette(routes=[Mount("/ui", ui)], lifespan=ui.lifespan)) as live:
+        async with connect(live, page="/") as client:
+            saved = await client.call("profile.save")
+            assert "1 entries, last: saved " in str(saved["actions"])
+            assert (await client.call("audit.log", "direct"))["error"]["code"] == "unknown_handler"
+            assert (await client.call("profile.set_name", "x"))["delta"] == {"profile": {"name": "x"}}
 
 
 async def test_event_to_a_state_no_page_reads(server: LiveServer) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import Any
 
 import msgspec
@@ -249,32 +247,19 @@ def test_component_state_use_is_reachable_only_from_its_page() -> None:
 # --- registered states ------------------------------------------------------------------------------------
 
 
-def _module(name: str, source: str) -> types.ModuleType:
-    module = types.ModuleType(name)
-    sys.modules[name] = module
-    exec(compile(source, name, "exec"), module.__dict__)
-    return module
+class Audit(pr.State):
+    entries: list[str] = []  # noqa: RUF012 - each client gets a copy
 
 
-def test_registered_states_are_those_of_the_apps_own_modules(monkeypatch: pytest.MonkeyPatch) -> None:
-    source = (
-        "import pyreact_asgi as pr\n"
-        "from pyreact_asgi.state import State\n"  # imported, not defined here: not taken
-        "class Audit(pr.State):\n    n: int = 0\n"
-        "class Tpl(pr.ComponentState):\n    n: int = 0\n"  # a template, not a state
-    )
-    one = _module("tests_reflex_app_one", source)
-    two = _module("tests_reflex_app_two", source.replace("Audit", "Ledger"))
-    monkeypatch.setitem(sys.modules, one.__name__, one)
-    monkeypatch.setitem(sys.modules, two.__name__, two)
-    first = registered_states({}, [one.__name__])
-    second = registered_states({}, [two.__name__], [Form])
-    assert first == {"audit": one.Audit}
-    assert second == {"ledger": two.Ledger, "form": Form}  # two apps share nothing
+def test_registered_states_are_the_pages_and_the_listed_ones() -> None:
+    assert registered_states({"form": Form}, [Audit]) == {"form": Form, "audit": Audit}
+    assert registered_states({"form": Form}) == {"form": Form}  # nothing found by scanning modules
     with pytest.raises(pr.ConfigError, match=r"Expected states= to list State classes, but got 'x'"):
-        registered_states({}, [], ["x"])  # type: ignore[list-item]
+        registered_states({}, ["x"])  # type: ignore[list-item]
+    with pytest.raises(pr.ConfigError, match=r"Expected states= to list State classes, but got <class"):
+        registered_states({}, [Toggle])  # a template: only its uses are states
     with pytest.raises(pr.ConfigError, match=r'Two states are named "audit"'):
-        registered_states({"audit": Form}, [one.__name__])
+        registered_states({"audit": Form}, [Audit])
 
 
 def test_pyapp_refuses_states_that_are_not_states() -> None:
