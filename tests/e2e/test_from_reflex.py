@@ -99,3 +99,25 @@ def test_recipe_fastapi_alongside(new_tab: NewTab, monkeypatch: pytest.MonkeyPat
         page.goto(f"{server.url}/admin/tools/inventory/")
         expect(page.locator("p")).to_have_text(["apples", "pears"])  # on_load ran
         assert page.request.get(f"{server.url}/api/items").json() == {"items": ["apples", "pears"]}
+
+
+def test_state_api_component_state_used_twice(new_tab: NewTab, monkeypatch: pytest.MonkeyPatch) -> None:
+    ui = load("state-api", monkeypatch).ui
+    with serve(starlette_host(ui, MOUNT)) as server:
+        page = new_tab().page
+        page.goto(f"{server.url}{MOUNT}/")
+        # By position: a locator by name would follow the text as it changes.
+        first, second = page.locator("button").nth(1), page.locator("button").nth(2)
+        expect(first).to_have_text("0")
+        first.click()
+        first.click()
+        expect(first).to_have_text("2")
+        expect(second).to_have_text("0")  # its own state
+        second.click()
+        expect(second).to_have_text("1")
+        expect(first).to_have_text("2")
+        # setvar("name") in the page is the opt-in setter; reset() in a handler.
+        page.get_by_role("textbox").fill("Ada")
+        page.get_by_role("button", name="Birthday").click()
+        page.reload()
+        expect(page.get_by_role("textbox")).to_have_value("Ada")
