@@ -33,6 +33,8 @@ def css(component: pr.Component) -> str:
         (pr.button("a", color_scheme="red"), "--pr-accent:#e5484d"),
         (pr.box(color_scheme="dark"), "color-scheme:dark"),
         (pr.box(webkit_line_clamp=2), "-webkit-line-clamp:2"),
+        (pr.box(p="3", mx="auto"), "padding:var(--pr-space-3,12px);margin-inline:auto"),
+        (pr.box(padding_x="1em", margin_y="2"), "padding-inline:1em;margin-block:var(--pr-space-2,8px)"),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
@@ -63,7 +65,7 @@ def test_theme_spacing_scale_needs_nine_steps() -> None:
             r"keyword 'size'; size is a prop of pr.container, .* use font_size, or width and height",
         ),
         (lambda: pr.box(variant="soft"), r"keyword 'variant'; variant is a prop of pr.button"),
-        (lambda: pr.vstack(padding_x="4"), r"keyword 'padding_x'; use padding_inline"),
+        (lambda: pr.button("a", loading=True), r"keyword 'loading'; show a pr.spinner\(\)"),
         (lambda: pr.text("a", weight="bold"), r"of <p>, but got the keyword 'weight'; use font_weight"),
         (
             lambda: pr.box(colour="red"),

@@ -84,10 +84,8 @@ _NOT_CSS = {
     "elsewhere use font_size, or width and height",
     "variant": 'variant is a prop of pr.button ("solid", "outline", "ghost", "danger"); elsewhere use CSS '
     "keywords such as background and border",
-    "padding_x": "use padding_inline",
-    "padding_y": "use padding_block",
-    "margin_x": "use margin_inline",
-    "margin_y": "use margin_block",
+    "loading": "show a pr.spinner() with pr.cond(State.busy, ...), and pass disabled=State.busy",
+    "bg": "use background",
     "high_contrast": "use color and background",
     "radius": "use border_radius",
     "trim": "use margin",
@@ -100,6 +98,14 @@ _FONT_SCALE = {"1": "12px", "2": "14px", "3": "16px", "4": "18px", "5": "20px", 
 # Radix's short values of the alignment properties that CSS spells otherwise ("start" and "end" are CSS).
 _ALIGN = {"between": "space-between", "around": "space-around", "evenly": "space-evenly"}
 _ALIGNED = frozenset({"align_items", "align_content", "justify_content", "justify_items"})
+# Radix Themes' layout props and the x/y spellings, as the CSS they stand for (spacing steps apply).
+_LAYOUT = {
+    "p": "padding", "px": "padding_inline", "py": "padding_block", "pt": "padding_top", "pr": "padding_right",
+    "pb": "padding_bottom", "pl": "padding_left", "m": "margin", "mx": "margin_inline", "my": "margin_block",
+    "mt": "margin_top", "mr": "margin_right", "mb": "margin_bottom", "ml": "margin_left",
+    "padding_x": "padding_inline", "padding_y": "padding_block", "margin_x": "margin_inline",
+    "margin_y": "margin_block",
+}  # fmt: skip
 # A value is copied into a style sheet: these would end its declaration or rule and start the writer's own.
 _FORBIDDEN = frozenset("{};<>\\")
 
@@ -135,6 +141,7 @@ def _translate(name: str, value: Any, where: str) -> tuple[str, Any]:
     # Reflex and Radix spellings of CSS properties, mapped to the CSS they stand for.
     if name == "spacing":
         return "gap", value
+    name = _LAYOUT.get(name, name)
     if name in ("align", "justify"):
         name = "align_items" if name == "align" else "justify_content"
     if name in _ALIGNED:
