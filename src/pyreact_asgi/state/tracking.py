@@ -82,7 +82,8 @@ class Tracker:
 
     def write(self, name: str, value: Any) -> None:
         """Assigns a var, remembering its value at the last commit."""
-        value = plain(value)
+        if isinstance(value, str) and value.__class__ is not str:  # inline: this runs for every assignment
+            value = plain(value)
         if name not in self.dirty:
             old = self.values[name]
             if not isinstance(old, SCALARS) and name not in self.snapshots:
