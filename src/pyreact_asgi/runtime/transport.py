@@ -289,7 +289,7 @@ class SocketTransport:
             return
         event_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), int) else None
         try:
-            call = self._engine().resolve(data)
+            call = self._engine().resolve(data, conn.states)
         except ProtocolError as exc:
             await self._send_update(conn, Update(id=event_id, error=ErrorInfo(exc.code, str(exc))))
             return
