@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import errno
 import importlib.util
 import shlex
@@ -10,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 import msgspec
@@ -199,10 +201,24 @@ def run(app: str | None, host: str, port: int, reload: bool) -> None:
         _build(ui, None)
     if reload:
         uvicorn.run(
-            target, host=host, port=port, reload=True, reload_dirs=[str(project.root)], app_dir=str(project.root)
+            target,
+            host=host,
+            port=port,
+            reload=True,
+            reload_dirs=[str(project.root)],
+            app_dir=str(project.root),
+            log_config=_log_config(),
         )
     else:
-        uvicorn.run(served, host=host, port=port)
+        uvicorn.run(served, host=host, port=port, log_config=_log_config())
+
+
+def _log_config() -> dict[str, Any]:
+    # The server's log shows uvicorn's lines only; the app's own (a build at startup, what it built and how long
+    # it took) go to the same handler and format. The command is the application here, so it configures logging.
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["pyreact_asgi"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 @cli.command()
