@@ -5,6 +5,7 @@ import * as React from "react";
 import { createRoot } from "react-dom/client";
 import { io } from "socket.io-client";
 import { flushPending, initColorMode } from "./components.js";
+import { hideOverlay, reloadApp, showOverlay } from "./devreload.js";
 import { CSS, rootCss } from "./styles.js";
 
 export { React };
@@ -400,6 +401,9 @@ function connect(mount) {
     lost.clear();
   });
   socket.on(contract.events.update, onUpdate);
+  // Sent only by a server in development mode.
+  socket.on(contract.events.reload, (message) => reloadApp(mount, message.entry));
+  socket.on(contract.events.reloadError, showOverlay);
 }
 
 // ---- components that need client-side behaviour
@@ -505,16 +509,29 @@ function App({ routes, loads, titles }) {
 }
 
 // Entry point called by the compiled app module.
+let root = null;
+let style = null;
+
 export function start({ routes, loads, titles, state, stored: storedVars, css = "", colorMode = "system", contract: names }) {
   contract = names;
   stored = storedVars ?? {};
+  const mount = decodeURI(mountPath());
+  if (root) {
+    // A development reload: the rebuilt app module calls start again. The socket and the store stay (new
+    // states get their defaults; the server sends the page's state next); the new pages render in place.
+    publish({ ...withStored(state), ...store });
+    style.textContent = CSS + rootCss(contract.rootId) + css;
+    hideOverlay();
+    root.render(React.createElement(App, { routes, loads, titles, mount }));
+    return;
+  }
   store = withStored(state);
   initColorMode(colorMode);
   // The runtime's defaults, then the theme and the app's static style classes, which win ties by coming later.
-  const style = document.createElement("style");
+  style = document.createElement("style");
   style.textContent = CSS + rootCss(contract.rootId) + css;
   document.head.appendChild(style);
-  const mount = decodeURI(mountPath());
   connect(mountPath());
-  createRoot(document.getElementById(contract.rootId)).render(React.createElement(App, { routes, loads, titles, mount }));
+  root = createRoot(document.getElementById(contract.rootId));
+  root.render(React.createElement(App, { routes, loads, titles, mount }));
 }

@@ -8,7 +8,7 @@ against the runtime's exports instead.
 
 Map (server side ↔ browser side):
 
-    socket.io events     EVENT, PAGE (client → server); STATE, UPDATE (server → client)
+    socket.io events     EVENT, PAGE (client → server); STATE, UPDATE, RELOAD, RELOAD_ERROR (server → client)
     paths                Config.event_path (default DEFAULT_EVENT_PATH), STATIC_PATH, UPLOAD_PATH,
                          ASSETS_PATH, under the mount path; NOT_FOUND_ROUTE among the compiled routes
     HTML shell           MOUNT_META (the mount path), ROOT_ID (where React renders)
@@ -34,6 +34,8 @@ __all__ = [
     "OPS",
     "PAGE",
     "PAGE_HEADER",
+    "RELOAD",
+    "RELOAD_ERROR",
     "ROOT_ID",
     "ROUTE_PARAMS",
     "RUNTIME_COMPONENTS",
@@ -61,6 +63,10 @@ EVENT = "event"  # client → server: call one handler
 PAGE = "page"  # client → server: the tab navigated to another page of the app
 STATE = "state"  # server → client: the full state of the page's states (on connect and navigation)
 UPDATE = "update"  # server → client: a delta, actions, an error, the end of an event
+# Development mode only (`pyreact run --dev`), server → client; a client sending either is refused like any
+# unknown event: nothing a client sends can start a rebuild.
+RELOAD = "reload"  # the app was rebuilt: import its new module (its path under the mount) and re-render
+RELOAD_ERROR = "reload_error"  # the rebuild failed: show the error (file, line, message) until the next reload
 
 # --- paths under the mount path ---------------------------------------------------------------------------
 DEFAULT_EVENT_PATH = "/_event"  # the default of Config.event_path, the websocket endpoint
@@ -137,11 +143,13 @@ def split_stored_var_key(key: str) -> tuple[str, str]:
 # --- what the runtime receives ----------------------------------------------------------------------------
 
 
-class SocketEvents(msgspec.Struct, frozen=True, kw_only=True):
+class SocketEvents(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     event: str = EVENT
     page: str = PAGE
     state: str = STATE
     update: str = UPDATE
+    reload: str = RELOAD
+    reload_error: str = RELOAD_ERROR
 
 
 class UploadRequest(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):

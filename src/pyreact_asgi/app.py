@@ -437,6 +437,32 @@ class PyApp:
             path=path,
         )
 
+    # --- development mode ----------------------------------------------------------------------------
+
+    def replace_ui(self, source: PyApp, compiled: CompiledApp, bundle: Bundle) -> None:
+        """Swaps in the pages of a reloaded copy of this app, running, keeping every client's state.
+
+        Development mode only (`pyreact_asgi.devreload`, ``pyreact run --dev``): the new pages and bundle are
+        served from now on, every client's states move to the new State classes (vars whose name and type
+        still exist keep their values), and every open tab re-renders the new UI without a page load.
+
+        Args:
+            source: The app as its module defines it now, freshly imported.
+            compiled: Its compiled pages.
+            bundle: Its built bundle.
+
+        Raises:
+            NotStartedError: This app is not running.
+        """
+        if self._transport is None:
+            raise NotStartedError('Cannot call "replace_ui" before the app has started.')
+        self._pages, self._routes, self.not_found = dict(source.pages), None, source.not_found
+        self._engine = Engine(registered_states(compiled.states, source._states), compiled.page_states)
+        self._bundle = bundle
+        if isinstance(self._manager, MemoryStateManager):
+            self._manager.migrate(self._engine.states)
+        self._transport.reloaded(self.routes, f"{STATIC_PATH}/{bundle.manifest.entry}")
+
     # --- introspection for tests and tools -----------------------------------------------------------
 
     def client_count(self) -> int:

@@ -167,7 +167,13 @@ def _size(count: int) -> str:
     show_default=True,
     help="Restart when a .py file of the project changes; turn it off in production.",
 )
-def run(app: str | None, host: str, port: int, reload: bool) -> None:
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Development mode: on a save, rebuild in the running server and update every open tab in place, "
+    "keeping its state (instead of --reload's restart). Never in production.",
+)
+def run(app: str | None, host: str, port: int, reload: bool, dev: bool) -> None:
     """Serve APP with uvicorn, building the UI first.
 
     APP is "module:attribute"; by default [tool.pyreact] serve, else app, of pyproject.toml. It may be a
@@ -199,7 +205,23 @@ def run(app: str | None, host: str, port: int, reload: bool) -> None:
         # Built here, so a broken page is one line now rather than a traceback from the server's startup;
         # the server then finds the build current. Config.build decides, as it does at startup.
         _build(ui, None)
-    if reload:
+    if dev:
+        if ui is None or (project.app is None and not isinstance(served, PyApp)):
+            raise UsageError("--dev needs the PyApp: pass APP as the PyApp, or name it in [tool.pyreact] app.")
+        if importlib.util.find_spec("watchfiles") is None:
+            raise CliError("--dev watches files with watchfiles: pip install watchfiles (or pyreact-asgi[dev]).")
+        from pyreact_asgi.devreload import DevServer, Reloader  # only in development mode
+
+        ui_target = target if isinstance(served, PyApp) else project.app
+        assert ui_target is not None, "checked above"
+        _progress("Development mode: saving a .py file of the project updates the open tabs in place")
+        uvicorn.run(
+            DevServer(served, Reloader(ui, ui_target, project.root)),
+            host=host,
+            port=port,
+            log_config=_log_config(),
+        )
+    elif reload:
         uvicorn.run(
             target,
             host=host,
