@@ -355,7 +355,9 @@ export function upload(handler, files, onProgress) {
       resolve(update);
     };
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", `${mount}${request.path}?${request.handlerParam}=${encodeURIComponent(handler)}`);
+    const server = backend(mount);
+    const url = `${server.origin ?? ""}${server.base}${request.path}?${request.handlerParam}=${encodeURIComponent(handler)}`;
+    xhr.open("POST", url);
     xhr.setRequestHeader(request.tokenHeader, clientToken(mount));
     xhr.setRequestHeader(request.pageHeader, currentPage(mount));
     xhr.upload.onprogress = (e) => {
@@ -377,13 +379,24 @@ export function upload(handler, files, onProgress) {
   });
 }
 
+// Where the server is: the page's own origin and mount path, or, for a frontend exported to a static host
+// (`pyreact export`), the backend's URL its <meta> tag names.
+function backend(mount) {
+  const url = document.querySelector(`meta[name="${contract.backendMeta}"]`)?.content;
+  if (!url) return { origin: undefined, base: mount };
+  const parsed = new URL(url);
+  return { origin: parsed.origin, base: parsed.pathname.replace(/\/+$/, "") };
+}
+
 function connect(mount) {
-  socket = io({
-    path: `${mount}${contract.eventPath}`,
+  const server = backend(mount);
+  const options = {
+    path: `${server.base}${contract.eventPath}`,
     transports: ["websocket"],
     // A function, so every reconnect tells the server the page the tab shows then.
     auth: (cb) => cb({ token: clientToken(mount), page: currentPage(mount), storage: readStored() }),
-  });
+  };
+  socket = server.origin ? io(server.origin, options) : io(options);
   socket.on("connect", () => setStatus("connected"));
   socket.on("disconnect", () => {
     for (const id of inflight.keys()) lost.add(id);

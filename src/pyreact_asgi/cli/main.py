@@ -20,6 +20,7 @@ import uvicorn
 from pyreact_asgi._version import __version__
 from pyreact_asgi.app import PyApp
 from pyreact_asgi.build.pipeline import Bundle
+from pyreact_asgi.cli.export import check_backend, export_static
 from pyreact_asgi.cli.pages import PageInfo, compile_pages
 from pyreact_asgi.cli.project import (
     CliError,
@@ -255,6 +256,39 @@ def build(app: str | None, force: bool) -> None:
     width = max(len(file) for file in bundle.assets)
     for file, asset in sorted(bundle.assets.items()):
         click.echo(f"  {file:<{width}}  {_size(len(asset.body)):>9}  gzip {_size(len(asset.gzipped)):>9}")
+
+
+@cli.command()
+@click.argument("app", required=False)
+@click.option("--backend", required=True, help="The backend's URL, mount path included: https://api.example.com/ui")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("export"),
+    show_default=True,
+    help="Where the files go.",
+)
+@click.option("--base-path", default="/", show_default=True, help="The path the static host serves the export under.")
+def export(app: str | None, backend: str, out: Path, base_path: str) -> None:
+    """Write APP's frontend as static files (HTML and JS) for any static host or CDN.
+
+    The pages talk to the backend at --backend, another origin, which must list the static site's origin in
+    Config.allowed_origins. Their tokens are not bound to a cookie (docs/security.md).
+    """
+    check_backend(backend)
+    name, ui = _load(app)
+    bundle, _ = _build(ui, "auto")
+    result = export_static(ui, out, backend=backend, base_path=base_path, bundle=bundle)
+    click.echo(f"{name}: exported {len(result.files)} files to {out.resolve()}")
+    for file in result.files:
+        click.echo(f"  {file.as_posix()}")
+    if result.dynamic:
+        click.echo(
+            f"Routes with dynamic segments ({', '.join(result.dynamic)}) have no file: have the host answer "
+            "paths it has no file for with index.html (nginx: try_files $uri $uri/ /index.html)."
+        )
+    origins = ", ".join(ui.config.allowed_origins) or "none"
+    click.echo(f"The backend must allow the static site's origin: Config(allowed_origins=[...]) (now: {origins}).")
 
 
 @cli.command()
