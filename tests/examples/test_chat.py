@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
+from types import ModuleType
 
 import pytest
 
-import examples.chat
-from examples.chat import Chat, ui
 from pyreact_asgi import PyApp
 from pyreact_asgi.testing import AppClient
 
@@ -15,20 +15,26 @@ pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
-def pyreact_app(monkeypatch: pytest.MonkeyPatch) -> PyApp:
-    monkeypatch.setattr(examples.chat, "TOKEN_SECONDS", 0)
-    return ui
+def example() -> ModuleType:
+    """The example as imported now: its classes are the ones its app uses, even if another test reloaded it."""
+    return importlib.import_module("examples.chat")
 
 
-async def test_chat_reply_streams_in(pyreact_client: AppClient) -> None:
+@pytest.fixture
+def pyreact_app(example: ModuleType, monkeypatch: pytest.MonkeyPatch) -> PyApp:
+    monkeypatch.setattr(example, "TOKEN_SECONDS", 0)
+    return example.ui  # type: ignore[no-any-return]
+
+
+async def test_chat_reply_streams_in(example: ModuleType, pyreact_client: AppClient) -> None:
     tab = await pyreact_client.open("/")
-    await tab.call(Chat.set_prompt, "hello")
-    reply = await tab.call(Chat.send)
+    await tab.call(example.Chat.set_prompt, "hello")
+    reply = await tab.call(example.Chat.send)
     words = "You said: hello. Here is a reply that arrives one token at a time, as from a language model."
-    assert [m["role"] for m in tab.vars(Chat)["messages"]] == ["user", "assistant"]
-    assert tab.vars(Chat)["messages"][1]["text"].strip() == words
-    assert tab.vars(Chat)["busy"] is False
-    assert tab.vars(Chat)["prompt"] == ""
+    assert [m["role"] for m in tab.vars(example.Chat)["messages"]] == ["user", "assistant"]
+    assert tab.vars(example.Chat)["messages"][1]["text"].strip() == words
+    assert tab.vars(example.Chat)["busy"] is False
+    assert tab.vars(example.Chat)["prompt"] == ""
     # The answer grows in one update per token, after the one that shows the question.
     answers = [
         u["delta"]["chat"]["messages"][1]["text"]
@@ -42,8 +48,8 @@ async def test_chat_reply_streams_in(pyreact_client: AppClient) -> None:
     assert reply.actions == [{"kind": "scroll", "target": "prompt", "smooth": True}]
 
 
-async def test_chat_ignores_an_empty_prompt(pyreact_client: AppClient) -> None:
+async def test_chat_ignores_an_empty_prompt(example: ModuleType, pyreact_client: AppClient) -> None:
     tab = await pyreact_client.open("/")
-    reply = await tab.call(Chat.send)
+    reply = await tab.call(example.Chat.send)
     assert reply.delta == {}
-    assert tab.vars(Chat)["messages"] == []
+    assert tab.vars(example.Chat)["messages"] == []
