@@ -33,7 +33,13 @@ def test_run_dev_rebuilds_a_saved_page_in_the_running_server(tmp_path: Path) -> 
     assert process.stderr is not None
     stream = process.stderr
     lines: queue.Queue[str | None] = queue.Queue()
-    threading.Thread(target=lambda: [*map(lines.put, stream), lines.put(None)], daemon=True).start()
+
+    def read() -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
     seen: list[str] = []
 
     def wait_for(marker: str) -> None:
