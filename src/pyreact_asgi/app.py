@@ -6,6 +6,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 import anyio
@@ -15,8 +16,9 @@ from starlette.status import WS_1008_POLICY_VIOLATION
 from pyreact_asgi._contract import ASSETS_PATH, NOT_FOUND_ROUTE, STATIC_PATH, UPLOAD_PATH
 from pyreact_asgi._types import Receive, Scope, Send
 from pyreact_asgi.auth import AuthResult, AuthRule, check_auth
-from pyreact_asgi.build.compiler import CompiledApp, compile_app
-from pyreact_asgi.build.pipeline import Bundle, build_bundle
+from pyreact_asgi.build.compiler import CompiledApp
+from pyreact_asgi.build.manifest import CodeRecord
+from pyreact_asgi.build.pipeline import Bundle, build_bundle, compile_recorded, load_current
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
 from pyreact_asgi.exceptions import AlreadyStartedError, ConfigError, NotStartedError
@@ -237,9 +239,20 @@ class PyApp:
             if self._transport is not None:
                 return
             self._freeze()
-            compiled = compile_app(self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path)
-            self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build)
-            self._engine = Engine(registered_states(compiled.states, self._states), compiled.page_states)
+            pages, theme, path = self._ordered_pages(), self.config.theme, self.config.event_path
+            # A restart whose code has not changed finds its build current without compiling the pages.
+            current = None
+            if self.config.build == "auto":
+                current = await anyio.to_thread.run_sync(
+                    partial(load_current, self.build_dir, pages, theme=theme, event_path=path)
+                )
+            if current is None:
+                compiled, code = compile_recorded(pages, theme=theme, event_path=path)
+                self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build, code)
+                states, page_states = compiled.states, compiled.page_states
+            else:
+                self._bundle, states, page_states = current.bundle, current.states, current.page_states
+            self._engine = Engine(registered_states(states, self._states), page_states)
             transport = SocketTransport(self.config, self._get_engine, self._manager, self.routes)
             self._uploads = UploadEndpoint(
                 self.config, self._get_engine, transport.dispatcher, self.routes, transport.allowed_origins
@@ -268,10 +281,10 @@ class PyApp:
         if mode is not None and mode not in ("auto", "always", "never"):
             raise ConfigError(f'Expected mode to be "auto", "always" or "never", but got {mode!r}.')
         self._check_pages()
-        return self._build(
-            compile_app(self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path),
-            mode or self.config.build,
+        compiled, code = compile_recorded(
+            self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path
         )
+        return self._build(compiled, mode or self.config.build, code)
 
     def _check_pages(self) -> None:
         if not self.pages:
@@ -286,8 +299,8 @@ class PyApp:
         self._collect()
         self._frozen = True
 
-    def _build(self, compiled: CompiledApp, mode: BuildMode) -> Bundle:
-        return build_bundle(compiled, self.build_dir, mode)
+    def _build(self, compiled: CompiledApp, mode: BuildMode, code: CodeRecord | None = None) -> Bundle:
+        return build_bundle(compiled, self.build_dir, mode, code=code)
 
     async def shutdown(self) -> None:
         """Closes every websocket connection and stops the websocket server's background work."""
@@ -423,6 +436,32 @@ class PyApp:
             mount=mount,
             path=path,
         )
+
+    # --- development mode ----------------------------------------------------------------------------
+
+    def replace_ui(self, source: PyApp, compiled: CompiledApp, bundle: Bundle) -> None:
+        """Swaps in the pages of a reloaded copy of this app, running, keeping every client's state.
+
+        Development mode only (`pyreact_asgi.devreload`, ``pyreact run --dev``): the new pages and bundle are
+        served from now on, every client's states move to the new State classes (vars whose name and type
+        still exist keep their values), and every open tab re-renders the new UI without a page load.
+
+        Args:
+            source: The app as its module defines it now, freshly imported.
+            compiled: Its compiled pages.
+            bundle: Its built bundle.
+
+        Raises:
+            NotStartedError: This app is not running.
+        """
+        if self._transport is None:
+            raise NotStartedError('Cannot call "replace_ui" before the app has started.')
+        self._pages, self._routes, self.not_found = dict(source.pages), None, source.not_found
+        self._engine = Engine(registered_states(compiled.states, source._states), compiled.page_states)
+        self._bundle = bundle
+        if isinstance(self._manager, MemoryStateManager):
+            self._manager.migrate(self._engine.states)
+        self._transport.reloaded(self.routes, f"{STATIC_PATH}/{bundle.manifest.entry}")
 
     # --- introspection for tests and tools -----------------------------------------------------------
 
