@@ -22,7 +22,7 @@ from pyreact_asgi._contract import (
 )
 from pyreact_asgi.actions import Action
 from pyreact_asgi.build.compiler import compile_app
-from pyreact_asgi.build.pipeline import RUNTIME_PATH
+from pyreact_asgi.build.pipeline import STATIC_DIR, runtime_files
 from pyreact_asgi.exceptions import ConfigError
 
 FRONTEND = Path(__file__).parent.parent / "frontend" / "src"
@@ -50,7 +50,7 @@ def _shared_strings() -> set[str]:
 def _js_sources() -> dict[str, str]:
     if not FRONTEND.is_dir():
         pytest.skip("installed without the frontend sources")
-    return {path.name: path.read_text() for path in sorted(FRONTEND.glob("*.js"))}
+    return {path.relative_to(FRONTEND).as_posix(): path.read_text() for path in sorted(FRONTEND.rglob("*.js"))}
 
 
 def _spellings(text: str, value: str) -> list[str]:
@@ -93,7 +93,7 @@ def test_the_spelling_check_ignores_names_inside_other_words() -> None:
 
 
 def test_runtime_exports_every_name_the_compiled_module_imports() -> None:
-    bundle = RUNTIME_PATH.read_text()
+    bundle = (STATIC_DIR / runtime_files().entries["runtime"]).read_text()
     match = re.search(r"export\s*\{([^}]*)\}\s*;?\s*$", bundle)
     assert match, "the bundled runtime ends with its export list"
     exported = {part.split(" as ")[-1].strip() for part in match.group(1).split(",")}

@@ -518,3 +518,18 @@ export function start({ routes, loads, titles, state, stored: storedVars, css = 
   connect(mountPath());
   createRoot(document.getElementById(contract.rootId)).render(React.createElement(App, { routes, loads, titles, mount }));
 }
+
+// A component of a component package: its module is imported the first time the component renders, so a
+// page that does not use it never downloads it. Until it arrives, a placeholder keeps the layout.
+export function lazyComponent(load, name) {
+  const Lazy = React.lazy(() =>
+    load().then((module) => {
+      if (typeof module[name] !== "function" && typeof module[name] !== "object") throw new Error(`The component package exports no ${name}`);
+      return { default: module[name] };
+    }),
+  );
+  const fallback = React.createElement("div", { className: "pr-skeleton", "aria-busy": "true", style: { minHeight: "2rem" } });
+  const Loaded = (props) => React.createElement(React.Suspense, { fallback }, React.createElement(Lazy, props));
+  Loaded.displayName = name;
+  return Loaded;
+}

@@ -109,11 +109,13 @@ OPS = "ops"  # the object whose functions give compiled Var expressions Python's
 MOUNT_PATH = "mountPath"  # the function returning the mount path
 ROUTE_PARAMS = "routeParams"  # the name compiled pages give the values of their route's dynamic segments
 # Everything else the compiled module may import: its module-level names, with the components.
-RUNTIME_HELPERS = frozenset({"React", "emit", "start", "useVars", "upload", "mountRef", "useParams", OPS, MOUNT_PATH})
+RUNTIME_HELPERS = frozenset(
+    {"React", "emit", "start", "useVars", "upload", "mountRef", "useParams", "lazyComponent", OPS, MOUNT_PATH}
+)
 # Names a Var's JavaScript may refer to, besides the page's vars: in scope in every compiled page that uses them.
 VAR_SCOPE = frozenset({OPS, MOUNT_PATH, ROUTE_PARAMS})
-# The compiled module names its page functions Page0, Page1, ...
-_PAGE_FUNCTION = re.compile(r"^Page\d+$")
+# The compiled module names its page functions Page0, Page1, ..., and the components of packages Pkg_<name>_<export>.
+_PAGE_FUNCTION = re.compile(r"^(Page\d+|Pkg_\w+)$")
 
 
 def reserved_name(name: str) -> bool:

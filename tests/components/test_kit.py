@@ -93,7 +93,13 @@ def test_component_tag_and_class(component: Callable[[], Component], tag: str, b
         (lambda: pr.container(size="huge"), r'Expected size of pr.container to be "sm", "md", "lg" or "xl"'),
         (lambda: pr.divider(vertical="yes"), r"Expected vertical of pr.divider to be a bool"),  # type: ignore[arg-type]
         (lambda: pr.link("x", href=3), r'Expected link href to be a path such as "/reports" or a URL, but got 3'),
-        (lambda: pr.markdown(Kit.name), r"Expected pr.markdown source to be a string known at build time"),
+        (lambda: pr.markdown(3), r"Expected pr.markdown source to be text or a Var, but got 3"),  # type: ignore[arg-type]
+        (lambda: pr.code_block(b"x"), r"Expected pr.code_block code to be text or a Var"),  # type: ignore[arg-type]
+        (lambda: pr.line_chart("rows", x="d", y="v"), r"Expected data of pr.line_chart to be a list var"),  # type: ignore[arg-type]
+        (lambda: pr.bar_chart(Kit.rows, x="d", y=[]), r"Expected at least one series for pr.bar_chart"),
+        (lambda: pr.area_chart(Kit.rows, x="d", y="v", height=5), r"Expected height of pr.area_chart to be pixels"),
+        (lambda: pr.line_chart(Kit.rows, x="d", y="v", format="money"), r"Expected format of pr.line_chart to be"),
+        (lambda: pr.scatter_chart(Kit.rows, x="d", y=[3]), r"Expected a row key or pr.Series"),  # type: ignore[list-item]
         (lambda: pr.form(reset_on_submit="no"), r"Expected reset_on_submit of pr.form to be a bool"),  # type: ignore[arg-type]
         (lambda: pr.button("x", variant="big"), r"Expected variant of pr.button to be one of solid, outline"),
         (lambda: pr.input(debounce=-1), r"Expected debounce of pr.input to be milliseconds as an int >= 0"),
@@ -177,15 +183,17 @@ def test_table_of_a_var_renders_rows_in_the_browser() -> None:
     assert '<td>{(item0)?.["name"]}</td>' in out
 
 
-def test_markdown_compiles_to_elements_and_drops_unsafe_links() -> None:
-    md = pr.markdown("# Title\n\nSome **bold** and `code`.\n\n- one\n- [x](javascript:alert(1))\n\n[ok](https://a.b)")
-    out = jsx(lambda: md)
-    assert '<h1 className={"pr-heading pr-h1"}>{"Title"}</h1>' in out
-    assert '<strong>{"bold"}</strong>' in out
-    assert '<code className={"pr-code"}>{"code"}</code>' in out
-    assert 'href={"javascript' not in out
-    assert 'href={"https://a.b"}' in out
-    assert "<ul>" in out
+def test_markdown_of_a_var_compiles_to_the_lazy_markdown_component() -> None:
+    out = jsx(lambda: pr.markdown(Kit.name, id="notes"))
+    assert out == '<Pkg_markdown_Markdown source={v.kit.name} id={"notes"}></Pkg_markdown_Markdown>'
+
+
+def test_chart_props_are_camel_cased_and_unset_ones_left_out() -> None:
+    out = jsx(lambda: pr.line_chart(Kit.rows, x="day", y=pr.Series(key="v", label="Visits"), x_label="Day"))
+    assert out == (
+        '<Pkg_charts_Chart kind={"line"} data={v.kit.rows} x={"day"} series={[{"key": "v", "label": "Visits"}]} '
+        'height={300} xLabel={"Day"}></Pkg_charts_Chart>'
+    )
 
 
 def test_avatar_initials() -> None:

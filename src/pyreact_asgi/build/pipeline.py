@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filelock
+import msgspec
 
 from pyreact_asgi._codec import encode
 from pyreact_asgi._version import __version__
@@ -15,15 +16,62 @@ from pyreact_asgi.build.compiler import CompiledApp
 from pyreact_asgi.build.esbuild import transform
 from pyreact_asgi.build.manifest import MANIFEST_NAME, Manifest, read_manifest, write_atomic
 from pyreact_asgi.config import BuildMode
-from pyreact_asgi.exceptions import BuildError
+from pyreact_asgi.exceptions import BuildError, ConfigError
 
-__all__ = ["RUNTIME_PATH", "Asset", "Bundle", "build_bundle"]
+__all__ = ["STATIC_DIR", "Asset", "Bundle", "RuntimeFiles", "build_bundle", "runtime_files"]
 
 logger = logging.getLogger(__name__)
 
-RUNTIME_PATH = Path(__file__).parent.parent / "_static" / "runtime.js"
+# The runtime bundled at package build time (frontend/build.mjs): content-hashed modules and bundle.json.
+STATIC_DIR = Path(__file__).parent.parent / "_static"
 # Bump when the layout of the build output changes, so old builds count as stale.
-_FORMAT = "1"
+_FORMAT = "2"
+# Bare specifiers a component package may import, → the runtime entry that re-exports the app's one copy.
+_SHARED = {
+    "react": "react",
+    "react-dom": "react-dom",
+    "react-dom/client": "react-dom-client",
+    "react/jsx-runtime": "jsx-runtime",
+}
+
+
+class _BundleIndex(msgspec.Struct, frozen=True):
+    entries: dict[str, str]
+    imports: dict[str, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeFiles:
+    """The runtime bundled with the package: its entries by name, and every module file with its bytes."""
+
+    entries: dict[str, str]
+    modules: dict[str, bytes]
+    preload: tuple[str, ...]
+
+
+def runtime_files(static_dir: Path = STATIC_DIR) -> RuntimeFiles:
+    """Reads the bundled runtime's index and modules.
+
+    Raises:
+        BuildError: The bundle is missing or incomplete.
+    """
+    try:
+        index = msgspec.json.decode((static_dir / "bundle.json").read_bytes(), type=_BundleIndex)
+        modules = {name: (static_dir / name).read_bytes() for name in index.imports}
+        runtime = index.entries["runtime"]
+    except (OSError, KeyError, msgspec.DecodeError) as exc:
+        raise BuildError(
+            f"The browser runtime is missing or incomplete in {static_dir} ({exc}); reinstall pyreact-asgi, or run "
+            "`pip install -e .` with npm available when working from a source checkout."
+        ) from exc
+    preload: list[str] = []
+    pending = list(index.imports[runtime])
+    while pending:  # the static imports of the runtime, transitively: what every page loads
+        name = pending.pop()
+        if name not in preload:
+            preload.append(name)
+            pending.extend(index.imports.get(name, ()))
+    return RuntimeFiles(dict(index.entries), modules, tuple(sorted(preload)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +130,27 @@ def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, loc
         BuildError: The runtime is missing, esbuild failed, the directory is not writable, or mode is
             "never" and there is no build.
     """
-    try:
-        runtime = RUNTIME_PATH.read_bytes()
-    except OSError as exc:
-        raise BuildError(
-            f"The browser runtime is missing ({RUNTIME_PATH}); reinstall pyreact-asgi, or run `pip install -e .` "
-            "with npm available when working from a source checkout."
-        ) from exc
-    runtime_name = f"runtime.{_digest(runtime)[:16]}.js"
-    source = compiled.module(runtime_name)
-    source_hash = _digest(_FORMAT.encode(), __version__.encode(), source.encode())
+    runtime = runtime_files()
+    runtime_name = runtime.entries["runtime"]
+    modules = dict(runtime.modules)
+    package_files: dict[str, str] = {}
+    for name, package in compiled.component_packages().items():
+        if package.builtin is not None:
+            if package.builtin not in runtime.entries:
+                raise BuildError(f"The runtime has no entry {package.builtin!r}; reinstall pyreact-asgi.")
+            package_files[name] = runtime.entries[package.builtin]
+        else:
+            try:
+                body = package.read()
+            except ConfigError as exc:
+                raise BuildError(str(exc)) from exc
+            package_files[name] = f"pkg-{name}.{_digest(body)[:16]}.js"
+            modules[package_files[name]] = body
+    # Module file names carry a hash of their content, so the names stand for the bytes in the source hash.
+    source = compiled.module(runtime_name, package_files)
+    source_hash = _digest(
+        _FORMAT.encode(), __version__.encode(), source.encode(), *(n.encode() for n in sorted(modules))
+    )
 
     manifest = _fresh(build_dir, source_hash, mode)
     if manifest is not None:
@@ -106,7 +165,8 @@ def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, loc
             manifest = _fresh(build_dir, source_hash, "auto") if mode == "auto" else None
             if manifest is not None:
                 return _load(build_dir, manifest, built=False)
-            return _build(build_dir, compiled, source, source_hash, runtime, runtime_name)
+            import_map = {spec: runtime.entries[entry] for spec, entry in _SHARED.items()}
+            return _build(build_dir, compiled, source, source_hash, runtime_name, modules, runtime.preload, import_map)
     except filelock.Timeout as exc:
         raise BuildError(
             f"Timed out after {lock_timeout}s waiting for another process's build in {build_dir}."
@@ -128,18 +188,33 @@ def _transform(compiled: CompiledApp, source: str) -> bytes:
 
 
 def _build(
-    build_dir: Path, compiled: CompiledApp, source: str, source_hash: str, runtime: bytes, runtime_name: str
+    build_dir: Path,
+    compiled: CompiledApp,
+    source: str,
+    source_hash: str,
+    runtime_name: str,
+    modules: dict[str, bytes],
+    preload: tuple[str, ...],
+    import_map: dict[str, str],
 ) -> Bundle:
     started = time.perf_counter()
     app = _transform(compiled, source)
     entry = f"app.{_digest(app)[:16]}.js"
     assets = {}
-    for name, body in ((runtime_name, runtime), (entry, app)):
+    for name, body in sorted({**modules, entry: app}.items()):
         gzipped = gzip.compress(body, compresslevel=9, mtime=0)
         write_atomic(build_dir / name, body)
         write_atomic(build_dir / f"{name}.gz", gzipped)
         assets[name] = Asset(body, gzipped, f'"{name.split(".")[1]}"')
-    manifest = Manifest(source_hash=source_hash, entry=entry, runtime=runtime_name)
+    others = tuple(sorted(name for name in modules if name != runtime_name))
+    manifest = Manifest(
+        source_hash=source_hash,
+        entry=entry,
+        runtime=runtime_name,
+        modules=others,
+        preload=preload,
+        import_map=import_map,
+    )
     write_atomic(build_dir / MANIFEST_NAME, encode(manifest))
     _remove_stale(build_dir, manifest)
     logger.info("Built the frontend bundle in %s in %.0f ms", build_dir, (time.perf_counter() - started) * 1000)
@@ -148,9 +223,9 @@ def _build(
 
 def _remove_stale(build_dir: Path, manifest: Manifest) -> None:
     # Running processes serve their bundle from memory, so older files on disk are no longer needed.
-    keep = {*manifest.files, *(f"{name}.gz" for name in manifest.files)}
+    keep = {MANIFEST_NAME, *manifest.files, *(f"{name}.gz" for name in manifest.files)}
     for path in build_dir.glob("*.js*"):
-        if path.name not in keep and path.name.startswith(("app.", "runtime.")):
+        if path.name not in keep:
             path.unlink(missing_ok=True)
     # Temporary files of a build that was killed mid-write; we hold the lock, so no other writer is live.
     for path in build_dir.glob(".*.tmp"):
