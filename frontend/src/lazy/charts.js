@@ -152,7 +152,7 @@ export function Chart({ kind = "line", data, x = "x", series = [], height = 300,
   const points = built.datasets.reduce((n, d) => n + d.data.length, 0);
   return React.createElement(
     "figure",
-    { id, className: `pr-chart${className ? ` ${className}` : ""}`, style: { height, margin: 0, position: "relative" }, "data-kind": kind, "data-points": points, "data-chart": chartId },
+    { id, className: `pr-chart${className ? ` ${className}` : ""}`, style: { height, margin: 0, position: "relative" }, "data-kind": kind, "data-points": points, "data-chart": chartId, "data-fg": theme.fg },
     React.createElement("canvas", { ref: canvas, role: "img", "aria-label": title ?? `${kind} chart` }),
   );
 }

@@ -1,0 +1,110 @@
+"""Charts, streamed and hostile markdown, and lazy loading, in a real browser at a deep mount path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.apps import starlette_host
+from tests.e2e.browsing import NewTab
+from tests.e2e.dashboard_app import make_dashboard
+from tests.servers import LiveServer, serve
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+MOUNT = "/a/b/c"
+KINDS = ("line", "area", "bar", "pie", "donut", "scatter")
+
+
+@pytest.fixture(scope="module")
+def server(shared_build_dir: Path) -> Iterator[LiveServer]:
+    with serve(starlette_host(make_dashboard(shared_build_dir), MOUNT)) as live:
+        yield live
+
+
+def _scripts(page: Page) -> list[str]:
+    return [url for url in page.evaluate("performance.getEntriesByType('resource').map(e => e.name)") if ".js" in url]
+
+
+def test_every_chart_kind_updates_in_place_when_its_var_changes(new_tab: NewTab, server: LiveServer) -> None:
+    page = new_tab().page
+    page.goto(f"{server.url}{MOUNT}/")
+    for kind in KINDS:
+        expect(page.locator(f"#{kind}")).to_have_attribute("data-kind", kind)
+        expect(page.locator(f"#{kind} canvas")).to_be_visible()
+    # Line, area and bar charts: one point per row and series; pies one slice per row; scatter one per row.
+    counts = {"line": 2, "area": 1, "bar": 1, "pie": 1, "donut": 1, "scatter": 1}
+    expect(page.locator("#line")).to_have_attribute("data-points", "4")
+    instances = {kind: page.locator(f"#{kind}").get_attribute("data-chart") for kind in KINDS}
+    assert all(instance not in (None, "0") for instance in instances.values())
+    for clicks in (1, 2):
+        page.locator("#add").click()
+        for kind in KINDS:
+            expect(page.locator(f"#{kind}")).to_have_attribute("data-points", str(counts[kind] * (2 + clicks)))
+    # The same Chart.js instances drew the new points: nothing was torn down and drawn from scratch.
+    assert {kind: page.locator(f"#{kind}").get_attribute("data-chart") for kind in KINDS} == instances
+
+
+def test_charts_follow_dark_mode(new_tab: NewTab, server: LiveServer) -> None:
+    page = new_tab().page
+    page.emulate_media(color_scheme="light")
+    page.goto(f"{server.url}{MOUNT}/")
+    light = page.locator("#line").get_attribute("data-fg")
+    page.get_by_role("button", name="Switch to dark mode").click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    expect(page.locator("#line")).not_to_have_attribute("data-fg", light or "")
+    dark = page.locator("#line").get_attribute("data-fg")
+    assert dark == page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--pr-fg').trim()")
+
+
+def test_markdown_renders_as_it_streams_in_with_highlighted_code(new_tab: NewTab, server: LiveServer) -> None:
+    page = new_tab().page
+    page.goto(f"{server.url}{MOUNT}/md")
+    page.locator("#ask").click()
+    reply = page.locator("#reply")
+    expect(reply.locator("h1")).to_have_text("Answer")
+    expect(reply.locator("strong")).to_have_text("bold")
+    expect(reply.locator("li")).to_have_text(["one", "two"])
+    expect(reply.locator("pre code.language-python .hljs-keyword").first).to_have_text("def")
+    expect(reply.locator("p").last).to_have_text("Done.")
+    expect(page.locator("#sql .hljs-keyword").first).to_have_text("SELECT")
+
+
+def test_hostile_markdown_is_inert(new_tab: NewTab, server: LiveServer) -> None:
+    page = new_tab().page
+    page.goto(f"{server.url}{MOUNT}/md")
+    hostile = page.locator("#hostile")
+    expect(hostile.get_by_role("link", name="ok")).to_have_attribute("href", "https://example.com/a")
+    expect(hostile.get_by_role("link", name="ok")).to_have_attribute("rel", "noopener noreferrer nofollow")
+    expect(hostile.get_by_role("link", name="rel")).to_have_attribute("href", "/docs")
+    # Raw HTML is shown as text; no element of it exists.
+    expect(hostile).to_contain_text("<script>window.__pwned = 1</script>")
+    expect(hostile).to_contain_text('<img src="x" onerror="window.__pwned=3">')
+    assert hostile.locator("script, img[onerror], iframe").count() == 0
+    # javascript: and data: URLs never become links or images.
+    assert hostile.locator("a").count() == 2
+    assert hostile.locator("img").count() == 0
+    expect(hostile).to_contain_text("[click](javascript:window.__pwned=2)")
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_a_page_without_charts_downloads_no_chart_or_markdown_code(new_tab: NewTab, server: LiveServer) -> None:
+    tab = new_tab()
+    page = tab.page
+    page.goto(f"{server.url}{MOUNT}/plain")
+    expect(page.locator("#plain")).to_have_text("Plain")
+    page.wait_for_load_state("networkidle")
+    plain = _scripts(page)
+    assert plain, "the page loaded its modules"
+    assert not [url for url in plain if re.search(r"/(charts|markdown)\.\w+\.js$", url)]
+    # Navigating to the chart page in the same tab loads the chart module, then, and only it.
+    page.goto(f"{server.url}{MOUNT}/")
+    expect(page.locator("#line canvas")).to_be_visible()
+    loaded = _scripts(page)
+    assert [url for url in loaded if re.search(r"/charts\.\w+\.js$", url)]
+    assert not [url for url in loaded if re.search(r"/markdown\.\w+\.js$", url)]
+    assert all(url.startswith(f"{server.url}{MOUNT}/_static/") for url in loaded)
