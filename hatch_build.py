@@ -55,7 +55,9 @@ class RuntimeBundleHook(BuildHookInterface):  # type: ignore[type-arg]
                 "Building pyreact-asgi from source needs npm to bundle frontend/ once; "
                 "install Node.js 18+ or install a published wheel."
             )
-        if not (FRONTEND / "node_modules" / ".package-lock.json").is_file():
+        installed = FRONTEND / "node_modules" / ".package-lock.json"
+        # A lockfile newer than node_modules means new or updated packages: install them as locked.
+        if not installed.is_file() or installed.stat().st_mtime < (FRONTEND / "package-lock.json").stat().st_mtime:
             subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=FRONTEND, check=True)
         OUTPUT.mkdir(parents=True, exist_ok=True)
         subprocess.run(["node", "build.mjs", str(OUTPUT)], cwd=FRONTEND, check=True)

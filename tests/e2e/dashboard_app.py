@@ -66,8 +66,27 @@ def plain_page() -> pr.Component:
     return pr.vstack(pr.heading("Plain", id="plain"), pr.text(Live.reply))
 
 
-def make_dashboard(build_dir: Path) -> pr.PyApp:
+class Booking(pr.State):
+    day: str = "2026-03-10"
+
+    @pr.event
+    def pick(self, day: str | None) -> None:
+        self.day = day or ""
+
+
+def date_page() -> pr.Component:
+    from pyreact_daypicker import date_picker
+
+    return pr.vstack(
+        date_picker(selected=Booking.day, on_select=Booking.pick, min="2026-03-02", id="picker"),
+        pr.text("Picked: ", Booking.day, id="picked"),
+    )
+
+
+def make_dashboard(build_dir: Path, *, with_packages: bool = False) -> pr.PyApp:
+    extra = {"/date": date_page} if with_packages else {}
     return pr.PyApp(
-        pages={"/": charts_page, "/md": markdown_page, "/plain": plain_page},
+        pages={"/": charts_page, "/md": markdown_page, "/plain": plain_page, **extra},
         config=pr.Config(build_dir=build_dir / "dashboard", title="Dashboard"),
     )
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,9 @@ KINDS = ("line", "area", "bar", "pie", "donut", "scatter")
 
 @pytest.fixture(scope="module")
 def server(shared_build_dir: Path) -> Iterator[LiveServer]:
-    with serve(starlette_host(make_dashboard(shared_build_dir), MOUNT)) as live:
+    # The component package of this repository (packages/daypicker), when the test setup installed it.
+    with_packages = importlib.util.find_spec("pyreact_daypicker") is not None
+    with serve(starlette_host(make_dashboard(shared_build_dir, with_packages=with_packages), MOUNT)) as live:
         yield live
 
 
@@ -107,4 +110,22 @@ def test_a_page_without_charts_downloads_no_chart_or_markdown_code(new_tab: NewT
     loaded = _scripts(page)
     assert [url for url in loaded if re.search(r"/charts\.\w+\.js$", url)]
     assert not [url for url in loaded if re.search(r"/markdown\.\w+\.js$", url)]
+    assert all(url.startswith(f"{server.url}{MOUNT}/_static/") for url in loaded)
+
+
+def test_a_component_package_from_npm_shares_the_apps_react(new_tab: NewTab, server: LiveServer) -> None:
+    pytest.importorskip("pyreact_daypicker")
+    page = new_tab().page
+    page.goto(f"{server.url}{MOUNT}/date")
+    expect(page.locator("#picked")).to_have_text("Picked: 2026-03-10")
+    picker = page.locator("#picker")
+    expect(picker.get_by_role("grid")).to_be_visible()
+    expect(picker.get_by_role("button", name=re.compile(r"March 1st, 2026"))).to_be_disabled()  # before min
+    picker.get_by_role("button", name=re.compile(r"March 20th, 2026")).click()
+    expect(page.locator("#picked")).to_have_text("Picked: 2026-03-20")
+    expect(picker).to_have_attribute("data-selected", "2026-03-20")
+    loaded = _scripts(page)
+    # The package's module, and React through the import map's facade: one React, or its hooks would throw.
+    assert [url for url in loaded if re.search(r"/pkg-daypicker\.\w+\.js$", url)]
+    assert [url for url in loaded if re.search(r"/react\.\w+\.js$", url)]
     assert all(url.startswith(f"{server.url}{MOUNT}/_static/") for url in loaded)
