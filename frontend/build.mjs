@@ -5,7 +5,8 @@
 //   react, react-dom, react-dom-client, jsx-runtime
 //                       ES modules re-exporting that same React, for component packages built elsewhere
 //                       (their bare "react" imports resolve to these through the page's import map)
-//   charts, markdown    our own component packages, imported dynamically only by pages that use them
+//   charts, markdown, table
+//                       our own component packages, imported dynamically only by pages that use them
 // File names carry a content hash; bundle.json tells the Python side which file is which entry.
 import { build } from "esbuild";
 import { createRequire } from "node:module";
@@ -40,6 +41,7 @@ const entryPoints = {
   runtime: path.join(here, "src", "runtime.js"),
   charts: path.join(here, "src", "lazy", "charts.js"),
   markdown: path.join(here, "src", "lazy", "markdown.js"),
+  table: path.join(here, "src", "lazy", "table.js"),
 };
 for (const [name, specifier] of Object.entries(facades)) entryPoints[name] = `facade:${specifier}`;
 

@@ -23,6 +23,7 @@ from pyreact_asgi.components import (
     component_package,
     cond,
     container,
+    data_table,
     date_input,
     dialog,
     divider,
@@ -83,6 +84,7 @@ from pyreact_asgi.state import EventSpec, State, event, field
 from pyreact_asgi.state.computed import computed
 from pyreact_asgi.state.storage import cookie, local_storage, session_storage
 from pyreact_asgi.state.vars import Var
+from pyreact_asgi.table import Column, DataTable, TableData, TablePage, TableQuery
 from pyreact_asgi.theme import Theme
 from pyreact_asgi.uploaded import UploadedFile
 
@@ -92,11 +94,13 @@ __all__ = [
     "AuthRuleError",
     "BuildError",
     "BuildMode",
+    "Column",
     "CompileError",
     "Component",
     "ComponentPackage",
     "Config",
     "ConfigError",
+    "DataTable",
     "EventSpec",
     "HandlerError",
     "MountPathError",
@@ -109,6 +113,9 @@ __all__ = [
     "Series",
     "State",
     "StateError",
+    "TableData",
+    "TablePage",
+    "TableQuery",
     "Theme",
     "UploadedFile",
     "Var",
@@ -135,6 +142,7 @@ __all__ = [
     "cond",
     "container",
     "cookie",
+    "data_table",
     "date_input",
     "dialog",
     "divider",

@@ -89,4 +89,3 @@ def make_dashboard(build_dir: Path, *, with_packages: bool = False) -> pr.PyApp:
         pages={"/": charts_page, "/md": markdown_page, "/plain": plain_page, **extra},
         config=pr.Config(build_dir=build_dir / "dashboard", title="Dashboard"),
     )
-

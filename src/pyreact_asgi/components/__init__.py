@@ -2,6 +2,7 @@ from pyreact_asgi.components.base import Child, Component
 from pyreact_asgi.components.charts import Series, area_chart, bar_chart, line_chart, pie_chart, scatter_chart
 from pyreact_asgi.components.control import cond, foreach, match
 from pyreact_asgi.components.custom import ReactComponent, react_component
+from pyreact_asgi.components.datatable import data_table
 from pyreact_asgi.components.display import avatar, badge, callout, icon, image, progress, spinner, table
 from pyreact_asgi.components.forms import (
     button,
@@ -54,6 +55,7 @@ __all__ = [
     "component_package",
     "cond",
     "container",
+    "data_table",
     "date_input",
     "dialog",
     "divider",
