@@ -31,12 +31,17 @@ def server(shared_build_dir: Path) -> Iterator[LiveServer]:
 def page(new_tab: NewTab, server: LiveServer) -> Page:
     page = new_tab().page
     page.goto(f"{server.url}{MOUNT}/")
-    expect(page.get_by_role("status")).to_have_text("1–25 of 100,000")
+    expect(page.get_by_role("status")).to_have_text(_shown("1", "25", "100,000"))
     return page
 
 
+def _shown(first: str, last: str, total: str) -> str:
+    return f"{first}\u2013{last} of {total}"  # an en dash, as the table writes ranges
+
+
 def _ids(page: Page) -> list[str]:
-    return page.locator("#orders tbody tr").evaluate_all("rows => rows.map(r => r.dataset.key)")
+    keys: list[str] = page.locator("#orders tbody tr").evaluate_all("rows => rows.map(r => r.dataset.key)")
+    return keys
 
 
 def test_table_shows_the_first_page_of_100000_rows_with_typed_cells(page: Page) -> None:
@@ -56,25 +61,25 @@ def test_table_shows_the_first_page_of_100000_rows_with_typed_cells(page: Page) 
 
 def test_table_sorts_filters_and_pages_on_the_server(page: Page) -> None:
     page.get_by_role("button", name="Next page").click()
-    expect(page.get_by_role("status")).to_have_text("26–50 of 100,000")
+    expect(page.get_by_role("status")).to_have_text(_shown("26", "50", "100,000"))
     page.get_by_role("button", name="Last page").click()
-    expect(page.get_by_role("status")).to_have_text("99,976–100,000 of 100,000")
+    expect(page.get_by_role("status")).to_have_text(_shown("99,976", "100,000", "100,000"))
     header = page.get_by_role("columnheader", name="Total")
     header.get_by_role("button").click()
     expect(header).to_have_attribute("aria-sort", "ascending")
-    expect(page.get_by_role("status")).to_have_text("1–25 of 100,000")
+    expect(page.get_by_role("status")).to_have_text(_shown("1", "25", "100,000"))
     header.get_by_role("button").click()
     expect(header).to_have_attribute("aria-sort", "descending")
     totals = page.locator("#orders tbody tr td:nth-child(6)").all_inner_texts()
-    assert totals[0].startswith("€999") or "999" in totals[0]
+    assert "999" in totals[0]
     page.get_by_label("Filter rows").fill("customer 00002")
-    expect(page.get_by_role("status")).to_have_text("1–10 of 10")
+    expect(page.get_by_role("status")).to_have_text(_shown("1", "10", "10"))
     assert sorted(_ids(page), key=int) == [str(i) for i in range(20, 30)]
     page.get_by_label("Filter rows").fill("no such customer")
     expect(page.locator(".pr-dt-empty")).to_have_text("No rows match.")
     page.get_by_label("Rows per page").select_option("100")
     page.get_by_label("Filter rows").fill("")
-    expect(page.get_by_role("status")).to_have_text("1–100 of 100,000")
+    expect(page.get_by_role("status")).to_have_text(_shown("1", "100", "100,000"))
 
 
 def test_table_selects_rows_on_the_server(page: Page) -> None:
@@ -92,7 +97,7 @@ def test_table_selects_rows_on_the_server(page: Page) -> None:
 
 def test_table_exports_the_filtered_rows_as_csv(page: Page) -> None:
     page.get_by_label("Filter rows").fill("customer 00000")
-    expect(page.get_by_role("status")).to_have_text("1–8 of 8")  # row 7's customer is a formula
+    expect(page.get_by_role("status")).to_have_text(_shown("1", "8", "8"))  # row 7's customer is a formula
     with page.expect_download() as info:
         page.get_by_role("button", name="Export CSV").click()
     download = info.value
@@ -100,7 +105,7 @@ def test_table_exports_the_filtered_rows_as_csv(page: Page) -> None:
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_text())))
     assert [row[0] for row in rows] == ["Order", *(str(i) for i in (1, 2, 3, 4, 5, 6, 8, 9))]
     page.get_by_label("Filter rows").fill("hyperlink")
-    expect(page.get_by_role("status")).to_have_text("1–1 of 1")
+    expect(page.get_by_role("status")).to_have_text(_shown("1", "1", "1"))
     with page.expect_download() as info:
         page.get_by_role("button", name="Export CSV").click()
     rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text())))
