@@ -207,12 +207,14 @@ export function Dialog({ children, hasTrigger, title, open, onClose, closeOnSubm
             {
               ...rest,
               ref: panel,
-              role: "dialog",
+              role: rest.role ?? "dialog",
               "aria-modal": "true",
               "aria-labelledby": title ? titleId : undefined,
               tabIndex: -1,
               className,
               onKeyDown,
+              // A click on anything marked data-pr-close (an alert dialog's buttons) closes the panel.
+              onClick: (e) => e.target.closest?.("[data-pr-close]") && close(),
               onSubmit: closeOnSubmit ? () => setTimeout(close, 0) : undefined,
             },
             title ? h("h2", { id: titleId, className: "pr-dialog-title" }, title) : null,

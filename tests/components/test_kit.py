@@ -93,6 +93,10 @@ def test_component_tag_and_class(component: Callable[[], Component], tag: str, b
         (lambda: pr.container(size="huge"), r'Expected size of pr.container to be "sm", "md", "lg" or "xl"'),
         (lambda: pr.divider(vertical="yes"), r"Expected vertical of pr.divider to be a bool"),  # type: ignore[arg-type]
         (lambda: pr.link("x", href=3), r'Expected link href to be a path such as "/reports" or a URL, but got 3'),
+        (lambda: pr.stat("a", 1, trend="sideways"), r'Expected trend of pr.stat to be "up", "down", "flat"'),  # type: ignore[arg-type]
+        (lambda: pr.skeleton(lines=0), r"Expected lines of pr.skeleton to be an int from 1 to 50"),
+        (lambda: pr.drawer("x", side="top"), r'Expected side of pr.drawer to be "left" or "right"'),  # type: ignore[arg-type]
+        (lambda: pr.alert_dialog("x", title="t", confirm="OK"), r"Expected confirm of pr.alert_dialog"),  # type: ignore[arg-type]
         (lambda: pr.markdown(3), r"Expected pr.markdown source to be text or a Var, but got 3"),  # type: ignore[arg-type]
         (lambda: pr.code_block(b"x"), r"Expected pr.code_block code to be text or a Var"),  # type: ignore[arg-type]
         (lambda: pr.line_chart("rows", x="d", y="v"), r"Expected data of pr.line_chart to be a list var"),  # type: ignore[arg-type]

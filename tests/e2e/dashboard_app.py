@@ -62,6 +62,41 @@ def markdown_page() -> pr.Component:
     )
 
 
+class Admin(pr.State):
+    deleted: int = 0
+
+    @pr.event
+    def delete(self) -> None:
+        self.deleted += 1
+
+
+def shell_page() -> pr.Component:
+    return pr.page_shell(
+        pr.grid(
+            pr.card(pr.stat("Revenue", "€12,340", delta="+12%", trend="up"), title="Sales", id="sales"),
+            pr.card(pr.stat("Refunds", "7", delta="-2", trend="down"), footer="Last 7 days", id="refunds"),
+            pr.card(pr.skeleton(lines=3), title="Loading", id="loading"),
+            columns=3,
+        ),
+        pr.drawer(
+            pr.text("Filters go here", id="drawer-body"),
+            trigger=pr.button("Filters", id="open-drawer"),
+            title="Filters",
+            side="right",
+        ),  # fmt: skip
+        pr.alert_dialog(
+            "The order is deleted for good.",
+            title="Delete order?",
+            trigger=pr.button("Delete", id="open-alert", variant="danger"),
+            confirm=pr.button("Delete", id="confirm", variant="danger", on_click=Admin.delete),
+        ),
+        pr.text("Deleted: ", Admin.deleted, id="deleted"),
+        brand="Acme admin",
+        nav=[pr.nav_link("Overview", href="/shell", icon_name="menu", active=True), pr.nav_link("Charts", href="/")],
+        header=[pr.spacer(), pr.color_mode_toggle()],
+    )
+
+
 def plain_page() -> pr.Component:
     return pr.vstack(pr.heading("Plain", id="plain"), pr.text(Live.reply))
 
@@ -86,6 +121,6 @@ def date_page() -> pr.Component:
 def make_dashboard(build_dir: Path, *, with_packages: bool = False) -> pr.PyApp:
     extra = {"/date": date_page} if with_packages else {}
     return pr.PyApp(
-        pages={"/": charts_page, "/md": markdown_page, "/plain": plain_page, **extra},
+        pages={"/": charts_page, "/md": markdown_page, "/plain": plain_page, "/shell": shell_page, **extra},
         config=pr.Config(build_dir=build_dir / "dashboard", title="Dashboard"),
     )

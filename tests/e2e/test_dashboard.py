@@ -129,3 +129,34 @@ def test_a_component_package_from_npm_shares_the_apps_react(new_tab: NewTab, ser
     assert [url for url in loaded if re.search(r"/pkg-daypicker\.\w+\.js$", url)]
     assert [url for url in loaded if re.search(r"/react\.\w+\.js$", url)]
     assert all(url.startswith(f"{server.url}{MOUNT}/_static/") for url in loaded)
+
+
+def test_shell_cards_stats_drawer_and_alert_dialog(new_tab: NewTab, server: LiveServer) -> None:
+    page = new_tab().page
+    page.goto(f"{server.url}{MOUNT}/shell")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Overview")).to_have_attribute("aria-current", "page")
+    expect(nav.get_by_role("link", name="Charts")).to_have_attribute("href", f"{MOUNT}/")
+    expect(page.locator("#sales .pr-stat-value")).to_have_text("€12,340")
+    expect(page.locator("#sales .pr-stat-delta")).to_have_attribute("data-trend", "up")
+    expect(page.locator("#refunds .pr-card-footer")).to_have_text("Last 7 days")
+    expect(page.locator("#loading [role=status] .pr-skeleton")).to_have_count(3)
+    # The drawer is a modal dialog at the right edge of the window.
+    page.locator("#open-drawer").click()
+    drawer = page.get_by_role("dialog", name="Filters")
+    expect(drawer).to_be_visible()
+    box = drawer.bounding_box()
+    assert box is not None
+    assert abs(box["x"] + box["width"] - page.viewport_size["width"]) < 2  # type: ignore[index]
+    page.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
+    # The alert dialog: Cancel closes it and does nothing; the confirm button runs its event and closes it.
+    page.locator("#open-alert").click()
+    alert = page.get_by_role("alertdialog", name="Delete order?")
+    alert.get_by_role("button", name="Cancel").click()
+    expect(alert).to_be_hidden()
+    expect(page.locator("#deleted")).to_have_text("Deleted: 0")
+    page.locator("#open-alert").click()
+    page.locator("#confirm").click()
+    expect(page.locator("#deleted")).to_have_text("Deleted: 1")
+    expect(page.get_by_role("alertdialog")).to_be_hidden()

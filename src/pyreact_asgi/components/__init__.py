@@ -2,6 +2,7 @@ from pyreact_asgi.components.base import Child, Component
 from pyreact_asgi.components.charts import Series, area_chart, bar_chart, line_chart, pie_chart, scatter_chart
 from pyreact_asgi.components.control import cond, foreach, match
 from pyreact_asgi.components.custom import ReactComponent, react_component
+from pyreact_asgi.components.dashboard import alert_dialog, card, drawer, nav_link, page_shell, skeleton, stat
 from pyreact_asgi.components.datatable import data_table
 from pyreact_asgi.components.display import avatar, badge, callout, icon, image, progress, spinner, table
 from pyreact_asgi.components.forms import (
@@ -40,6 +41,7 @@ __all__ = [
     "ReactComponent",
     "Series",
     "accordion",
+    "alert_dialog",
     "area_chart",
     "avatar",
     "badge",
@@ -47,6 +49,7 @@ __all__ = [
     "box",
     "button",
     "callout",
+    "card",
     "center",
     "checkbox",
     "code",
@@ -59,6 +62,7 @@ __all__ = [
     "date_input",
     "dialog",
     "divider",
+    "drawer",
     "dropdown_menu",
     "flex",
     "foreach",
@@ -74,7 +78,9 @@ __all__ = [
     "markdown",
     "match",
     "menu_item",
+    "nav_link",
     "number_input",
+    "page_shell",
     "pie_chart",
     "popover",
     "progress",
@@ -82,9 +88,11 @@ __all__ = [
     "react_component",
     "scatter_chart",
     "select",
+    "skeleton",
     "slider",
     "spacer",
     "spinner",
+    "stat",
     "switch",
     "table",
     "tabs",
