@@ -83,7 +83,7 @@ def shell_page() -> pr.Component:
             trigger=pr.button("Filters", id="open-drawer"),
             title="Filters",
             side="right",
-        ),  # fmt: skip
+        ),
         pr.alert_dialog(
             "The order is deleted for good.",
             title="Delete order?",
