@@ -58,17 +58,20 @@ export function formatter(format) {
   return (v) => `${v}${arg ?? ""}`;
 }
 
-function seriesColor(series, i) {
-  return series.color || PALETTE[i % PALETTE.length];
+// The theme's accent first, so a one-series chart matches the app.
+function palette(theme) {
+  return [theme.accent, ...PALETTE];
 }
 
-function toData(kind, rows, x, series) {
+function toData(kind, rows, x, series, theme) {
+  const colors = palette(theme);
+  const seriesColor = (s, i) => s.color || colors[i % colors.length];
   rows = Array.isArray(rows) ? rows : [];
   if (kind === "pie" || kind === "donut") {
     const key = series[0]?.key;
     return {
       labels: rows.map((r) => r[x]),
-      datasets: [{ label: series[0]?.label ?? key, data: rows.map((r) => r[key]), backgroundColor: rows.map((_, i) => PALETTE[i % PALETTE.length]), borderWidth: 1 }],
+      datasets: [{ label: series[0]?.label ?? key, data: rows.map((r) => r[key]), backgroundColor: rows.map((_, i) => colors[i % colors.length]), borderColor: theme.surface, borderWidth: 2 }],
     };
   }
   if (kind === "scatter") {
@@ -133,7 +136,7 @@ export function Chart({ kind = "line", data, x = "x", series = [], height = 300,
   const chart = React.useRef(null);
   const [chartId, setChartId] = React.useState(0);
   const theme = useTheme();
-  const built = toData(kind, data, x, series);
+  const built = toData(kind, data, x, series, theme);
   const options = toOptions(kind, { theme, format, legend, stacked, xLabel, yLabel });
 
   React.useEffect(() => {

@@ -25,7 +25,7 @@ function format(date) {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-export function DatePicker({ selected, min, max, onSelect, id, className, style, weekStartsOn }) {
+export function DatePicker({ selected, month, min, max, onSelect, id, className, style, weekStartsOn }) {
   injectStyle();
   const day = parse(selected);
   const disabled = useMemo(() => {
@@ -39,7 +39,7 @@ export function DatePicker({ selected, min, max, onSelect, id, className, style,
       <DayPicker
         mode="single"
         selected={day}
-        defaultMonth={day}
+        defaultMonth={day ?? parse(month)}
         disabled={disabled}
         weekStartsOn={weekStartsOn}
         onSelect={(date) => onSelect?.(date ? format(date) : null)}
