@@ -226,7 +226,7 @@ def orders_page() -> pr.Component:
             width="100%",
         ),
         pr.data_table(Orders, selectable=True, height="calc(100vh - 14rem)", caption="Orders", id="orders-full"),
-        pr.text(Orders.selected.length(), " selected", id="selected-count", color="var(--pr-muted)"),
+        pr.text(Orders.selected_count, " selected", id="selected-count", color="var(--pr-muted)"),
         active="/orders",
     )
 

@@ -32,6 +32,7 @@ __all__ = [
     "MOUNT_PATH",
     "NOT_FOUND_ROUTE",
     "OPS",
+    "OVERLAY_COMPONENTS",
     "PAGE",
     "PAGE_HEADER",
     "ROOT_ID",
@@ -105,6 +106,9 @@ RUNTIME_COMPONENTS = frozenset(
         "Upload",
     }
 )
+# Those the compiled module imports from the overlays module rather than the runtime (frontend/src/overlays.js):
+# a page without them never downloads their code.
+OVERLAY_COMPONENTS = frozenset({"Accordion", "Dialog", "DropdownMenu", "Popover", "Tabs", "Tooltip"})
 OPS = "ops"  # the object whose functions give compiled Var expressions Python's semantics (ops.js)
 MOUNT_PATH = "mountPath"  # the function returning the mount path
 ROUTE_PARAMS = "routeParams"  # the name compiled pages give the values of their route's dynamic segments

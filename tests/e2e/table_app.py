@@ -56,6 +56,7 @@ def table_page() -> pr.Component:
     return pr.vstack(
         pr.data_table(Orders, selectable=True, id="orders", caption="Orders"),
         pr.text("Selected: ", Orders.selected.join(","), id="selected"),  # type: ignore[attr-defined]
+        pr.text(Orders.selected_count, " selected", id="selected-count"),
         width="100%",
     )
 

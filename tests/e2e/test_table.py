@@ -88,6 +88,7 @@ def test_table_selects_rows_on_the_server(page: Page) -> None:
     expect(page.get_by_label("Select row 2", exact=True)).to_be_checked()
     page.get_by_label("Select row 5", exact=True).click()
     expect(page.locator("#selected")).to_have_text("Selected: 2,5")
+    expect(page.locator("#selected-count")).to_have_text("2 selected")
     expect(page.locator('#orders tr[data-key="5"]')).to_have_attribute("aria-selected", "true")
     page.get_by_label("Select row 2", exact=True).click()
     expect(page.locator("#selected")).to_have_text("Selected: 5")

@@ -12,6 +12,7 @@ from pyreact_asgi._contract import (
     DEFAULT_EVENT_PATH,
     MOUNT_PATH,
     OPS,
+    OVERLAY_COMPONENTS,
     ROUTE_PARAMS,
     RUNTIME_COMPONENTS,
     VAR_SCOPE,
@@ -102,13 +103,24 @@ class CompiledApp:
         """The component packages the pages use, by name."""
         return {c.package.name: c.package for c in self.packages.values()}
 
-    def module(self, runtime_file: str, package_files: Mapping[str, str] | None = None) -> str:
+    def module(
+        self,
+        runtime_file: str,
+        package_files: Mapping[str, str] | None = None,
+        *,
+        modules: Mapping[str, str] | None = None,
+    ) -> str:
         """Returns the app's JSX module, importing the runtime by the relative URL ``./<runtime_file>``.
 
         Args:
             runtime_file: File name of the runtime module, next to the app module.
             package_files: Component package name → file name of its module, next to the app module. Each is
                 imported dynamically when a component of it first renders, so other pages never load it.
+            modules: File names of the runtime's optional modules, "overlays" and "ops", imported only when a
+                page uses one of their names.
+
+        Raises:
+            CompileError: A page uses a module or package whose file was not given.
         """
         idents = {route: f"Page{i}" for i, route in enumerate(self.pages)}
         used = set().union(*self.uses.values()) if self.uses else set()
@@ -117,12 +129,18 @@ class CompiledApp:
             used.add("useParams")
         if self.packages:
             used.add("lazyComponent")
-        helpers = [
-            name for name in ("upload", "mountRef", "useParams", "lazyComponent", MOUNT_PATH, OPS) if name in used
-        ]
-        components = sorted(used & RUNTIME_COMPONENTS)
+        helpers = [name for name in ("upload", "mountRef", "useParams", "lazyComponent", MOUNT_PATH) if name in used]
+        components = sorted((used & RUNTIME_COMPONENTS) - OVERLAY_COMPONENTS)
         imports = ", ".join(["React", "emit", "start", *helpers, "useVars", *components])
-        parts = [f'import {{ {imports} }} from "./{runtime_file}";', *self.custom.values()]
+        parts = [f'import {{ {imports} }} from "./{runtime_file}";']
+        optional = {"overlays": sorted(used & OVERLAY_COMPONENTS), "ops": [OPS] if OPS in used else []}
+        for module, names in optional.items():
+            if names:
+                file = (modules or {}).get(module)
+                if file is None:
+                    raise CompileError(f"No file was given for the runtime's {module!r} module")
+                parts.append(f"import {{ {', '.join(names)} }} from {js_literal('./' + file)};")
+        parts += self.custom.values()
         files = package_files or {}
         for ident, definition in sorted(self.packages.items()):
             file = files.get(definition.package.name)

@@ -147,7 +147,9 @@ def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, loc
             package_files[name] = f"pkg-{name}.{_digest(body)[:16]}.js"
             modules[package_files[name]] = body
     # Module file names carry a hash of their content, so the names stand for the bytes in the source hash.
-    source = compiled.module(runtime_name, package_files)
+    source = compiled.module(
+        runtime_name, package_files, modules={name: runtime.entries[name] for name in ("overlays", "ops")}
+    )
     source_hash = _digest(
         _FORMAT.encode(), __version__.encode(), source.encode(), *(n.encode() for n in sorted(modules))
     )

@@ -8,7 +8,7 @@ import msgspec
 
 from pyreact_asgi.actions import Action, download, toast
 from pyreact_asgi.exceptions import ConfigError
-from pyreact_asgi.state import State
+from pyreact_asgi.state import State, computed
 from pyreact_asgi.state.events import EventHandler, Param
 from pyreact_asgi.table.data import TableData, TablePage, TableQuery
 from pyreact_asgi.table.export import to_csv
@@ -144,6 +144,11 @@ class DataTable(State):
             value = getattr(cls, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"Expected {name} of {cls.__name__} to be an int >= 1, but got {value!r}.")
+
+    @computed
+    def selected_count(self) -> int:
+        """How many rows this client has selected."""
+        return len(self.selected)
 
     # ---- where the rows come from: override one of these two
 
