@@ -42,11 +42,27 @@ class _BundleIndex(msgspec.Struct, frozen=True):
 
 @dataclass(frozen=True, slots=True)
 class RuntimeFiles:
-    """The runtime bundled with the package: its entries by name, and every module file with its bytes."""
+    """The runtime bundled with the package: its entries by name, and the file names of all its modules.
 
+    The names carry a hash of their content, so a build is stale exactly when a name changes; the bytes are
+    read only when a build runs.
+    """
+
+    directory: Path
     entries: dict[str, str]
-    modules: dict[str, bytes]
+    modules: tuple[str, ...]
     preload: tuple[str, ...]
+
+    def read(self) -> dict[str, bytes]:
+        """Returns every module's bytes by file name.
+
+        Raises:
+            BuildError: A file is missing.
+        """
+        try:
+            return {name: (self.directory / name).read_bytes() for name in self.modules}
+        except OSError as exc:
+            raise BuildError(f"The browser runtime is incomplete ({exc}); reinstall pyreact-asgi.") from exc
 
 
 def runtime_files(static_dir: Path = STATIC_DIR) -> RuntimeFiles:
@@ -57,7 +73,6 @@ def runtime_files(static_dir: Path = STATIC_DIR) -> RuntimeFiles:
     """
     try:
         index = msgspec.json.decode((static_dir / "bundle.json").read_bytes(), type=_BundleIndex)
-        modules = {name: (static_dir / name).read_bytes() for name in index.imports}
         runtime = index.entries["runtime"]
     except (OSError, KeyError, msgspec.DecodeError) as exc:
         raise BuildError(
@@ -71,7 +86,7 @@ def runtime_files(static_dir: Path = STATIC_DIR) -> RuntimeFiles:
         if name not in preload:
             preload.append(name)
             pending.extend(index.imports.get(name, ()))
-    return RuntimeFiles(dict(index.entries), modules, tuple(sorted(preload)))
+    return RuntimeFiles(static_dir, dict(index.entries), tuple(sorted(index.imports)), tuple(sorted(preload)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +147,8 @@ def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, loc
     """
     runtime = runtime_files()
     runtime_name = runtime.entries["runtime"]
-    modules = dict(runtime.modules)
+    names = set(runtime.modules)
+    packages: dict[str, bytes] = {}
     package_files: dict[str, str] = {}
     for name, package in compiled.component_packages().items():
         if package.builtin is not None:
@@ -145,13 +161,14 @@ def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, loc
             except ConfigError as exc:
                 raise BuildError(str(exc)) from exc
             package_files[name] = f"pkg-{name}.{_digest(body)[:16]}.js"
-            modules[package_files[name]] = body
+            packages[package_files[name]] = body
+            names.add(package_files[name])
     # Module file names carry a hash of their content, so the names stand for the bytes in the source hash.
     source = compiled.module(
         runtime_name, package_files, modules={name: runtime.entries[name] for name in ("overlays", "ops")}
     )
     source_hash = _digest(
-        _FORMAT.encode(), __version__.encode(), source.encode(), *(n.encode() for n in sorted(modules))
+        _FORMAT.encode(), __version__.encode(), source.encode(), *(n.encode() for n in sorted(names))
     )
 
     manifest = _fresh(build_dir, source_hash, mode)
@@ -168,6 +185,7 @@ def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, loc
             if manifest is not None:
                 return _load(build_dir, manifest, built=False)
             import_map = {spec: runtime.entries[entry] for spec, entry in _SHARED.items()}
+            modules = {**runtime.read(), **packages}
             return _build(build_dir, compiled, source, source_hash, runtime_name, modules, runtime.preload, import_map)
     except filelock.Timeout as exc:
         raise BuildError(
