@@ -22,6 +22,17 @@ HOSTILE = """<script>window.__pwned = 1</script>
 """
 
 
+# What the hand-written parser this replaced got wrong: intraword underscores, spaced asterisks, mixed lists.
+TRICKY = """Call my_var_name with 2 * 3 * 4.
+
+- a bullet
+- another
+
+1. then numbered
+2. items
+"""
+
+
 class Live(pr.State):
     points: list[dict[str, float]] = [{"t": 0, "a": 1, "b": 2}, {"t": 1, "a": 3, "b": 1}]  # noqa: RUF012
     reply: str = ""
@@ -59,6 +70,7 @@ def markdown_page() -> pr.Component:
         pr.markdown(Live.reply, id="reply"),
         pr.markdown(Live.hostile, id="hostile"),
         pr.code_block("SELECT 1 FROM t WHERE a = 'x'", language="sql", id="sql"),
+        pr.markdown(TRICKY, id="tricky"),
     )
 
 

@@ -75,6 +75,11 @@ def test_markdown_renders_as_it_streams_in_with_highlighted_code(new_tab: NewTab
     expect(reply.locator("pre code.language-python .hljs-keyword").first).to_have_text("def")
     expect(reply.locator("p").last).to_have_text("Done.")
     expect(page.locator("#sql .hljs-keyword").first).to_have_text("SELECT")
+    tricky = page.locator("#tricky")
+    expect(tricky.locator("p").first).to_have_text("Call my_var_name with 2 * 3 * 4.")
+    assert tricky.locator("em, strong").count() == 0
+    expect(tricky.locator("ul > li")).to_have_text(["a bullet", "another"])
+    expect(tricky.locator("ol > li")).to_have_text(["then numbered", "items"])
 
 
 def test_hostile_markdown_is_inert(new_tab: NewTab, server: LiveServer) -> None:

@@ -167,9 +167,7 @@ def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, loc
     source = compiled.module(
         runtime_name, package_files, modules={name: runtime.entries[name] for name in ("overlays", "ops")}
     )
-    source_hash = _digest(
-        _FORMAT.encode(), __version__.encode(), source.encode(), *(n.encode() for n in sorted(names))
-    )
+    source_hash = _digest(_FORMAT.encode(), __version__.encode(), source.encode(), *(n.encode() for n in sorted(names)))
 
     manifest = _fresh(build_dir, source_hash, mode)
     if manifest is not None:

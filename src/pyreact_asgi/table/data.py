@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -72,6 +73,8 @@ class TableData:
         self._orders: dict[str, list[int]] = {}
         self._views: OrderedDict[tuple[str, bool, str], list[int]] = OrderedDict()
         self._haystacks: list[str] | None = None
+        # Queries run in worker threads (DataTable.query): one computes a view while others wait for it.
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -93,7 +96,11 @@ class TableData:
         return [needle in haystack for haystack in self._haystacks]
 
     def view(self, sort: str, descending: bool, filter: str) -> list[int]:
-        """Returns the indexes of the rows matching ``filter``, in the order asked for."""
+        """Returns the indexes of the rows matching ``filter``, in the order asked for. Thread-safe."""
+        with self._lock:
+            return self._view(sort, descending, filter)
+
+    def _view(self, sort: str, descending: bool, filter: str) -> list[int]:
         cache_key = (sort, descending, filter)
         view = self._views.get(cache_key)
         if view is not None:
