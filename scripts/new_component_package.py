@@ -37,7 +37,11 @@ def main(argv: list[str]) -> int:
         target = dest / str(relative).replace("pyreact_daypicker", f"pyreact_{name}").replace("daypicker", name)
         target.parent.mkdir(parents=True, exist_ok=True)
         text = source.read_text(encoding="utf-8")
-        for old, new in (("pyreact_daypicker", f"pyreact_{name}"), ("pyreact-daypicker", f"pyreact-{name}"), ("daypicker", name)):
+        for old, new in (
+            ("pyreact_daypicker", f"pyreact_{name}"),
+            ("pyreact-daypicker", f"pyreact-{name}"),
+            ("daypicker", name),
+        ):
             text = text.replace(old, new)
         target.write_text(text, encoding="utf-8")
     shutil.copymode(TEMPLATE / "hatch_build.py", dest / "hatch_build.py")

@@ -43,10 +43,38 @@ def test_download_of_text_or_bytes_is_base64_and_of_url_is_a_path() -> None:
     assert _wire(pr.download(filename="r.pdf", url="/files/r.pdf"))["url"] == "/files/r.pdf"
 
 
-@pytest.mark.parametrize("to", ["javascript:alert(1)", "//evil.example/x", "reports", "data:text/html,x", 5])
+# Each of these leaves the site in a browser, whatever the mount path (at "/" the app adds no prefix).
+_ELSEWHERE = [
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    "//evil.example/x",
+    "/\\evil.example/steal",
+    "\\\\evil.example",
+    "\\/evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    " //evil.example",
+    "http://\\evil.example",
+    "reports",
+    "data:text/html,x",
+    5,
+]
+
+
+@pytest.mark.parametrize("to", _ELSEWHERE)
 def test_redirect_refuses_what_is_not_a_path_or_http_url(to: Any) -> None:
     with pytest.raises(ValueError, match=r"Expected a path"):
         pr.redirect(to)
+
+
+@pytest.mark.parametrize("url", _ELSEWHERE)
+def test_download_url_refuses_what_is_not_a_path_or_http_url(url: Any) -> None:
+    with pytest.raises(ValueError, match=r"Expected a path"):
+        pr.download(filename="x", url=url)
+
+
+def test_a_path_may_hold_spaces_in_its_query() -> None:
+    assert pr.redirect("/search?q=two words").to == "/search?q=two words"
 
 
 def test_redirect_to_an_external_http_url_is_allowed() -> None:

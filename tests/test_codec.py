@@ -4,6 +4,7 @@ import pytest
 from socketio import packet
 
 from pyreact_asgi import _codec
+from pyreact_asgi._codec import MalformedFrame, MsgspecPacket
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
 
 
@@ -51,3 +52,23 @@ def test_packet_serializer_does_not_change_socketio_default() -> None:
     assert packet.Packet.json is not _codec.MsgspecPacket.json
     with pytest.raises(TypeError, match="not JSON serializable"):
         packet.Packet(packet.EVENT, data=["update", Update(id=1)]).encode()
+
+
+@pytest.mark.parametrize(
+    ("frame", "event_id"),
+    [
+        ('2["event",{"id":5,"args":[NaN]}]', 5),
+        ('2["event",{"id":6,"handler":"a.b","args":[1e400]}]', 6),
+        ('2["event",{"handler":"a.b","id":7,"args":[' + "9" * 5000 + "]}]", 7),
+        ('2["event",{"id":8,"args":' + "[" * 10_000 + "]" * 10_000 + "}]", 8),
+        ('212["event",{"id":9,"x":Infinity}]', 9),
+        ('2["event",{"args":[{"id":3}],"id":9', None),  # an id after a nested value is not looked for
+        ('2["event",5', None),
+        ('0{"token":NaN}', None),
+    ],
+)
+def test_codec_malformed_frame_keeps_the_event_id_it_can_read(frame: str, event_id: int | None) -> None:
+    with pytest.raises(MalformedFrame, match=r"^Malformed frame: ") as refused:
+        MsgspecPacket(encoded_packet=frame)
+    assert refused.value.event_id == event_id
+    assert refused.value.code == "malformed"

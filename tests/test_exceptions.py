@@ -21,6 +21,8 @@ import pyreact_asgi as pr
         (pr.HandlerError, (pr.PyReactError, TypeError)),
         (pr.StateError, (pr.PyReactError, RuntimeError)),
         (pr.VarError, (pr.PyReactError, AttributeError)),
+        (pr.UploadError, (pr.ProtocolError, ValueError)),
+        (pr.LimitError, (pr.PyReactError, RuntimeError)),
     ],
     ids=[
         "config",
@@ -34,6 +36,8 @@ import pyreact_asgi as pr
         "handler",
         "state",
         "var",
+        "upload",
+        "limit",
     ],
 )
 def test_exception_catchable_as_builtin(error: type[Exception], bases: tuple[type[Exception], ...]) -> None:

@@ -10,6 +10,7 @@ import pyreact_asgi
 
 SUBPACKAGES = [
     "pyreact_asgi.build",
+    "pyreact_asgi.cli",
     "pyreact_asgi.components",
     "pyreact_asgi.discovery",
     "pyreact_asgi.runtime",

@@ -72,23 +72,26 @@ from pyreact_asgi.components import (
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import (
     ActionError,
+    AlreadyStartedError,
     AuthRuleError,
     BuildError,
     CompileError,
     ConfigError,
     HandlerError,
+    LimitError,
     MountPathError,
     NotStartedError,
     ProtocolError,
     PyReactError,
     StateError,
+    UploadError,
     VarError,
 )
 from pyreact_asgi.lifespan import combine_lifespans
 from pyreact_asgi.page import Page, asset, page, route_param
 from pyreact_asgi.router import Router
-from pyreact_asgi.state import EventSpec, State, event, field
-from pyreact_asgi.state.computed import computed
+from pyreact_asgi.state import ComponentState, EventSpec, State, event, field
+from pyreact_asgi.state.computed import computed, var
 from pyreact_asgi.state.storage import cookie, local_storage, session_storage
 from pyreact_asgi.state.vars import Var
 from pyreact_asgi.table import Column, DataTable, TableData, TablePage, TableQuery
@@ -98,6 +101,7 @@ from pyreact_asgi.uploaded import UploadedFile
 __all__ = [
     "Action",
     "ActionError",
+    "AlreadyStartedError",
     "AuthRuleError",
     "BuildError",
     "BuildMode",
@@ -105,11 +109,13 @@ __all__ = [
     "CompileError",
     "Component",
     "ComponentPackage",
+    "ComponentState",
     "Config",
     "ConfigError",
     "DataTable",
     "EventSpec",
     "HandlerError",
+    "LimitError",
     "MountPathError",
     "NotStartedError",
     "Page",
@@ -124,6 +130,7 @@ __all__ = [
     "TablePage",
     "TableQuery",
     "Theme",
+    "UploadError",
     "UploadedFile",
     "Var",
     "VarError",
@@ -205,5 +212,6 @@ __all__ = [
     "toast",
     "tooltip",
     "upload",
+    "var",
     "vstack",
 ]

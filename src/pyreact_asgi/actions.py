@@ -31,6 +31,9 @@ ToastLevel = Literal["info", "success", "warning", "error"]
 
 _ELEMENT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_:.\-]{0,199}$")
 _EXTERNAL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
+# Browsers read a backslash as "/" and drop tabs and newlines inside a URL, so "/\\evil.example" and
+# "/\t/evil.example" both mean "//evil.example": another site. No location may hold them.
+_MISREAD = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 class Action(msgspec.Struct, frozen=True, tag_field="kind"):
@@ -86,7 +89,7 @@ def _element_id(target: str) -> str:
 def _location(to: str) -> str:
     if not isinstance(to, str):
         raise ActionError(f"Expected a path or URL to go to, but got {to!r}.")
-    if (to.startswith("/") and not to.startswith("//")) or _EXTERNAL.match(to):
+    if not _MISREAD.search(to) and ((to.startswith("/") and not to.startswith("//")) or _EXTERNAL.match(to)):
         return to
     raise ActionError(
         f'Expected a path inside the app such as "/reports" (relative to the mount path) or an http(s) URL, '

@@ -3,17 +3,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import tempfile
-from collections.abc import AsyncIterator, Mapping
+import sys
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import anyio
-from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, Response
 from starlette.status import WS_1008_POLICY_VIOLATION
 
-from pyreact_asgi._codec import encode
 from pyreact_asgi._contract import ASSETS_PATH, NOT_FOUND_ROUTE, STATIC_PATH, UPLOAD_PATH
 from pyreact_asgi._types import Receive, Scope, Send
 from pyreact_asgi.auth import AuthResult, AuthRule, check_auth
@@ -21,28 +19,19 @@ from pyreact_asgi.build.compiler import CompiledApp, compile_app
 from pyreact_asgi.build.pipeline import Bundle, build_bundle
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
-from pyreact_asgi.exceptions import ConfigError, NotStartedError, ProtocolError
-from pyreact_asgi.page import Page, PageFn, as_page
-from pyreact_asgi.router import Router
+from pyreact_asgi.exceptions import AlreadyStartedError, ConfigError, NotStartedError
+from pyreact_asgi.page import Page, PageFn, as_page, decorated_page, default_route, page
 from pyreact_asgi.routes import RouteTable, normalise_route
-from pyreact_asgi.runtime.binding import client_key
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
-from pyreact_asgi.runtime.messages import ErrorInfo, Update
-from pyreact_asgi.runtime.transport import TOKEN, SocketTransport, origin_allowed
-from pyreact_asgi.runtime.upload import UploadError, discard, receive_files
+from pyreact_asgi.runtime.transport import SocketTransport
+from pyreact_asgi.runtime.upload import UploadEndpoint
 from pyreact_asgi.serving import UserAssets, http_response
+from pyreact_asgi.state import EventSpec, State, registered_states
 
 __all__ = ["AuthResult", "AuthRule", "PyApp"]
 
 logger = logging.getLogger(__name__)
-
-
-def _upload_reply(status: int, body: Update | ErrorInfo, *, close: bool = False) -> Response:
-    update = body if isinstance(body, Update) else Update(error=body)
-    # A refused upload may leave most of its body unread: closing the connection spares reading it.
-    headers = {"Cache-Control": "no-store", **({"Connection": "close"} if close else {})}
-    return Response(encode(update), status_code=status, headers=headers, media_type="application/json")
 
 
 class PyApp:
@@ -50,6 +39,10 @@ class PyApp:
 
     Serve it alone (``uvicorn module:ui``) or mount it (``app.mount("/admin", ui)``). The mount path is read
     from every request, so the same app and the same build work at any path.
+
+    Pages are given here, or added before the app starts with `add_page` (``ui = pr.PyApp()`` then
+    ``ui.add_page(index, route="/")``), or decorated with ``@pr.page(route=...)`` in the module that creates
+    the app, which adds them when it starts.
 
     Args:
         pages: Route → page function, or a `pr.page(...)` of one with a title and on_load handlers. A
@@ -62,6 +55,9 @@ class PyApp:
             redirect to a login page). A denied websocket is refused. None allows everyone.
         not_found: The page shown, with status 404, for paths that match no route (and when the browser
             navigates to one); a plain "404: Not Found" page by default.
+        states: States that take events from clients though no page uses them (an audit log a
+            ``call_script`` callback writes to); events a handler chains reach any state without this
+            (docs/state.md, "Which states take events").
 
     Raises:
         ConfigError: A route or page function is not usable.
@@ -69,45 +65,136 @@ class PyApp:
 
     def __init__(
         self,
-        pages: Mapping[str, PageFn | Page],
+        pages: Mapping[str, PageFn | Page] | None = None,
         *,
         config: Config | None = None,
         auth: AuthRule | None = None,
         not_found: PageFn | Page | None = None,
+        states: Sequence[type[State]] = (),
     ) -> None:
-        if not isinstance(pages, Mapping) or not pages:
-            raise ConfigError(f'Expected pages as a non-empty dict like {{"/": index}}, but got {pages!r}.')
-        self.pages: dict[str, Page] = {}
-        for route, fn in pages.items():
-            if not callable(fn) and not isinstance(fn, Page):
-                raise ConfigError(f"Expected a page function for route {route!r}, but got {fn!r}.")
-            normal = normalise_route(route)
-            if normal in self.pages:
-                raise ConfigError(f"Two pages have the route {normal!r}; routes ignore a trailing slash.")
-            self.pages[normal] = as_page(fn)
-        self.routes = RouteTable(self.pages)
-        if not_found is not None and not callable(not_found) and not isinstance(not_found, Page):
-            raise ConfigError(f"Expected not_found to be a page function, but got {not_found!r}.")
-        self.not_found = None if not_found is None else as_page(not_found)
+        if pages is not None and not isinstance(pages, Mapping):
+            raise ConfigError(f'Expected pages as a dict like {{"/": index}}, but got {pages!r}.')
         self.config = config if config is not None else Config()
         self._assets: UserAssets | None = None
         if self.config.assets_dir is not None:
             self._assets = UserAssets(self.config.assets_dir)
-            clash = [route for route in self.pages if route == ASSETS_PATH or self._assets.handles(route)]
-            if clash:
-                raise ConfigError(f"Page routes under {ASSETS_PATH} clash with Config.assets_dir: {clash}.")
+        self._pages: dict[str, Page] = {}
+        self._routes: RouteTable | None = None
+        # The module that creates the app, whose @pr.page functions it adds at startup (Reflex's habit).
+        self._module: str | None = sys._getframe(1).f_globals.get("__name__")
+        self._frozen = False
+        for route, fn in (pages or {}).items():
+            if not callable(fn) and not isinstance(fn, Page):
+                raise ConfigError(f"Expected a page function for route {route!r}, but got {fn!r}.")
+            self._add(route, as_page(fn))
+        if not_found is not None and not callable(not_found) and not isinstance(not_found, Page):
+            raise ConfigError(f"Expected not_found to be a page function, but got {not_found!r}.")
+        self.not_found = None if not_found is None else as_page(not_found)
         if auth is not None and not callable(auth):
             raise ConfigError(f"Expected auth to be a function of the request, but got {auth!r}.")
         self.auth = auth
+        for state in states:
+            if not (isinstance(state, type) and issubclass(state, State)) or state.template():
+                raise ConfigError(f"Expected states= to list State classes, but got {state!r}.")
+        self._states = tuple(states)
         self._trusted = TrustedProxies(self.config.trusted_proxies)
-        self._manager = MemoryStateManager(self.config.state_ttl)
+        self._manager = MemoryStateManager(
+            self.config.state_ttl,
+            max_clients=self.config.max_clients,
+            max_state_bytes=self.config.max_state_bytes,
+            max_total_state_bytes=self.config.max_total_state_bytes,
+            sweep_interval=self.config.sweep_interval,
+        )
         self._start_lock = anyio.Lock()
         self._engine: Engine | None = None
         self._bundle: Bundle | None = None
         self._transport: SocketTransport | None = None
+        self._uploads: UploadEndpoint | None = None
 
     def __repr__(self) -> str:
-        return f"PyApp(pages={sorted(self.pages)!r})"
+        return f"PyApp(pages={sorted(self._pages)!r})"
+
+    # --- pages ---------------------------------------------------------------------------------------
+
+    @property
+    def pages(self) -> dict[str, Page]:
+        """The app's pages by route: those given, added, and decorated in the module that created the app."""
+        self._collect()
+        return self._pages
+
+    @property
+    def routes(self) -> RouteTable:
+        """The app's page routes, in the order they are tried."""
+        self._collect()
+        if self._routes is None:
+            self._routes = RouteTable(self._pages)
+        return self._routes
+
+    def add_page(
+        self,
+        component: PageFn | Page,
+        route: str | None = None,
+        *,
+        title: str | None = None,
+        on_load: EventSpec | Sequence[EventSpec] | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Adds a page before the app starts, as Reflex's ``app.add_page`` does.
+
+        Example: ``ui = pr.PyApp()`` then ``ui.add_page(index, route="/", title="Home")``.
+
+        Args:
+            component: A page function (decorated with ``@pr.page`` or not) or a `pr.page(...)`.
+            route: The page's route; defaults to the one ``@pr.page`` gave, else to the function's name
+                ("/" for ``index``, ``/about-us`` for ``about_us``).
+            title: The page's ``<title>``, instead of the one ``@pr.page`` gave or ``Config.title``.
+            on_load: Handlers run each time a tab opens the page, instead of those ``@pr.page`` gave.
+            description: The page's ``<meta name="description">``.
+
+        Raises:
+            AlreadyStartedError: The app has started: its pages are compiled into the bundle it serves.
+            ConfigError: The route is not a route, is taken by another page, or an argument is of the wrong kind.
+        """
+        if self._frozen:
+            raise AlreadyStartedError(
+                f"Cannot add the page {route or getattr(component, '__name__', component)!r} once the app has started, "
+                "since its pages are compiled into the bundle it serves; add pages before the host starts the app."
+            )
+        base = as_page(component) if isinstance(component, Page) or callable(component) else None
+        if base is None:
+            raise ConfigError(f"Expected a page function, but got {component!r}.")
+        settings = page(
+            base.fn,
+            route=route or base.route or default_route(base.fn),
+            title=title if title is not None else base.title,
+            on_load=on_load if on_load is not None else base.on_load,
+            description=description if description is not None else base.description,
+        )
+        assert settings.route is not None
+        self._add(settings.route, settings)
+
+    def _add(self, route: str, settings: Page) -> None:
+        normal = normalise_route(route)
+        if normal in self._pages:
+            raise ConfigError(f"Two pages have the route {normal!r}; routes ignore a trailing slash.")
+        if self._assets is not None and (normal == ASSETS_PATH or self._assets.handles(normal)):
+            raise ConfigError(f"Page routes under {ASSETS_PATH} clash with Config.assets_dir: {[normal]}.")
+        self._pages[normal] = settings
+        self._routes = None
+
+    def _collect(self) -> None:
+        # Until the app starts, the @pr.page functions of its module join the pages given or added.
+        if self._frozen:
+            return
+        module = sys.modules.get(self._module or "")
+        if module is None:
+            return
+        added = {id(p.fn) for p in self._pages.values()}
+        for value in list(vars(module).values()):
+            settings = decorated_page(value)
+            if settings is not None and settings.route is not None and id(settings.fn) not in added:
+                self._add(settings.route, settings)
+                added.add(id(settings.fn))
 
     @property
     def build_dir(self) -> Path:
@@ -149,10 +236,16 @@ class PyApp:
         async with self._start_lock:
             if self._transport is not None:
                 return
+            self._freeze()
             compiled = compile_app(self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path)
             self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build)
-            self._engine = Engine(compiled.states, compiled.page_states)
-            self._transport = SocketTransport(self.config, self._get_engine, self._manager, self.routes)
+            self._engine = Engine(registered_states(compiled.states, self._states), compiled.page_states)
+            transport = SocketTransport(self.config, self._get_engine, self._manager, self.routes)
+            self._uploads = UploadEndpoint(
+                self.config, self._get_engine, transport.dispatcher, self.routes, transport.allowed_origins
+            )
+            transport.start()
+            self._transport = transport
 
     def build(self, mode: BuildMode | None = None) -> Bundle:
         """Compiles the pages and builds the bundle if it is stale, without starting the app.
@@ -174,10 +267,24 @@ class PyApp:
         """
         if mode is not None and mode not in ("auto", "always", "never"):
             raise ConfigError(f'Expected mode to be "auto", "always" or "never", but got {mode!r}.')
+        self._check_pages()
         return self._build(
             compile_app(self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path),
             mode or self.config.build,
         )
+
+    def _check_pages(self) -> None:
+        if not self.pages:
+            raise ConfigError(
+                'Expected the app to have pages, but it has none; pass pages={"/": index}, call '
+                'ui.add_page(index, route="/"), or decorate a page function with @pr.page(route="/") in the module '
+                "that creates the app."
+            )
+
+    def _freeze(self) -> None:
+        self._check_pages()
+        self._collect()
+        self._frozen = True
 
     def _build(self, compiled: CompiledApp, mode: BuildMode) -> Bundle:
         return build_bundle(compiled, self.build_dir, mode)
@@ -238,8 +345,8 @@ class PyApp:
             await self._assets(scope, receive, send, path)
             return
         if path == UPLOAD_PATH:
-            response = await self._serve_upload(scope, receive, mount)
-            await response(scope, receive, send)
+            assert self._uploads is not None, "uploads are served only after startup"
+            await self._uploads(scope, receive, send, mount)
             return
         event_path = self.config.event_path
         if path == event_path or path.startswith(event_path + "/"):
@@ -305,59 +412,6 @@ class PyApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _serve_upload(self, scope: Scope, receive: Receive, mount: str) -> Response:
-        """Receives files for an upload handler, runs it under the client's lock, answers with its update.
-
-        ``POST <mount>/_upload?handler=<state>.<handler>`` with the client's token in ``X-Pyreact-Token``;
-        docs/protocol.md describes it.
-        """
-        if scope["type"] != "http" or scope["method"] != "POST":
-            return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "POST"})
-        request = HTTPConnection(scope)
-        transport = self._transport
-        assert transport is not None, "uploads are served only after startup"
-        if not origin_allowed(
-            request.headers.get("origin"), request.headers.get("host", ""), transport.allowed_origins
-        ):
-            return _upload_reply(403, ErrorInfo("forbidden", "Uploads are accepted only from this app's own pages."))
-        token = request.headers.get("x-pyreact-token", "")
-        if not TOKEN.match(token):
-            return _upload_reply(400, ErrorInfo("malformed", "Expected the X-Pyreact-Token header of a client."))
-        engine = self._get_engine()
-        config = self.config
-        try:
-            # Resolved before the body is read, so a bad handler costs no disk.
-            engine.resolve_upload(request.query_params.get("handler", ""), [])
-            token = client_key(scope, mount, token)
-        except ProtocolError as exc:
-            return _upload_reply(400, ErrorInfo(exc.code, str(exc)))
-        directory = config.upload_dir or Path(tempfile.gettempdir()) / "pyreact-uploads"
-        try:
-            files = await receive_files(
-                scope,
-                receive,
-                directory=directory,
-                max_bytes=config.max_upload_bytes,
-                max_files=config.max_upload_files,
-            )
-        except UploadError as exc:
-            code = "too_large" if exc.status == 413 else "malformed"
-            return _upload_reply(exc.status, ErrorInfo(code, exc.message), close=True)
-        try:
-            call = engine.resolve_upload(request.query_params["handler"], files)
-            page = request.headers.get("x-pyreact-page", "/")
-            router = Router(scope, mount=mount, page=page, routes=self.routes)
-            async with self._manager.session(token, router) as tree:
-                try:
-                    outcome = await engine.apply(tree, call)
-                except Exception:
-                    logger.exception('Upload handler "%s.%s" raised', call.state.state_name(), call.handler.name)
-                    error = ErrorInfo("handler_error", "The upload failed on the server; nothing was changed.")
-                    return _upload_reply(500, error)
-        finally:
-            discard(files)
-        return _upload_reply(200, Update(delta=outcome.delta, actions=outcome.actions))
-
     def _serve_http(self, scope: Scope, mount: str, path: str) -> Response:
         return http_response(
             scope,
@@ -375,3 +429,7 @@ class PyApp:
     def client_count(self) -> int:
         """Returns how many websocket clients are connected to this process."""
         return 0 if self._transport is None else self._transport.connections
+
+    def stored_clients(self) -> int:
+        """Returns how many client tokens have a state kept in this process, connected or not."""
+        return len(self._manager)

@@ -45,8 +45,27 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
         assets_dir: A folder of files (images, fonts, downloads) served as they are under ``<mount>/assets/``,
             with an ETag and ``Cache-Control: no-cache`` (browsers keep them and revalidate). Page routes under
             ``/assets`` are then refused. None serves no assets.
-        state_ttl: Seconds a client's state is kept after its last event or connection.
-        ping_interval: Seconds between websocket pings.
+        state_ttl: Seconds a client's state is kept after its last event or its last connection closed. A
+            client with an open connection keeps its state however long it stays idle.
+        sweep_interval: Seconds between two sweeps that drop the states past ``state_ttl``; a timer started
+            and stopped with the app.
+        max_clients: Most client states kept. When a new client comes and the limit is reached, the state
+            idle the longest (no open connection) is dropped; if every state has a connection, the new
+            client is refused.
+        max_state_bytes: Largest size of one client's state, all its states together, measured as msgpack.
+            An event or task that would make it larger fails with error "too_large" and is undone.
+        max_total_state_bytes: Largest size of all clients' states together: past it, the states idle the
+            longest are dropped.
+        max_pending_events: Most events one connection may have waiting while an earlier one runs; more are
+            refused with error "overloaded". Together with ``max_event_bytes`` it bounds what a connection
+            holds.
+        max_outgoing_bytes: Most bytes of updates waiting to be sent to one connection; a client that reads
+            slower than its updates come is disconnected (it reconnects and is sent its full state).
+        handler_timeout: Seconds an event handler may run (a streaming one included) before it is cancelled,
+            its changes since its last update undone, and the client told (error "timeout"). A sync
+            handler runs in a worker thread, which cannot be interrupted: it is reported when it returns.
+        ping_interval: Seconds between websocket pings; whole seconds, since engine.io tells the client
+            ``int(ping_interval) * 1000`` milliseconds (0.5 would make the client expect pings constantly).
         ping_timeout: Seconds to wait for a pong before the connection counts as lost.
         handler_error_message: What a client is told when an event handler raises. The traceback is only
             logged on the server.
@@ -67,6 +86,13 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
     upload_dir: Path | None = None
     assets_dir: Path | None = None
     state_ttl: float = 3600.0
+    sweep_interval: float = 60.0
+    max_clients: int = 10_000
+    max_state_bytes: int = 1_000_000
+    max_total_state_bytes: int = 512 * 1024 * 1024
+    max_pending_events: int = 64
+    max_outgoing_bytes: int = 4_000_000
+    handler_timeout: float = 300.0
     ping_interval: float = 25.0
     ping_timeout: float = 20.0
     handler_error_message: str = "The event failed on the server."
@@ -87,6 +113,8 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
             raise ConfigError(f'Expected build to be "auto", "always" or "never", but got {self.build!r}.')
         if not _EVENT_PATH.match(self.event_path):
             raise ConfigError(f'Expected event_path like "/_event", but got {self.event_path!r}.')
+        if self.ping_interval != int(self.ping_interval):
+            raise ConfigError(f"Expected ping_interval in whole seconds, but got {self.ping_interval!r}.")
         for origin in self.allowed_origins:
             if not re.match(r"^https?://[^/\s]+$", origin):
                 raise ConfigError(f'Expected each allowed origin as "scheme://host[:port]", but got {origin!r}.')
@@ -101,6 +129,13 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
             "max_upload_files",
             "max_event_bytes",
             "state_ttl",
+            "sweep_interval",
+            "max_clients",
+            "max_state_bytes",
+            "max_total_state_bytes",
+            "max_pending_events",
+            "max_outgoing_bytes",
+            "handler_timeout",
             "ping_interval",
             "ping_timeout",
         ):

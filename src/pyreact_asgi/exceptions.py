@@ -6,28 +6,34 @@ PyReactError
  ├── CompileError (ValueError)       a page cannot be compiled to JSX
  ├── BuildError (RuntimeError)       the frontend bundle cannot be built or loaded
  ├── NotStartedError (RuntimeError)  an app was used in a way that needs it started first
+ ├── AlreadyStartedError (RuntimeError)  an app was changed in a way it allows only before it starts
  ├── AuthRuleError (TypeError)       the app's auth rule returned something it must not
  ├── ProtocolError (ValueError)      a client sent an event the server rejects
+ │    └── UploadError                an upload was refused; nothing of it was kept
  ├── ActionError (ValueError)        a client action (redirect, toast, ...) was given a bad argument
  ├── HandlerError (TypeError)        a handler returned, yielded or passed something of the wrong kind
  ├── StateError (RuntimeError)       a state was used where it cannot be (outside its event or lock)
- └── VarError (AttributeError)       a var that a State does not have, or that cannot be assigned
+ ├── VarError (AttributeError)       a var that a State does not have, or that cannot be assigned
+ └── LimitError (RuntimeError)       a client reached a configured limit (state size, clients, time)
 """
 
 from __future__ import annotations
 
 __all__ = [
     "ActionError",
+    "AlreadyStartedError",
     "AuthRuleError",
     "BuildError",
     "CompileError",
     "ConfigError",
     "HandlerError",
+    "LimitError",
     "MountPathError",
     "NotStartedError",
     "ProtocolError",
     "PyReactError",
     "StateError",
+    "UploadError",
     "VarError",
 ]
 
@@ -80,6 +86,10 @@ class NotStartedError(PyReactError, RuntimeError):
     """An app was used in a way that needs it started (its bundle built), before it started."""
 
 
+class AlreadyStartedError(PyReactError, RuntimeError):
+    """An app was changed (a page added) in a way it allows only before it starts."""
+
+
 class AuthRuleError(PyReactError, TypeError):
     """The app's auth rule returned something other than True, False or a Response."""
 
@@ -119,3 +129,39 @@ class StateError(PyReactError, RuntimeError):
 class VarError(PyReactError, AttributeError):
     """A State has no such var, or it cannot be assigned: an undeclared var, a computed var, or a setter the
     var did not opt in to."""
+
+
+class UploadError(ProtocolError):
+    """An upload was refused; nothing of it was kept.
+
+    Args:
+        status: The HTTP status to answer with.
+        message: What was wrong, for the user.
+        code: "too_large" when a limit was passed, "malformed" otherwise.
+    """
+
+    def __init__(self, status: int, message: str, code: str | None = None) -> None:
+        super().__init__(message, code=code or ("too_large" if status == 413 else "malformed"))
+        self.status = status
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.args[0]!r}, status={self.status!r}, code={self.code!r})"
+
+
+class LimitError(PyReactError, RuntimeError):
+    """A client reached one of the limits in `Config`; what it asked for was refused or undone.
+
+    Args:
+        message: Which limit, and how to raise it.
+        code: Stable machine-readable reason, sent to the client: "too_large" (``max_state_bytes``),
+            "too_many_clients" (``max_clients``), "overloaded" (``max_pending_events``) or "timeout"
+            (``handler_timeout``).
+    """
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.args[0]!r}, code={self.code!r})"

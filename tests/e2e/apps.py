@@ -41,7 +41,7 @@ class Gate(pr.State):
         self.passed += 1
 
     @pr.event
-    def open(self) -> None:
+    async def open(self) -> None:  # async: it touches the event loop, which sync handlers (in a thread) must not
         _gate().set()
 
 

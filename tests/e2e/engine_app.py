@@ -97,7 +97,7 @@ class Chat(pr.State, parent=Workspace):
         yield Activity.record(f"answered {text!r}")
 
     @pr.event
-    def next_word(self) -> None:
+    async def next_word(self) -> None:  # async: it touches the event loop, which sync handlers (in a thread) must not
         _release_word()
 
 
@@ -144,7 +144,7 @@ class Worker(pr.State):
         return pr.toast("Worker finished")
 
     @pr.event
-    def ticket(self) -> None:
+    async def ticket(self) -> None:  # async, as next_word
         _tickets().release()
 
 

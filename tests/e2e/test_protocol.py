@@ -215,7 +215,7 @@ async def raw_connect(server: LiveServer, origin: str | None = None) -> AsyncIte
         with anyio.fail_after(5):
             assert (await raw.receive()).startswith("0{")
             await ws.send_str("40" + encode({"token": new_token()}).decode())
-            # The connect handler sends the full state, which may come before the connect acknowledgement.
+            # The connection sends the full state and the connect acknowledgement, in either order.
             first, second = await raw.receive(), await raw.receive()
             assert sorted(frame[:3] for frame in (first, second)) == ["40{", "42["]
             assert '["state",' in first + second

@@ -168,7 +168,9 @@ async def test_failing_upload_handler_changes_nothing_and_removes_the_files(
     status, reply = await post_files(live_server, [("a.txt", b"x")], token=token, handler="files.receive_then_fail")
     assert (status, reply["error"]["code"]) == (500, "handler_error")
     assert "upload handler failed" not in str(reply)  # no traceback or exception text sent to the browser
-    assert [r.getMessage() for r in logged_errors] == ['Upload handler "files.receive_then_fail" raised']
+    # The same text and log as a failing websocket event: uploads and events run through one path.
+    assert reply["error"]["message"] == "The event failed on the server."
+    assert [r.getMessage() for r in logged_errors] == ['Event handler "files.receive_then_fail" raised']
     logged_errors.clear()
     assert leftovers(upload_dir) == []
     async with connect(live_server, token) as client:

@@ -47,6 +47,11 @@ class Job(pr.State):
             raise RuntimeError("boom")
 
     @pr.event(background=True)
+    async def grow(self) -> None:
+        async with self:
+            self._log.append("x" * 5000)
+
+    @pr.event(background=True)
     async def nested(self) -> None:
         async with self, self:
             pass  # pragma: no cover - the second enter raises
@@ -65,8 +70,8 @@ def _tickets() -> asyncio.Semaphore:
 
 
 class Harness:
-    def __init__(self) -> None:
-        self.manager = MemoryStateManager(ttl=60)
+    def __init__(self, **limits: Any) -> None:
+        self.manager = MemoryStateManager(ttl=60, **limits)
         self.engine = Engine({"job": Job})
         self.updates: list[Update] = []
         self.delivered = asyncio.Condition()
@@ -179,3 +184,14 @@ async def test_background_handler_cannot_be_chained() -> None:
     async with manager.session(TOKEN) as tree:
         with pytest.raises(TypeError, match=r'chained "job.run", a background task'):
             await engine.apply(tree, engine.resolve({"id": 1, "handler": "chainer.go"}))
+
+
+async def test_background_task_past_max_state_bytes_is_undone(logged_errors: list[logging.LogRecord]) -> None:
+    harness = Harness(max_state_bytes=1000)
+    await harness.start("job.grow")
+    await asyncio.gather(*harness.tasks._tasks)
+    [message] = _logged(logged_errors)
+    assert message.startswith('Background task "job.grow" raised: Expected the client\'s state to stay within 1000')
+    async with harness.manager.session(TOKEN) as tree:
+        assert (await tree.get(Job))._log == []
+    assert harness.updates == []

@@ -59,9 +59,8 @@ async def test_manager_drops_state_after_ttl() -> None:
     manager = MemoryStateManager(ttl=1e-9)  # every entry is older than this by the next call
     async with manager.session("old") as tree:
         (await tree.get(Cart)).items = 1
-    async with manager.session("new"):
-        pass
-    assert len(manager) == 1
+    assert manager.sweep() == 1
+    assert len(manager) == 0
     assert await manager.load("old", Cart) is None
 
 
@@ -71,7 +70,8 @@ async def test_manager_does_not_drop_a_state_in_use() -> None:
         cart = await busy.get(Cart)
         async with manager.session("other"):
             pass
-        assert len(manager) == 2
+        assert manager.sweep() == 1
+        assert len(manager) == 1
     assert await manager.load("busy", Cart) is cart
 
 
@@ -96,3 +96,87 @@ async def test_manager_orders_sessions_of_one_token() -> None:
         tg.start_soon(first)
         tg.start_soon(second)
     assert log == ["first in", "first out", "second in"]
+
+
+class Notes(pr.State):
+    text: str = ""
+
+
+async def _store(manager: MemoryStateManager, token: str, text: str = "") -> None:
+    async with manager.session(token) as tree:
+        notes = await tree.get(Notes)
+        notes.text = text
+        manager.check(token, tree)
+        await tree.commit()
+
+
+async def test_manager_drops_the_longest_idle_client_past_max_clients() -> None:
+    manager = MemoryStateManager(ttl=60, max_clients=3)
+    for token in ("a", "b", "c"):
+        await _store(manager, token)
+    async with manager.session("a"):  # "a" used again: "b" is now the longest idle
+        pass
+    await _store(manager, "d")
+    assert (len(manager), await manager.load("b", Notes)) == (3, None)
+    assert await manager.load("a", Notes) is not None
+
+
+async def test_manager_never_drops_a_connected_client() -> None:
+    manager = MemoryStateManager(ttl=1e-9, max_clients=2)
+    manager.connect("kept")
+    await _store(manager, "kept", "mine")
+    for token in ("x", "y", "z"):
+        await _store(manager, token)
+    assert manager.sweep() == 1  # "z"; "kept" stays however long it is idle
+    assert (await manager.load("kept", Notes)) is not None
+    manager.disconnect("kept")
+    assert manager.sweep() == 1
+    assert len(manager) == 0
+
+
+async def test_manager_refuses_a_new_client_when_every_one_is_connected() -> None:
+    manager = MemoryStateManager(ttl=60, max_clients=2)
+    manager.connect("a")
+    manager.connect("b")
+    with pytest.raises(pr.LimitError, match=r"Expected at most 2 clients") as refused:
+        manager.connect("c")
+    assert refused.value.code == "too_many_clients"
+    assert len(manager) == 2
+
+
+async def test_manager_refuses_a_state_past_max_state_bytes() -> None:
+    manager = MemoryStateManager(ttl=60, max_state_bytes=1000)
+    await _store(manager, "t", "x" * 500)
+    with pytest.raises(pr.LimitError, match=r"within 1000 bytes, but the event would make it 1\d\d\d") as refused:
+        await _store(manager, "t", "x" * 1000)
+    assert refused.value.code == "too_large"
+    assert (await manager.load("t", Notes)).text == "x" * 500  # type: ignore[union-attr]
+
+
+async def test_manager_counts_every_state_of_a_client_toward_max_state_bytes() -> None:
+    manager = MemoryStateManager(ttl=60, max_state_bytes=1000)
+    await _store(manager, "t", "x" * 600)
+    async with manager.session("t") as tree:
+        (await tree.get(Wishlist)).wanted = ["y" * 600]  # Notes is not loaded, and still counts
+        with pytest.raises(pr.LimitError):
+            manager.check("t", tree)
+
+
+async def test_manager_drops_the_longest_idle_past_max_total_state_bytes() -> None:
+    manager = MemoryStateManager(ttl=60, max_total_state_bytes=2500)
+    for token in ("a", "b", "c"):
+        await _store(manager, token, "x" * 1000)
+    assert len(manager) == 2
+    assert await manager.load("a", Notes) is None
+    assert manager.total_bytes <= 2500
+
+
+async def test_manager_sweeper_runs_until_cancelled() -> None:
+    manager = MemoryStateManager(ttl=1e-9, sweep_interval=0.01)
+    await _store(manager, "gone")
+    with anyio.fail_after(5):
+        async with anyio.create_task_group() as group:
+            group.start_soon(manager.run_sweeper)
+            while len(manager):  # noqa: ASYNC110 - the sweep has no event to await
+                await anyio.sleep(0.01)
+            group.cancel_scope.cancel()

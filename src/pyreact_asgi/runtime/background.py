@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from functools import partial
 from typing import Any
 
 from pyreact_asgi.actions import collect
@@ -50,7 +51,11 @@ class _Link:
         self._session = self._tree = None
         try:
             if exc is None:
-                delta = await self._tasks.engine().commit(tree)
+                try:
+                    delta = await self._tasks.engine().commit(tree, partial(self._tasks.manager.check, self._token))
+                except BaseException as failed:
+                    exc = failed  # undone on the way out, as an event past its limits is
+                    raise
                 if delta:
                     # Sent under the lock, so it cannot overtake the update of a later event.
                     await self._tasks.deliver(self._token, Update(delta=delta))

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import inspect
+import logging
 import types
-from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,11 +13,13 @@ from pyreact_asgi._contract import split_stored_var_key
 from pyreact_asgi.actions import Action
 from pyreact_asgi.exceptions import ConfigError, HandlerError, ProtocolError, StateError
 from pyreact_asgi.runtime.messages import EventMessage
-from pyreact_asgi.state import EventHandler, EventSpec, State, StateTree, tracker
+from pyreact_asgi.state import ComponentState, EventHandler, EventSpec, State, StateTree, tracker
 from pyreact_asgi.state.vars import Var
 from pyreact_asgi.uploaded import UploadedFile
 
-__all__ = ["MAX_CHAIN", "Call", "Delta", "Engine", "Outcome", "Step"]
+__all__ = ["MAX_CHAIN", "Call", "Check", "Delta", "Engine", "Outcome", "RunSync", "Step"]
+
+logger = logging.getLogger(__name__)
 
 # State name → var name → value: what an update carries.
 Delta = dict[str, dict[str, Any]]
@@ -24,6 +28,10 @@ Delta = dict[str, dict[str, Any]]
 MAX_CHAIN = 1000
 
 _Pending = tuple[type[State], EventHandler, tuple[Any, ...]]
+# How the caller runs a sync handler (or one step of a sync generator handler): in a worker thread, say.
+RunSync = Callable[..., Awaitable[Any]]
+# Called before each commit; raises to fail the event (a state grown past its limit), which is then undone.
+Check = Callable[[StateTree], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +76,12 @@ class Engine:
     def __init__(self, states: Mapping[str, type[State]], pages: Mapping[str, Iterable[str]] | None = None) -> None:
         self.states = dict(states)
         self.pages = {route: frozenset(names) for route, names in (pages or {}).items()}
+        # What a client that names no page of the app gets: the states the pages use, but no use of a
+        # component state, which belongs to its own page.
+        shared = frozenset().union(*self.pages.values()) if self.pages else frozenset(self.states)
+        self._unknown_page = frozenset(
+            name for name in shared if not issubclass(self.states.get(name, State), ComponentState)
+        )
         # Every state a page's state reads through its computed vars, and who reads whom.
         known: dict[str, type[State]] = {}
         todo = list(self.states.values())
@@ -94,8 +108,13 @@ class Engine:
             for handler_name, handler in cls.handlers().items()
         }
 
-    def resolve(self, raw: Any) -> Call:
+    def resolve(self, raw: Any, page_states: frozenset[str] | None = None) -> Call:
         """Validates one decoded ``"event"`` payload.
+
+        Args:
+            raw: The payload.
+            page_states: The states of the client's page (`page_states`): a `ComponentState` use is reachable
+                only from the page that has it. None skips the check.
 
         Raises:
             ProtocolError: The payload is malformed, names an unknown handler, or has arguments of the wrong
@@ -106,6 +125,9 @@ class Engine:
         except msgspec.ValidationError as exc:
             raise ProtocolError(f"Malformed event: {exc}", code="malformed") from exc
         target = self._handlers.get(message.handler)
+        if target is not None and page_states is not None and target[0].state_name() not in page_states:
+            # A use of a component state belongs to its page: another page's client gets it as unknown.
+            target = None if issubclass(target[0], ComponentState) else target
         if target is None:
             raise ProtocolError(f'Unknown event handler "{message.handler}".', code="unknown_handler")
         cls, handler = target
@@ -145,7 +167,8 @@ class Engine:
                 tracker(await tree.get(cls)).restore(var, raw)
 
     def page_states(self, page: str | None) -> frozenset[str]:
-        """Returns the names of the states a client on ``page`` receives: every page state when it is unknown.
+        """Returns the names of the states a client on ``page`` receives: when it is unknown, every state the pages
+        use but the uses of component states.
 
         Args:
             page: The page's route relative to the mount path (a query string is ignored), or None.
@@ -155,27 +178,53 @@ class Engine:
             names = self.pages.get(route)
             if names is not None:
                 return names
-        return frozenset(self.states)
+        return self._unknown_page
 
     async def full_state(self, tree: StateTree, names: Iterable[str] | None = None) -> Delta:
         """Returns every public var, computed ones included, of the named states (default: all page states)."""
         full: Delta = {}
         for name in sorted(self.states if names is None else names):
-            full[name] = tree.full(await tree.get(self.states[name]))
+            cls = self.states[name]
+
+            def failed(var: str, exc: Exception, cls: type[State] = cls) -> None:
+                # A computed var over the router raised on this client's page (a slug it cannot parse): the
+                # client gets None for it, and other vars and clients carry on.
+                logger.warning(
+                    'Computed var "%s.%s" raised on the page %r and is None for this client: %s: %s',
+                    cls.state_name(),
+                    var,
+                    tree.router.page if tree.router is not None else None,
+                    type(exc).__name__,
+                    exc,
+                )
+
+            full[name] = tree.full(await tree.get(cls), failed)
         return full
 
-    async def apply(self, tree: StateTree, call: Call) -> Outcome:
+    async def apply(
+        self, tree: StateTree, call: Call, *, run_sync: RunSync | None = None, check: Check | None = None
+    ) -> Outcome:
         """Runs an event to its end and returns all it changed, merged, and its actions: `process` in one go."""
         merged: Delta = {}
         actions: list[Action] = []
-        async for step in self.process(tree, call):
+        async for step in self.process(tree, call, run_sync=run_sync, check=check):
             for name, changed in step.delta.items():
                 merged.setdefault(name, {}).update(changed)
             actions += step.actions
         return Outcome(merged, actions)
 
-    async def process(self, tree: StateTree, call: Call) -> AsyncIterator[Step]:
+    async def process(
+        self, tree: StateTree, call: Call, *, run_sync: RunSync | None = None, check: Check | None = None
+    ) -> AsyncIterator[Step]:
         """Runs an event and the events it chains, yielding a step each time there is something to send.
+
+        Args:
+            tree: The client's states.
+            call: The event, from `resolve`.
+            run_sync: Runs a sync handler, and each step of a sync generator handler, as
+                ``await run_sync(fn, *args)``; called inline when None.
+            check: Called with the tree before each commit; what it raises fails the event like a handler's
+                exception.
 
         - A handler's changes are sent when it returns, and also at every ``yield`` of a generator handler
           (sync or async) that changed something. Each such step is committed: a later failure keeps it.
@@ -201,12 +250,15 @@ class Engine:
             chained: list[_Pending] = []
             actions: list[Action] = []
             try:
-                result = handler.call(state, args)
+                if run_sync is not None and not _is_async(handler):
+                    result = await run_sync(handler.call, state, args)
+                else:
+                    result = handler.call(state, args)
                 if isinstance(result, (types.AsyncGeneratorType, types.GeneratorType)):
-                    async for item in _items(result):
+                    async for item in _items(result, run_sync):
                         events, yielded = _split(cls, handler, item)
                         chained += events
-                        delta = await self.commit(tree)
+                        delta = await self.commit(tree, check)
                         if delta or yielded:
                             yield Step(delta, done=False, actions=actions + yielded)
                             actions = []
@@ -217,7 +269,7 @@ class Engine:
                         result = await result
                     if result is not None:
                         chained, actions = _split(cls, handler, result)
-                delta = await self.commit(tree)
+                delta = await self.commit(tree, check)
             except BaseException:
                 tree.rollback()
                 raise
@@ -225,12 +277,17 @@ class Engine:
                 pending[0:0] = chained
             yield Step(delta, done=not pending, actions=actions)
 
-    async def commit(self, tree: StateTree) -> Delta:
+    async def commit(self, tree: StateTree, check: Check | None = None) -> Delta:
         """Returns the public changes (computed vars included) made in ``tree`` since its last commit, and commits.
 
         Events commit through `process`; code that changes a client's states outside an event (a background
         task holding ``manager.session(token)``) calls this to get the delta to send.
+
+        Raises:
+            Exception: ``check`` or a computed var raised; nothing is committed.
         """
+        if check is not None:
+            check(tree)
         changes = await tree.commit(self._dependents_of)
         delta: Delta = {}
         for cls, changed in changes.items():
@@ -243,13 +300,24 @@ class Engine:
         return self._dependents.get(state, ())
 
 
-async def _items(gen: Any) -> AsyncIterator[Any]:
-    # A sync generator handler runs on the event loop between its yields, like a sync handler.
+def _is_async(handler: EventHandler) -> bool:
+    fn = handler.fn
+    return inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)
+
+
+_END = object()
+
+
+async def _items(gen: Any, run_sync: RunSync | None) -> AsyncIterator[Any]:
+    # A sync generator handler runs between its yields as a sync handler does: through run_sync if given.
     if isinstance(gen, types.AsyncGeneratorType):
         async for item in gen:
             yield item
-    else:
+    elif run_sync is None:
         for item in gen:
+            yield item
+    else:
+        while (item := await run_sync(next, gen, _END)) is not _END:
             yield item
 
 

@@ -2,21 +2,24 @@ from __future__ import annotations
 
 import abc
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import anyio
+import msgspec
 
+from pyreact_asgi.exceptions import LimitError
 from pyreact_asgi.state import State
+from pyreact_asgi.state.tracking import tracker
 from pyreact_asgi.state.tree import StateTree
 
 if TYPE_CHECKING:
     from pyreact_asgi.router import Router
 
-__all__ = ["MemoryStateManager", "StateManager"]
+__all__ = ["MemoryStateManager", "StateManager", "state_size"]
 
 
 class StateManager(abc.ABC):
@@ -45,6 +48,27 @@ class StateManager(abc.ABC):
         On exit the loaded states are stored. If the block raises, uncommitted changes are undone first.
         """
         return _Session(self, token, router)
+
+    def connect(self, token: str) -> None:  # noqa: B027 - a manager without bounds needs no bookkeeping
+        """Records an open connection of ``token``, whose state must then be kept however long it is idle.
+
+        Raises:
+            LimitError: No more clients can be kept.
+        """
+
+    def disconnect(self, token: str) -> None:  # noqa: B027
+        """Records that a connection of ``token`` closed."""
+
+    def check(self, token: str, tree: StateTree) -> None:  # noqa: B027
+        """Called before an event's changes in ``tree`` are committed, under the token's lock.
+
+        Raises:
+            LimitError: The changes would break a limit (the client's state size); they are undone.
+        """
+
+    async def run_sweeper(self) -> None:
+        """Drops expired client states from time to time until cancelled; the app runs it for its lifespan."""
+        await anyio.sleep_forever()
 
     async def _load_or_create(self, token: str, state: type[State]) -> State:
         instance = await self.load(token, state)
@@ -84,6 +108,12 @@ class _Entry:
     states: dict[type[State], State] = field(default_factory=dict)
     lock: anyio.Lock = field(default_factory=anyio.Lock)
     last_seen: float = field(default_factory=time.monotonic)
+    connections: int = 0  # open websocket connections of the token: while any, it is never dropped
+    sizes: dict[type[State], int] = field(default_factory=dict)  # each state's size when last measured
+    size: int = 0
+
+    def idle(self) -> bool:
+        return self.connections == 0 and not self.lock.locked()
 
 
 class _EntryLock:
@@ -97,32 +127,101 @@ class _EntryLock:
         self._entry.last_seen = time.monotonic()
 
     async def __aexit__(self, *exc_info: object) -> None:
+        self._entry.last_seen = time.monotonic()
         self._entry.lock.release()
+
+
+def state_size(state: State) -> int:
+    """Returns the size of a state's vars (backend-only ones included) encoded as msgpack.
+
+    A value msgspec cannot encode (an opaque object in a backend-only var) counts as one byte.
+    """
+    return len(msgspec.msgpack.encode(tracker(state).values, enc_hook=_opaque))
+
+
+def _opaque(_: Any) -> None:
+    return None
 
 
 class MemoryStateManager(StateManager):
     """Keeps each client's states in this process, with one lock per client token.
 
+    Memory is bounded by its limits: each client's states together (``max_state_bytes``), the number of
+    clients kept (``max_clients``) and their total size (``max_total_state_bytes``); the clients idle the
+    longest go first. A client with an open connection is never dropped.
+
     Args:
-        ttl: Seconds after its last use that a client's state is dropped.
+        ttl: Seconds after its last use, or its last connection closed, that a client's state is dropped.
+        max_clients: Most client tokens kept.
+        max_state_bytes: Largest size of one client's states together; None for no limit.
+        max_total_state_bytes: Largest size of all clients' states; None for no limit.
+        sweep_interval: Seconds between two sweeps by `run_sweeper`.
     """
 
-    def __init__(self, ttl: float) -> None:
+    def __init__(
+        self,
+        ttl: float,
+        *,
+        max_clients: int | None = None,
+        max_state_bytes: int | None = None,
+        max_total_state_bytes: int | None = None,
+        sweep_interval: float = 60.0,
+    ) -> None:
         self.ttl = ttl
+        self.max_clients = max_clients
+        self.max_state_bytes = max_state_bytes
+        self.max_total_state_bytes = max_total_state_bytes
+        self.sweep_interval = sweep_interval
+        # Ordered by last use, oldest first: every lock moves its entry to the end, so eviction reads from the start.
         self._entries: dict[str, _Entry] = {}
-        self._next_sweep = time.monotonic() + min(ttl, 60.0)
+        self._total = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def total_bytes(self) -> int:
+        """The size of every client's states as last measured."""
+        return self._total
+
     def lock(self, token: str) -> AbstractAsyncContextManager[None]:
-        now = time.monotonic()
-        if now >= self._next_sweep:
-            self._sweep(now)
+        return _EntryLock(self._use(token))
+
+    def connect(self, token: str) -> None:
+        """Records an open connection of ``token``: its state stays however long the connection is idle.
+
+        Raises:
+            LimitError: ``max_clients`` are kept and every one has an open connection.
+        """
+        self._use(token).connections += 1
+
+    def disconnect(self, token: str) -> None:
+        """Records that a connection of ``token`` closed; its state is kept ``ttl`` seconds from now."""
         entry = self._entries.get(token)
-        if entry is None:
-            entry = self._entries[token] = _Entry()
-        return _EntryLock(entry)
+        if entry is not None:
+            entry.connections = max(0, entry.connections - 1)
+            entry.last_seen = time.monotonic()
+
+    def check(self, token: str, tree: StateTree) -> None:
+        """Measures the client's states with the changes in ``tree``, before they are committed.
+
+        Raises:
+            LimitError: They would be larger than ``max_state_bytes``; the caller undoes the changes.
+        """
+        entry = self._entries.get(token)
+        if entry is None or (self.max_state_bytes is None and self.max_total_state_bytes is None):
+            return
+        loaded = {type(state): state_size(state) for state in tree.states}
+        size = sum(loaded.values()) + sum(n for cls, n in entry.sizes.items() if cls not in loaded)
+        if self.max_state_bytes is not None and size > self.max_state_bytes:
+            raise LimitError(
+                f"Expected the client's state to stay within {self.max_state_bytes} bytes, but the event would "
+                f"make it {size}; nothing was changed. Raise Config.max_state_bytes if the app needs more.",
+                code="too_large",
+            )
+        entry.sizes.update(loaded)
+        self._total += size - entry.size
+        entry.size = size
 
     async def load(self, token: str, state: type[State]) -> State | None:
         entry = self._entries.get(token)
@@ -134,9 +233,49 @@ class MemoryStateManager(StateManager):
         if entry is not None:
             for state in states:
                 entry.states[type(state)] = state
+        if self.max_total_state_bytes is not None and self._total > self.max_total_state_bytes:
+            self._evict(lambda: self._total > (self.max_total_state_bytes or 0), keep=token)
 
-    def _sweep(self, now: float) -> None:
-        self._next_sweep = now + min(self.ttl, 60.0)
-        expired = [t for t, e in self._entries.items() if now - e.last_seen > self.ttl and not e.lock.locked()]
+    def sweep(self, now: float | None = None) -> int:
+        """Drops the states of clients without a connection that were last used more than ``ttl`` ago.
+
+        Returns:
+            How many clients were dropped.
+        """
+        now = time.monotonic() if now is None else now
+        expired = [t for t, e in self._entries.items() if now - e.last_seen > self.ttl and e.idle()]
         for token in expired:
-            del self._entries[token]
+            self._drop(token)
+        return len(expired)
+
+    async def run_sweeper(self) -> None:
+        """Sweeps every ``sweep_interval`` seconds until cancelled; the app runs it for its lifespan."""
+        while True:
+            await anyio.sleep(self.sweep_interval)
+            self.sweep()
+
+    def _use(self, token: str) -> _Entry:
+        entry = self._entries.pop(token, None)
+        if entry is None:
+            if self.max_clients is not None and len(self._entries) >= self.max_clients:
+                self._evict(lambda: len(self._entries) >= (self.max_clients or 0), keep=token)
+            entry = _Entry()
+        self._entries[token] = entry  # at the end: the most recently used
+        return entry
+
+    def _evict(self, over: Callable[[], bool], keep: str) -> None:
+        for token in [t for t, e in self._entries.items() if e.idle() and t != keep]:
+            if not over():
+                return
+            self._drop(token)
+        if over():
+            raise LimitError(
+                f"Expected at most {self.max_clients} clients, each with up to {self.max_state_bytes} bytes of "
+                "state, but every one kept has an open connection or a running event; try again later, or raise "
+                "Config.max_clients.",
+                code="too_many_clients",
+            )
+
+    def _drop(self, token: str) -> None:
+        entry = self._entries.pop(token)
+        self._total -= entry.size

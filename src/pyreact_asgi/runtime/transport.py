@@ -1,24 +1,29 @@
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 import socketio
+from starlette.status import WS_1003_UNSUPPORTED_DATA
 
-from pyreact_asgi._codec import MsgspecPacket
+from pyreact_asgi._codec import MalformedFrame, MsgspecPacket
 from pyreact_asgi._contract import EVENT, PAGE, STATE, UPDATE
-from pyreact_asgi._types import Receive, Scope, Send
+from pyreact_asgi._types import Message, Receive, Scope, Send
 from pyreact_asgi.config import Config
-from pyreact_asgi.exceptions import ProtocolError
+from pyreact_asgi.exceptions import LimitError, ProtocolError
 from pyreact_asgi.router import Router
 from pyreact_asgi.routes import RouteTable
 from pyreact_asgi.runtime.background import BackgroundTasks
 from pyreact_asgi.runtime.binding import client_key
-from pyreact_asgi.runtime.engine import Engine
+from pyreact_asgi.runtime.dispatch import Dispatcher
+from pyreact_asgi.runtime.engine import Call, Engine
 from pyreact_asgi.runtime.manager import StateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
 
@@ -27,13 +32,28 @@ __all__ = ["TOKEN", "SocketTransport", "origin_allowed"]
 logger = logging.getLogger(__name__)
 
 _MOUNT_KEY = "pyreact.mount"
+# Malformed frames a connection may send before it is disconnected; a browser sends none.
+_MAX_MALFORMED = 100
 
 
-@dataclass(frozen=True, slots=True)
-class _Client:
+Job = Callable[[], Awaitable[None]]
+
+
+@dataclass(slots=True, eq=False)
+class _Connection:
+    """One open websocket connection: its client, and the queue of its events a task of its own runs."""
+
+    sid: str
+    eio_sid: str
     token: str
     router: Router
     states: frozenset[str]  # the states of the client's page: the only ones it is sent
+    # Jobs waiting, and the task running them while there are any: an idle connection has no task.
+    jobs: deque[Job] = field(default_factory=deque)
+    worker: asyncio.Task[None] | None = None
+    warned: bool = False  # a malformed frame was logged for this connection already
+    malformed: int = 0
+    dropped: bool = False
 
 
 def origin_allowed(origin: str | None, host: str, allowed: frozenset[str]) -> bool:
@@ -55,33 +75,74 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # python-socketio hands a client *event* with one of these names to the server's own handler of that name
 # (base_server.py reserved_events, 5.18), with whatever arguments the client wrote.
 _RESERVED_EVENTS = frozenset({"connect", "connect_error", "disconnect", "__disconnect_final"})
+# The engine.io text frames a client sends: a socket.io packet in a MESSAGE, or a short control packet (PING,
+# PONG, "2probe", CLOSE, UPGRADE, NOOP). engine.io parses every other frame with the json module, outside any
+# try: a frame such as "4[[[[..." raises RecursionError there and logs a traceback.
+_ENGINE_FRAME = re.compile(r"^(?:4[0-6]|[0-35-6][a-z]{0,8}$)")
+# socket.io packet types a client never sends us: CONNECT_ERROR, BINARY_EVENT, BINARY_ACK.
+_REFUSED_PACKETS = frozenset({"4", "5", "6"})
+
+
+async def _checked_receive(receive: Receive) -> Message:
+    message = await receive()
+    text = message.get("text") if message["type"] == "websocket.receive" else None
+    if text is not None and not _ENGINE_FRAME.match(text):
+        logger.warning("A client sent a frame that is no engine.io packet (%r); closed its connection.", text[:40])
+        return {"type": "websocket.disconnect", "code": WS_1003_UNSUPPORTED_DATA}
+    return message
 
 
 class _Server(socketio.AsyncServer):  # type: ignore[misc]  # python-socketio ships no type hints
-    """python-socketio's server, refusing client events that bear the name of a reserved one.
+    """python-socketio's server, refusing what a client may send but no browser runtime of ours does.
 
-    Without this, a connected client that emits ``"connect"`` with an environ of its own making replaces
-    its router (session, user, cookies, address) with what it wrote, and one that emits ``"disconnect"``
-    leaves its connection open with its events ignored. The client's identity is fixed at the handshake.
+    - Events named like a reserved one: without this, a connected client that emits ``"connect"`` with an
+      environ of its own making replaces its router (session, user, cookies, address) with what it wrote, and
+      one that emits ``"disconnect"`` leaves its connection open with its events ignored. The client's
+      identity is fixed at the handshake; such a client is disconnected.
+    - Binary packets: socket.io collects a binary event's attachments in memory, as many as its header
+      announces; our protocol has none, so such a client is disconnected.
+    - Frames that do not decode (invalid JSON, NaN, numbers out of range, nesting too deep): handed to
+      ``on_malformed``, which answers them, instead of each logging a traceback.
     """
 
-    async def _handle_event(self, eio_sid: str, namespace: str | None, id: int | None, data: list[Any]) -> None:
-        if data and isinstance(data[0], str) and (data[0] in _RESERVED_EVENTS or data[0] in self.reserved_events):
-            namespace = namespace or "/"
-            sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
-            logger.warning("Client %s sent an event named %r, which is reserved; disconnected it.", sid, data[0])
-            if sid is not None:
-                await self.disconnect(sid, namespace)
+    on_malformed: Callable[[str, MalformedFrame], Awaitable[None]] | None = None
+
+    async def _handle_eio_message(self, eio_sid: str, data: str | bytes) -> None:
+        if not isinstance(data, str) or data[:1] in _REFUSED_PACKETS:
+            await self._refuse(eio_sid, "/", "a binary or server-only packet")
+            return
+        try:
+            await super()._handle_eio_message(eio_sid, data)
+        except MalformedFrame as exc:
+            if self.on_malformed is not None:
+                await self.on_malformed(eio_sid, exc)
+
+    async def _handle_event(self, eio_sid: str, namespace: str | None, id: int | None, data: Any) -> None:
+        if not isinstance(data, list) or not data or not isinstance(data[0], str):
+            if self.on_malformed is not None:
+                await self.on_malformed(
+                    eio_sid, MalformedFrame("Expected an event as [name, data], but got " + repr(data)[:100])
+                )
+            return
+        if data[0] in _RESERVED_EVENTS or data[0] in self.reserved_events:
+            await self._refuse(eio_sid, namespace or "/", f"an event named {data[0]!r}, which is reserved")
             return
         await super()._handle_event(eio_sid, namespace, id, data)
 
+    async def _refuse(self, eio_sid: str, namespace: str, what: str) -> None:
+        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
+        if sid is not None:  # logged once: a client already disconnected is ignored, however much it sends
+            logger.warning("Client %s sent %s; disconnected it.", sid, what)
+            await self.disconnect(sid, namespace)
+
 
 class SocketTransport:
-    """Adapts python-socketio to the engine: one event at a time per connection, in order.
+    """Adapts python-socketio to the engine: one event at a time per connection, in order, off the socket.
 
-    python-socketio runs with ``async_handlers=False``, so each connection's events are handled inline in
-    that connection's receive loop (in order, without a task per event), while other connections go on.
-    A per-token lock in the state manager orders events of tabs that share a token.
+    Each connection's events go into a bounded queue that a task of that connection runs, one at a time and in
+    order, so a long handler never holds up the socket itself: pings are answered, other events of the
+    connection are received (and refused once ``Config.max_pending_events`` wait), and a closed tab cancels
+    its running handler. A per-token lock in the state manager orders events of tabs that share a token.
 
     Args:
         config: The app's settings.
@@ -97,13 +158,18 @@ class SocketTransport:
         self._routes = routes
         self._manager = manager
         self.allowed_origins = frozenset(o.lower() for o in config.allowed_origins)
-        self._error_message = config.handler_error_message
-        self._expose_errors = config.expose_errors
-        self._clients: dict[str, _Client] = {}
+        self._max_pending = config.max_pending_events
+        self._max_outgoing = config.max_outgoing_bytes
+        self._connections: dict[str, _Connection] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._sweeper: asyncio.Task[None] | None = None
+        self.dispatcher = Dispatcher(config, engine, manager)
         self.background = BackgroundTasks(manager, engine, self.deliver)
         self.sio = _Server(
             async_mode="asgi",
             serializer=MsgspecPacket,
+            # Each connection's receive loop only queues its events (see _Connection), so it stays free to
+            # answer pings; python-socketio's own per-event tasks would lose the order of events.
             async_handlers=False,
             transports=["websocket"],
             cors_allowed_origins=self._origin_allowed,
@@ -113,14 +179,16 @@ class SocketTransport:
             logger=False,
             engineio_logger=False,
         )
+        self.sio.on_malformed = self._on_malformed
         self.sio.on("connect", self._on_connect)
         self.sio.on("disconnect", self._on_disconnect)
         self.sio.on(EVENT, self._on_event)
         self.sio.on(PAGE, self._on_page)
+        self.sio.on("*", self._on_unknown)
 
     @property
     def connections(self) -> int:
-        return len(self._clients)
+        return len(self._connections)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, mount: str, path: str) -> None:
         """Serves one request for the socket endpoint; ``path`` is relative to ``mount``, the app's mount path."""
@@ -131,18 +199,37 @@ class SocketTransport:
         local["raw_path"] = path.encode()
         local["root_path"] = ""
         local[_MOUNT_KEY] = mount
-        await self.sio.handle_request(local, receive, send)
+        await self.sio.handle_request(local, partial(_checked_receive, receive), send)
+
+    def start(self) -> None:
+        """Starts the timer that drops expired client states; called from the app's startup, in its loop."""
+        if self._sweeper is None:
+            self._sweeper = asyncio.create_task(self._manager.run_sweeper(), name="pyreact state sweeper")
 
     async def shutdown(self) -> None:
         """Disconnects the clients still connected (they reconnect to whichever server runs next) and stops
-        the socket server's background tasks."""
+        the socket server's background tasks and the sweeper."""
         await self.background.shutdown()
-        for sid in list(self._clients):
+        for sid in list(self._connections):
             await self.sio.disconnect(sid)
+        tasks = [*self._tasks, *([self._sweeper] if self._sweeper else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._sweeper = None
+        self.dispatcher.shutdown()
         await self.sio.shutdown()
 
     def _origin_allowed(self, origin: str | None, environ: dict[str, Any]) -> bool:
         return origin_allowed(origin, environ.get("HTTP_HOST", ""), self.allowed_origins)
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # --- connection lifecycle ------------------------------------------------------------------------
 
     async def _on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
@@ -161,71 +248,186 @@ class SocketTransport:
         # A client that names no usable page (not a browser) receives every state the pages use.
         named = isinstance(page, str) and urlsplit(page).path == router.page
         states = engine.page_states((router.route or router.page) if named else None)
-        self._clients[sid] = _Client(token, router, states)
-        async with self._manager.session(token, router) as tree:
-            await engine.restore(tree, auth.get("storage"))
-            full = await engine.full_state(tree, states)
-        # A reconnecting client gets the whole state of its page for its token, so it resynchronises.
-        await self.sio.emit(STATE, full, to=sid)
-
-    async def _on_page(self, sid: str, page: Any = None) -> None:
-        # The tab navigated to another of the app's pages without reloading: handlers now read that page,
-        # and the tab is sent the states it uses (in full, as on connect).
-        client = self._clients.get(sid)
-        if client is None or not isinstance(page, str):
-            return
-        router = Router(client.router.scope, mount=client.router.mount, page=page, routes=self._routes)
-        engine = self._engine()
-        states = engine.page_states(router.route or router.page)
-        self._clients[sid] = _Client(client.token, router, states)
-        async with self._manager.session(client.token, router) as tree:
-            full = await engine.full_state(tree, states)
-        await self.sio.emit(STATE, full, to=sid)
+        try:
+            self._manager.connect(token)
+        except LimitError as exc:
+            logger.warning("Refused a connection: %s", exc)
+            raise socketio.exceptions.ConnectionRefusedError(str(exc)) from None
+        conn = _Connection(sid, self.sio.manager.eio_sid_from_sid(sid, "/"), token, router, states)
+        self._connections[sid] = conn
+        # The state is sent by the connection's task, first of its jobs: waiting here for the token's lock (held
+        # by another tab's long handler) would hold up this connection's socket, pings included.
+        self._enqueue(conn, partial(self._greet, conn, auth.get("storage")))
 
     async def _on_disconnect(self, sid: str, *_: Any) -> None:
-        self._clients.pop(sid, None)
+        conn = self._connections.pop(sid, None)
+        if conn is None:
+            return
+        conn.dropped = True
+        self._manager.disconnect(conn.token)
+        # The tab is gone: its running handler is cancelled (and undone since its last update); background
+        # tasks run on.
+        if conn.worker is not None:
+            conn.worker.cancel()
+
+    async def _work(self, conn: _Connection) -> None:
+        try:
+            while conn.jobs:
+                job = conn.jobs.popleft()
+                try:
+                    await job()
+                except Exception:  # pragma: no cover - jobs report their own failures; this keeps the queue going
+                    logger.exception("A job of connection %s failed", conn.sid)
+        finally:
+            conn.worker = None
+
+    # --- client messages -----------------------------------------------------------------------------
 
     async def _on_event(self, sid: str, data: Any = None) -> None:
-        client = self._clients.get(sid)
-        if client is None:  # pragma: no cover - socketio only delivers events of connected sids
+        conn = self._connections.get(sid)
+        if conn is None:  # pragma: no cover - socketio only delivers events of connected sids
             return
-        engine = self._engine()
         event_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), int) else None
         try:
-            call = engine.resolve(data)
+            call = self._engine().resolve(data, conn.states)
         except ProtocolError as exc:
-            await self._reply(sid, Update(id=event_id, error=ErrorInfo(exc.code, str(exc))))
+            await self._send_update(conn, Update(id=event_id, error=ErrorInfo(exc.code, str(exc))))
             return
         if call.handler.background:
-            # Acknowledged at once: the task's changes come later, in updates of their own.
-            await self.background.start(client.token, client.router, call)
-            await self._reply(sid, Update(id=call.id))
-            return
-        async with self._manager.session(client.token, client.router) as tree:
-            # Updates are sent under the lock, so two tabs sharing a token see them in the order they were made.
-            try:
-                async for step in engine.process(tree, call):
-                    delta = {name: vars for name, vars in step.delta.items() if name in client.states}
-                    if delta or step.actions or step.done:
-                        await self._reply(sid, Update(id=call.id, delta=delta, actions=step.actions, done=step.done))
-            except Exception as exc:
-                logger.exception('Event handler "%s.%s" raised', call.state.state_name(), call.handler.name)
-                await self._reply(sid, Update(id=call.id, error=ErrorInfo("handler_error", self.error_message(exc))))
+            job: Job = partial(self._start_background, conn, call)
+        else:
+            job = partial(self._run, conn, call)
+        if not self._enqueue(conn, job):
+            error = ErrorInfo(
+                "overloaded",
+                f"Expected at most {self._max_pending} events waiting per connection, but this one has more; "
+                "wait for the replies before sending more.",
+            )
+            await self._send_update(conn, Update(id=call.id, error=error))
 
-    def error_message(self, exc: Exception) -> str:
-        """Returns what a client is told about a handler that raised: ``Config.handler_error_message``."""
-        if self._expose_errors:
-            return f"{self._error_message} {type(exc).__name__}: {exc}"
-        return self._error_message
+    async def _on_page(self, sid: str, page: Any = None) -> None:
+        conn = self._connections.get(sid)
+        if conn is None or not isinstance(page, str):
+            return
+        if not self._enqueue(conn, partial(self._navigate, conn, page)):
+            logger.warning("Client %s navigated with %d events waiting; disconnected it.", sid, self._max_pending)
+            self._drop(conn)
+
+    async def _on_unknown(self, name: str, sid: str, data: Any = None, *_: Any) -> None:
+        conn = self._connections.get(sid)
+        if conn is None:
+            return
+        event_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), int) else None
+        self._warn_once(conn, 'Client %s sent an event named %r; only "%s" and "%s" exist.', sid, name, EVENT, PAGE)
+        message = f'Expected an event named "{EVENT}" or "{PAGE}", but got {name!r}.'
+        await self._send_update(conn, Update(id=event_id, error=ErrorInfo("malformed", message)))
+
+    async def _on_malformed(self, eio_sid: str, error: MalformedFrame) -> None:
+        conn = self._connections.get(self.sio.manager.sid_from_eio_sid(eio_sid, "/") or "")
+        if conn is None:
+            return
+        conn.malformed += 1
+        if conn.malformed > _MAX_MALFORMED:
+            logger.warning("Client %s sent more than %d malformed frames; disconnected it.", conn.sid, _MAX_MALFORMED)
+            self._drop(conn)
+            return
+        self._warn_once(conn, "Client %s sent a malformed frame (further ones are not logged): %s", conn.sid, error)
+        await self._send_update(conn, Update(id=error.event_id, error=ErrorInfo("malformed", str(error))))
+
+    def _warn_once(self, conn: _Connection, message: str, *args: Any) -> None:
+        # Once per connection and without a traceback, so a client cannot fill the log.
+        if not conn.warned:
+            conn.warned = True
+            logger.warning(message, *args)
+
+    def _enqueue(self, conn: _Connection, job: Job) -> bool:
+        if len(conn.jobs) >= self._max_pending:
+            return False
+        conn.jobs.append(job)
+        if conn.worker is None:
+            conn.worker = self._spawn(self._work(conn), name=f"pyreact connection {conn.sid}")
+        return True
+
+    # --- jobs, run by the connection's task ------------------------------------------------------------
+
+    async def _greet(self, conn: _Connection, storage: Any) -> None:
+        # A reconnecting client gets the whole state of its page for its token, so it resynchronises.
+        engine = self._engine()
+        try:
+            async with self._manager.session(conn.token, conn.router) as tree:
+                await engine.restore(tree, storage)
+                full = await engine.full_state(tree, conn.states)
+        except Exception:
+            logger.exception("Could not send client %s its state; disconnected it.", conn.sid)
+            self._drop(conn)
+            return
+        await self._emit(conn, STATE, full)
+
+    async def _run(self, conn: _Connection, call: Call) -> None:
+        await self.dispatcher.run(conn.token, conn.router, call, partial(self._send_update, conn))
+
+    async def _start_background(self, conn: _Connection, call: Call) -> None:
+        # Acknowledged at once: the task's changes come later, in updates of their own.
+        await self.background.start(conn.token, conn.router, call)
+        await self._send_update(conn, Update(id=call.id))
+
+    async def _navigate(self, conn: _Connection, page: str) -> None:
+        # The tab navigated to another of the app's pages without reloading: handlers now read that page,
+        # and the tab is sent the states it uses (in full, as on connect).
+        router = Router(conn.router.scope, mount=conn.router.mount, page=page, routes=self._routes)
+        engine = self._engine()
+        conn.states = engine.page_states(router.route or router.page)
+        conn.router = router
+        async with self._manager.session(conn.token, router) as tree:
+            full = await engine.full_state(tree, conn.states)
+        await self._emit(conn, STATE, full)
+
+    # --- sending -------------------------------------------------------------------------------------
 
     async def deliver(self, token: str, update: Update) -> None:
         """Sends an update no event asked for to every connected tab of ``token``, each its page's share."""
-        for sid, client in list(self._clients.items()):
-            if client.token != token:
-                continue
-            delta = {name: vars for name, vars in update.delta.items() if name in client.states}
-            if delta or update.actions or update.error:
-                await self._reply(sid, Update(delta=delta, actions=update.actions, error=update.error))
+        for conn in list(self._connections.values()):
+            if conn.token == token:
+                await self._send_update(conn, Update(delta=update.delta, actions=update.actions, error=update.error))
 
-    async def _reply(self, sid: str, update: Update) -> None:
-        await self.sio.emit(UPDATE, update, to=sid)
+    async def _send_update(self, conn: _Connection, update: Update) -> None:
+        delta = {name: vars for name, vars in update.delta.items() if name in conn.states}
+        if delta or update.actions or update.error or (update.done and update.id is not None):
+            if len(delta) != len(update.delta):
+                update = Update(id=update.id, delta=delta, error=update.error, actions=update.actions, done=update.done)
+            await self._emit(conn, UPDATE, update)
+
+    async def _emit(self, conn: _Connection, event: str, data: Any) -> None:
+        if conn.dropped:
+            return
+        if self._backlog(conn) > self._max_outgoing:
+            logger.warning(
+                "Client %s reads slower than its updates come (over %d bytes wait to be sent); disconnected it.",
+                conn.sid,
+                self._max_outgoing,
+            )
+            self._drop(conn)
+            return
+        await self.sio.emit(event, data, to=conn.sid)
+
+    def _backlog(self, conn: _Connection) -> int:
+        socket = self.sio.eio.sockets.get(conn.eio_sid)
+        if socket is None:
+            return 0
+        # engine.io's queue of packets to write is an unbounded asyncio.Queue, whose items live in its deque
+        # _queue: the one place to see how much waits. Each packet's data is the encoded socket.io packet.
+        return sum(len(p.data) for p in socket.queue._queue if p is not None and isinstance(p.data, (str, bytes)))
+
+    def _drop(self, conn: _Connection) -> None:
+        """Disconnects a client now, throwing away what still waits to be sent to it (it resynchronises on
+        reconnect)."""
+        if conn.dropped:
+            return
+        conn.dropped = True
+        socket = self.sio.eio.sockets.get(conn.eio_sid)
+        if socket is not None:
+            while not socket.queue.empty():
+                socket.queue.get_nowait()
+                socket.queue.task_done()
+        # In a task of its own: it cancels the connection's task, which may be the one calling.
+        self._spawn(self.sio.disconnect(conn.sid), name=f"pyreact drop {conn.sid}")

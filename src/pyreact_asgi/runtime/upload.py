@@ -4,18 +4,32 @@ import contextlib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import anyio
 from python_multipart import MultipartParser
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import parse_options_header
+from starlette.requests import HTTPConnection
+from starlette.responses import PlainTextResponse, Response
 
-from pyreact_asgi._types import Receive, Scope
+from pyreact_asgi._codec import encode
+from pyreact_asgi._contract import PAGE_HEADER, TOKEN_HEADER, UPLOAD_HANDLER_PARAM
+from pyreact_asgi._types import Receive, Scope, Send
+from pyreact_asgi.config import Config
+from pyreact_asgi.exceptions import ProtocolError, UploadError
+from pyreact_asgi.router import Router
+from pyreact_asgi.routes import RouteTable
+from pyreact_asgi.runtime.binding import client_key
+from pyreact_asgi.runtime.dispatch import Dispatcher
+from pyreact_asgi.runtime.engine import Engine
+from pyreact_asgi.runtime.messages import ErrorInfo, Update
+from pyreact_asgi.runtime.transport import TOKEN, origin_allowed
 from pyreact_asgi.uploaded import UploadedFile
 
-__all__ = ["UploadError", "discard", "receive_files", "safe_filename"]
+__all__ = ["UploadEndpoint", "UploadError", "discard", "receive_files", "safe_filename"]
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9 ._()+-]")
 _MAX_NAME = 200
@@ -23,20 +37,6 @@ _MAX_NAME = 200
 _OVERHEAD_PER_FILE = 16 * 1024
 # The most of a refused upload read (and thrown away) so the browser can read the refusal.
 _DRAIN_LIMIT = 256 * 1024 * 1024
-
-
-class UploadError(Exception):
-    """An upload was refused; nothing of it was kept.
-
-    Args:
-        status: The HTTP status to answer with.
-        message: What was wrong, for the user.
-    """
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def safe_filename(raw: str) -> str:
@@ -236,3 +236,95 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+class UploadEndpoint:
+    """``POST <mount>/_upload?handler=<state>.<handler>``: receives files and runs their handler like an event.
+
+    The client's token comes in ``X-Pyreact-Token``, its page in ``X-Pyreact-Page``; docs/protocol.md
+    describes the exchange. The handler runs through the same `Dispatcher` as websocket events, so errors,
+    undo, timeout, limits and logging are the same; the answer is one update with all the event changed.
+
+    Args:
+        config: The app's settings.
+        engine: Returns the engine; called once the app has started.
+        dispatcher: Runs handlers.
+        routes: The app's page routes, for the handler's ``self.router``.
+        allowed_origins: Origins besides the page's own allowed to upload.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        engine: Callable[[], Engine],
+        dispatcher: Dispatcher,
+        routes: RouteTable,
+        allowed_origins: frozenset[str],
+    ) -> None:
+        self._engine = engine
+        self._dispatcher = dispatcher
+        self._routes = routes
+        self._allowed_origins = allowed_origins
+        self._directory = config.upload_dir or Path(tempfile.gettempdir()) / "pyreact-uploads"
+        self._max_bytes = config.max_upload_bytes
+        self._max_files = config.max_upload_files
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send, mount: str) -> None:
+        response = await self._respond(scope, receive, mount)
+        await response(scope, receive, send)
+
+    async def _respond(self, scope: Scope, receive: Receive, mount: str) -> Response:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "POST"})
+        request = HTTPConnection(scope)
+        headers = request.headers
+        if not origin_allowed(headers.get("origin"), headers.get("host", ""), self._allowed_origins):
+            return _reply(
+                403, Update(error=ErrorInfo("forbidden", "Uploads are accepted only from this app's own pages."))
+            )
+        token = headers.get(TOKEN_HEADER, "")
+        if not TOKEN.match(token):
+            return _reply(400, Update(error=ErrorInfo("malformed", f"Expected the {TOKEN_HEADER} header of a client.")))
+        handler = request.query_params.get(UPLOAD_HANDLER_PARAM, "")
+        engine = self._engine()
+        try:
+            # Resolved before the body is read, so a bad handler costs no disk.
+            engine.resolve_upload(handler, [])
+            token = client_key(scope, mount, token)
+            files = await receive_files(
+                scope, receive, directory=self._directory, max_bytes=self._max_bytes, max_files=self._max_files
+            )
+        except UploadError as exc:
+            return _reply(exc.status, Update(error=ErrorInfo(exc.code, exc.message)), close=True)
+        except ProtocolError as exc:
+            return _reply(400, Update(error=ErrorInfo(exc.code, str(exc))))
+        updates: list[Update] = []
+
+        async def collect(update: Update) -> None:
+            updates.append(update)
+
+        try:
+            call = engine.resolve_upload(handler, files)
+            router = Router(scope, mount=mount, page=headers.get(PAGE_HEADER, "/"), routes=self._routes)
+            await self._dispatcher.run(token, router, call, collect)
+        finally:
+            discard(files)
+        merged: dict[str, dict[str, Any]] = {}
+        actions = []
+        for update in updates:
+            if update.error is not None:
+                return _reply(_STATUS.get(update.error.code, 500), Update(error=update.error))
+            for name, changed in update.delta.items():
+                merged.setdefault(name, {}).update(changed)
+            actions += update.actions
+        return _reply(200, Update(delta=merged, actions=actions))
+
+
+# The HTTP status of an upload whose handler failed, by error code.
+_STATUS = {"handler_error": 500, "too_large": 413, "timeout": 504, "too_many_clients": 503}
+
+
+def _reply(status: int, update: Update, *, close: bool = False) -> Response:
+    # A refused upload may leave most of its body unread: closing the connection spares reading it.
+    headers = {"Cache-Control": "no-store", **({"Connection": "close"} if close else {})}
+    return Response(encode(update), status_code=status, headers=headers, media_type="application/json")

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import anyio
+import pytest
+
+import pyreact_asgi as pr
+from pyreact_asgi.runtime.dispatch import Dispatcher
+from pyreact_asgi.runtime.engine import Engine
+from pyreact_asgi.runtime.manager import MemoryStateManager
+from pyreact_asgi.runtime.messages import Update
+
+pytestmark = pytest.mark.asyncio
+
+threads: dict[str, int] = {}
+released = threading.Event()
+
+
+class Job(pr.State):
+    value: int = 0
+    text: str = ""
+
+    @pr.event
+    def sync_set(self, value: int) -> None:
+        threads["sync"] = threading.get_ident()
+        self.value = value
+
+    @pr.event
+    def sync_steps(self) -> Iterator[None]:
+        threads["gen"] = threading.get_ident()
+        self.value = 1
+        yield
+        threads["gen-after"] = threading.get_ident()
+        self.value = 2
+
+    @pr.event
+    async def async_set(self, value: int) -> None:
+        threads["async"] = threading.get_ident()
+        self.value = value
+
+    @pr.event
+    async def slow(self) -> AsyncIterator[None]:
+        self.value = 1
+        yield
+        self.value = 2
+        await anyio.sleep_forever()
+
+    @pr.event
+    def sync_fail(self) -> None:
+        self.value = 98
+        raise ValueError("from a thread")
+
+    @pr.event
+    def sync_wait(self) -> None:
+        self.value = 97
+        released.wait(5)
+
+    @pr.event
+    async def fail(self) -> None:
+        self.value = 99
+        raise ValueError("secret detail")
+
+    @pr.event
+    async def grow(self, size: int) -> None:
+        self.text = "x" * size
+
+
+def _dispatcher(**config: Any) -> tuple[Dispatcher, Engine, MemoryStateManager]:
+    engine = Engine({"job": Job})
+    manager = MemoryStateManager(60, max_state_bytes=config.pop("max_state_bytes", None))
+    return Dispatcher(pr.Config(**config), lambda: engine, manager), engine, manager
+
+
+async def _run(dispatcher: Dispatcher, engine: Engine, handler: str, *args: Any, token: str = "t") -> list[Update]:
+    updates: list[Update] = []
+
+    async def reply(update: Update) -> None:
+        updates.append(update)
+
+    call = engine.resolve({"id": 7, "handler": f"job.{handler}", "args": list(args)})
+    await dispatcher.run(token, None, call, reply)
+    return updates
+
+
+async def _value(manager: MemoryStateManager, token: str = "t") -> int:
+    async with manager.session(token) as tree:
+        return (await tree.get(Job)).value
+
+
+async def test_dispatch_runs_sync_handlers_in_a_worker_thread() -> None:
+    dispatcher, engine, _ = _dispatcher()
+    assert await _run(dispatcher, engine, "sync_set", 5) == [Update(id=7, delta={"job": {"value": 5}})]
+    assert await _run(dispatcher, engine, "async_set", 6) == [Update(id=7, delta={"job": {"value": 6}})]
+    assert threads["sync"] != threading.get_ident()
+    assert threads["async"] == threading.get_ident()
+
+
+async def test_dispatch_runs_each_step_of_a_sync_generator_in_a_worker_thread() -> None:
+    dispatcher, engine, _ = _dispatcher()
+    updates = await _run(dispatcher, engine, "sync_steps")
+    assert [u.delta for u in updates] == [{"job": {"value": 1}}, {"job": {"value": 2}}]
+    assert [u.done for u in updates] == [False, True]
+    assert threading.get_ident() not in (threads["gen"], threads["gen-after"])
+
+
+async def test_dispatch_stops_a_handler_past_its_timeout_and_undoes_its_last_step(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    dispatcher, engine, manager = _dispatcher(handler_timeout=0.05)
+    updates = await _run(dispatcher, engine, "slow")
+    assert updates[0] == Update(id=7, delta={"job": {"value": 1}}, done=False)
+    assert updates[1].error is not None
+    assert updates[1].error.code == "timeout"
+    assert 'Expected "job.slow" to finish within 0.05 seconds' in updates[1].error.message
+    assert await _value(manager) == 1, "the step sent before the timeout stays; the one after is undone"
+    assert "ran past handler_timeout" in caplog.text
+
+
+async def test_dispatch_reports_a_failing_handler_with_the_configured_message(
+    logged_errors: list[Any],
+) -> None:
+    dispatcher, engine, manager = _dispatcher(handler_error_message="Oops.")
+    [update] = await _run(dispatcher, engine, "fail")
+    assert update.error is not None
+    assert (update.error.code, update.error.message) == ("handler_error", "Oops.")
+    assert await _value(manager) == 0
+    assert [r.getMessage() for r in logged_errors] == ['Event handler "job.fail" raised']
+    logged_errors.clear()
+    exposing, engine, _ = _dispatcher(handler_error_message="Oops.", expose_errors=True)
+    [update] = await _run(exposing, engine, "fail")
+    assert update.error is not None
+    assert update.error.message == "Oops. ValueError: secret detail"
+    logged_errors.clear()
+
+
+async def test_dispatch_refuses_a_state_past_max_state_bytes_and_undoes_it() -> None:
+    dispatcher, engine, manager = _dispatcher(max_state_bytes=1000)
+    assert await _run(dispatcher, engine, "grow", 100) == [Update(id=7, delta={"job": {"text": "x" * 100}})]
+    [refused] = await _run(dispatcher, engine, "grow", 2000)
+    assert refused.error is not None
+    assert refused.error.code == "too_large"
+    async with manager.session("t") as tree:
+        assert (await tree.get(Job)).text == "x" * 100
+    assert 100 < manager.total_bytes < 1000
+
+
+async def test_dispatch_cancelled_with_its_client_undoes_the_running_step() -> None:
+    dispatcher, engine, manager = _dispatcher()
+    updates: list[Update] = []
+
+    async def reply(update: Update) -> None:
+        updates.append(update)
+        if len(updates) == 1:
+            scope.cancel()
+
+    call = engine.resolve({"id": 1, "handler": "job.slow", "args": []})
+    with anyio.CancelScope() as scope:
+        await dispatcher.run("t", None, call, reply)
+    assert len(updates) == 1
+    assert await _value(manager) == 1
+
+
+async def test_dispatch_reports_a_sync_handler_that_raises(logged_errors: list[Any]) -> None:
+    dispatcher, engine, manager = _dispatcher()
+    [update] = await _run(dispatcher, engine, "sync_fail")
+    assert update.error is not None
+    assert update.error.code == "handler_error"
+    assert await _value(manager) == 0
+    assert [r.getMessage() for r in logged_errors] == ['Event handler "job.sync_fail" raised']
+    assert "from a thread" in str(logged_errors[0].exc_info[1]) if logged_errors[0].exc_info else False
+    logged_errors.clear()
+
+
+async def test_dispatch_holds_the_lock_until_a_timed_out_sync_handler_returns() -> None:
+    # A thread cannot be stopped: the timeout is reported once it returns, its change undone then.
+    released.clear()
+    dispatcher, engine, manager = _dispatcher(handler_timeout=0.05)
+    order: list[str] = []
+
+    async def reply(update: Update) -> None:
+        assert update.error is not None
+        order.append(update.error.code)
+
+    call = engine.resolve({"id": 1, "handler": "job.sync_wait", "args": []})
+    async with anyio.create_task_group() as group:
+        group.start_soon(dispatcher.run, "t", None, call, reply)
+        await anyio.sleep(0.3)  # the time for the timeout to pass, while the thread still runs
+        order.append("released")
+        released.set()
+    assert order == ["released", "timeout"]
+    assert await _value(manager) == 0
+
+
+async def test_dispatch_threads_are_reused_and_end_on_shutdown() -> None:
+    dispatcher, engine, _ = _dispatcher()
+    for value in range(20):
+        await _run(dispatcher, engine, "sync_set", value)
+    assert dispatcher._threads._threads == 1, "one event at a time needs one thread"
+    dispatcher.shutdown()
+    assert dispatcher._threads._threads == 0
