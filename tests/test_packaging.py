@@ -55,7 +55,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("packaging")
     clone = tmp / "clone"
     run("git", "clone", "--quiet", "--no-hardlinks", ROOT, clone)
-    assert not (clone / "src/pyreact_asgi/_static/runtime.js").exists(), "the bundle must not be committed"
+    built_files = [*(clone / "src/pyreact_asgi/_static").glob("*.js"), *(clone / "packages").glob("*/src/*/_static")]
+    assert not built_files, "the bundle and the component packages' modules must not be committed"
     run(sys.executable, "-m", "build", "--wheel", "--outdir", tmp / "dist", clone)
     (built,) = (tmp / "dist").glob("pyreact_asgi-*.whl")
     return built
@@ -107,10 +108,8 @@ def test_app_runs_from_wheel_without_node(wheel: Path, tmp_path: Path) -> None:
         assert status == 200
         assert b'<meta name="pyreact-mount" content="">' in page
         assets = [part.split(b'"')[0].decode() for part in page.split(b"/_static/")[1:]]
-        # The import map's React modules for component packages, the runtime (preloaded) and the app module.
-        assert [name.split(".")[0] for name in assets] == [
-            "react", "react-dom", "react-dom-client", "jsx-runtime", "runtime", "app"
-        ]  # fmt: skip
+        # The runtime (preloaded) and the app module: no import map, as the app uses no component package.
+        assert [name.split(".")[0] for name in assets] == ["runtime", "app"]
         for asset in assets:
             status, body = get(f"http://127.0.0.1:{port}/_static/{asset}")
             assert status == 200

@@ -99,3 +99,17 @@ def test_two_different_packages_of_one_name_are_refused(tmp_path: Path) -> None:
     second = pr.component_package("same", module=tmp_path / "b.js").component("Other")
     with pytest.raises(pr.CompileError, match=r"Two component packages are named 'same'"):
         compile_app({"/": lambda: pr.box(first(), second())})
+
+
+def test_a_build_holds_only_the_modules_its_pages_can_load(tmp_path: Path) -> None:
+    plain = build_bundle(compile_app({"/": lambda: pr.text("hi")}), tmp_path / "plain", "auto")
+    assert plain.manifest.modules == ()
+    assert plain.manifest.import_map == {}, "no component package: no import map"
+    with_chart = build_bundle(
+        compile_app({"/": lambda: pr.dialog(pr.line_chart([{"x": 1, "y": 2}], x="x", y="y"), title="t")}),
+        tmp_path / "chart",
+        "auto",
+    )
+    kinds = {name.split(".")[0] for name in with_chart.manifest.modules}
+    assert {"charts", "overlays"} <= kinds
+    assert not kinds & {"markdown", "table", "ops", "react"}

@@ -99,6 +99,13 @@ class CompiledApp:
     contract: ClientContract = field(default_factory=client_contract)
     packages: dict[str, PackageComponent] = field(default_factory=dict)
 
+    def runtime_modules(self) -> frozenset[str]:
+        """The runtime's optional modules ("overlays", "ops") some page uses."""
+        used = set().union(*self.uses.values()) if self.uses else set()
+        return frozenset(
+            name for name, wanted in (("overlays", bool(used & OVERLAY_COMPONENTS)), ("ops", OPS in used)) if wanted
+        )
+
     def component_packages(self) -> dict[str, ComponentPackage]:
         """The component packages the pages use, by name."""
         return {c.package.name: c.package for c in self.packages.values()}

@@ -4,6 +4,7 @@ import gzip
 import hashlib
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,17 +51,28 @@ class RuntimeFiles:
 
     directory: Path
     entries: dict[str, str]
-    modules: tuple[str, ...]
+    imports: dict[str, list[str]]
     preload: tuple[str, ...]
 
-    def read(self) -> dict[str, bytes]:
-        """Returns every module's bytes by file name.
+    def closure(self, entries: Iterable[str]) -> set[str]:
+        """Returns the files of ``entries`` and every module they import, transitively."""
+        files: set[str] = set()
+        pending = [self.entries[entry] for entry in entries]
+        while pending:
+            name = pending.pop()
+            if name not in files:
+                files.add(name)
+                pending.extend(self.imports.get(name, ()))
+        return files
+
+    def read(self, names: Iterable[str]) -> dict[str, bytes]:
+        """Returns the modules' bytes by file name.
 
         Raises:
             BuildError: A file is missing.
         """
         try:
-            return {name: (self.directory / name).read_bytes() for name in self.modules}
+            return {name: (self.directory / name).read_bytes() for name in names}
         except OSError as exc:
             raise BuildError(f"The browser runtime is incomplete ({exc}); reinstall pyreact-asgi.") from exc
 
@@ -86,7 +98,7 @@ def runtime_files(static_dir: Path = STATIC_DIR) -> RuntimeFiles:
         if name not in preload:
             preload.append(name)
             pending.extend(index.imports.get(name, ()))
-    return RuntimeFiles(static_dir, dict(index.entries), tuple(sorted(index.imports)), tuple(sorted(preload)))
+    return RuntimeFiles(static_dir, dict(index.entries), dict(index.imports), tuple(sorted(preload)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +159,8 @@ def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, loc
     """
     runtime = runtime_files()
     runtime_name = runtime.entries["runtime"]
-    names = set(runtime.modules)
+    # Only the modules the app's pages can load are copied: the counter's build is its app and the runtime.
+    entries = {"runtime", *compiled.runtime_modules()}
     packages: dict[str, bytes] = {}
     package_files: dict[str, str] = {}
     for name, package in compiled.component_packages().items():
@@ -155,17 +168,19 @@ def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, loc
             if package.builtin not in runtime.entries:
                 raise BuildError(f"The runtime has no entry {package.builtin!r}; reinstall pyreact-asgi.")
             package_files[name] = runtime.entries[package.builtin]
+            entries.add(package.builtin)
         else:
+            entries.update(_SHARED.values())  # its bare "react" imports resolve through the import map
             try:
                 body = package.read()
             except ConfigError as exc:
                 raise BuildError(str(exc)) from exc
             package_files[name] = f"pkg-{name}.{_digest(body)[:16]}.js"
             packages[package_files[name]] = body
-            names.add(package_files[name])
+    names = runtime.closure(entries) | set(packages)
     # Module file names carry a hash of their content, so the names stand for the bytes in the source hash.
     source = compiled.module(
-        runtime_name, package_files, modules={name: runtime.entries[name] for name in ("overlays", "ops")}
+        runtime_name, package_files, modules={name: runtime.entries[name] for name in compiled.runtime_modules()}
     )
     source_hash = _digest(_FORMAT.encode(), __version__.encode(), source.encode(), *(n.encode() for n in sorted(names)))
 
@@ -182,8 +197,9 @@ def build_bundle(compiled: CompiledApp, build_dir: Path, mode: BuildMode, *, loc
             manifest = _fresh(build_dir, source_hash, "auto") if mode == "auto" else None
             if manifest is not None:
                 return _load(build_dir, manifest, built=False)
-            import_map = {spec: runtime.entries[entry] for spec, entry in _SHARED.items()}
-            modules = {**runtime.read(), **packages}
+            shared = {spec: runtime.entries[entry] for spec, entry in _SHARED.items()}
+            import_map = shared if set(shared.values()) <= names else {}
+            modules = {**runtime.read(names - set(packages)), **packages}
             return _build(build_dir, compiled, source, source_hash, runtime_name, modules, runtime.preload, import_map)
     except filelock.Timeout as exc:
         raise BuildError(
