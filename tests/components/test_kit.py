@@ -254,3 +254,12 @@ class TestStaticStyles:
     def test_bad_styles_are_rejected(self, kwargs: dict[str, Any], message: str) -> None:
         with pytest.raises(ConfigError, match=message):
             pr.box(**kwargs)
+
+
+def test_style_keywords_override_a_built_in_components_own_rules() -> None:
+    compiled = compile_app({"/": lambda: pr.grid(pr.card("a", padding=24), pr.card("b", padding=8), pr.card("c"))})
+    sheet = compiled.css
+    card_rule = sheet.index(".pr-card{")
+    # The card's own rules come once, before the static classes of the style keywords, so those win.
+    assert sheet.count(".pr-card{") == 1
+    assert all(sheet.index(rule) > card_rule for rule in ("padding:24px", "padding:8px"))

@@ -207,6 +207,7 @@ def compile_app(
     uses: dict[str, frozenset[str]] = {}
     theme = theme or Theme()
     css: set[str] = set()
+    base_css: set[str] = set()
     json_marker = js_literal(MARKER_PREFIX)[1:-1]
     instances = ComponentInstances()  # each pr.ComponentState.create() makes a state of its own
     for route, entry in pages.items():
@@ -228,6 +229,7 @@ def compile_app(
                 "A Var in an f-string can go only where a Var can; this place takes fixed text", page=route
             )
         css.update(page.css)
+        base_css.update(page.base_css)
         loads[route] = [page.event("on_load", spec) for spec in settings.on_load]
         uses[route] = frozenset(page.uses)
         for name, definition in page.custom.items():
@@ -259,7 +261,8 @@ def compile_app(
     initial = {name: _initial(states[name]) for name in sorted(states)}
     sources = {name: definition.source() for name, definition in sorted(custom.items())}
     # Sorted, so the same pages always give the same bundle (and build hash).
-    sheet = theme.css() + "".join(sorted(css))
+    # Built-in components' own rules first: a user's static classes have the same specificity and must win.
+    sheet = theme.css() + "".join(sorted(base_css)) + "".join(sorted(css))
     return CompiledApp(
         compiled,
         states,
@@ -299,6 +302,7 @@ class _PageCompiler:
         self.route = route
         self.states: set[type[State]] = set()
         self.css: set[str] = set()
+        self.base_css: set[str] = set()
         self.custom: dict[str, ReactComponent] = {}
         self.packages: dict[str, PackageComponent] = {}
         # The runtime's names this page's JSX refers to, recorded as it is written: they become the imports.
@@ -334,6 +338,8 @@ class _PageCompiler:
             raise self.error(f"Unknown component tag {tag!r}")
         if component.css:
             self.css.add(component.css)
+        if component.base_css:
+            self.base_css.add(component.base_css)
         attrs = "".join(
             f" {self.attr(component, name, value)}" for name, value in component.props.items() if value is not None
         )

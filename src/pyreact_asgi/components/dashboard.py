@@ -12,8 +12,9 @@ from pyreact_asgi.state.vars import Var
 
 __all__ = ["alert_dialog", "card", "drawer", "nav_link", "page_shell", "skeleton", "stat"]
 
-# The rules of these components travel with them: a page that uses none of them adds nothing to its style
-# sheet (the compiler collects each component's css once per app), and the runtime every page loads stays small.
+# The rules of these components travel with them (Component.base_css): a page that uses none of them adds
+# nothing to its style sheet, and the runtime every page loads stays small. The compiler writes them before the
+# static classes of style keywords, so pr.card(padding=24) overrides the card's own padding.
 _CARD_CSS = (
     ".pr-card{background:var(--pr-surface);border:1px solid var(--pr-border);border-radius:calc(var(--pr-radius) * 1.5);"
     "padding:1rem 1.25rem;display:flex;flex-direction:column;gap:.75rem;min-width:0;box-sizing:border-box}"
@@ -54,7 +55,7 @@ Trend = Literal["up", "down", "flat"]
 
 
 def _with_css(component: Component, css: str) -> Component:
-    return Component(component.tag, component.props, component.children, component.css + css)
+    return Component(component.tag, component.props, component.children, component.css, component.base_css + css)
 
 
 def card(
