@@ -16,11 +16,21 @@ from benchmarks import (
     bench_roundtrip,
     bench_startup,
     bench_substates,
+    bench_table,
 )
 
 BENCHMARKS: dict[str, ModuleType] = {
     module.__name__.removeprefix("benchmarks.bench_"): module
-    for module in (bench_roundtrip, bench_substates, bench_memory, bench_startup, bench_bundle, bench_cli, bench_reload)
+    for module in (
+        bench_roundtrip,
+        bench_substates,
+        bench_memory,
+        bench_startup,
+        bench_bundle,
+        bench_cli,
+        bench_reload,
+        bench_table,
+    )
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import types
 from pathlib import Path
@@ -29,6 +30,13 @@ def counter_app() -> pr.PyApp:
     """The README's counter (examples/counter.py), served alone, built into ``$PYREACT_BENCH_BUILD_DIR``."""
     config = pr.Config(title="Counter", build_dir=Path(os.environ[BUILD_DIR_ENV]))
     return pr.PyApp(pages=counter_pages(), config=config)
+
+
+def dashboard_pages() -> dict[str, PageFn | pr.Page]:
+    """examples/dashboard.py's pages."""
+    from examples import dashboard
+
+    return dict(dashboard.ui.pages)
 
 
 def dashboard_app() -> pr.PyApp:
@@ -266,3 +274,33 @@ def write_module_app(directory: Path, name: str = "pages100", count: int = 100) 
     lines.append(f"PAGES = {{{routes}}}")
     (directory / f"{name}.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return name
+
+
+class BenchOrders(pr.DataTable):
+    """100 000 rows in memory, paged on the server (bench_table)."""
+
+    columns = (
+        pr.Column(key="id", type="number"),
+        pr.Column(key="customer"),
+        pr.Column(key="city"),
+        pr.Column(key="total", type="number"),
+    )
+    page_sizes = (25, 100)
+
+    def data(self) -> pr.TableData:
+        return _bench_orders()
+
+
+@functools.cache
+def _bench_orders() -> pr.TableData:
+    cities = ("Oslo", "Lima", "Pune", "Kyiv", "Perth")
+    return pr.TableData(
+        {"id": i, "customer": f"Customer {i:06d}", "city": cities[i % 5], "total": (i * 7919) % 100_000 / 100}
+        for i in range(1, 100_001)
+    )
+
+
+def table_app() -> pr.PyApp:
+    """The counter and a 100 000-row server-side table in one app, built into ``$PYREACT_BENCH_BUILD_DIR``."""
+    config = pr.Config(title="Table", build_dir=Path(os.environ[BUILD_DIR_ENV]))
+    return pr.PyApp(pages={"/": index, "/table": lambda: pr.data_table(BenchOrders)}, config=config)

@@ -1,182 +1,242 @@
-"""An internal-tool dashboard: a table with filtering and sorting, a form in a dialog, several pages with
-client-side navigation, a detail page per person (a dynamic route), and a dark mode toggle.
+"""An admin dashboard: stat tiles, a live chart, charts of 10 000 orders, a server-side table of them with sort,
+filter, pages, selection and CSV export, a date picker from npm (packages/daypicker), and markdown notes.
 
 Run:  uvicorn examples.dashboard:app   then open http://127.0.0.1:8000/tools/ui/
 """
 
 from __future__ import annotations
 
-import msgspec
+import functools
+import os
+import random
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+import anyio
 from fastapi import FastAPI
+from pyreact_daypicker import date_picker
 
 import pyreact_asgi as pr
 
-
-class Person(msgspec.Struct):
-    name: str
-    team: str
-    role: str
-    salary: int
-
-
-SEED = [
-    Person("Ada Lovelace", "Engines", "Analyst", 5200),
-    Person("Grace Hopper", "Compilers", "Admiral", 6100),
-    Person("Alan Turing", "Codes", "Mathematician", 5800),
-    Person("Katherine Johnson", "Orbits", "Engineer", 5500),
-    Person("Edsger Dijkstra", "Compilers", "Professor", 5900),
-    Person("Barbara Liskov", "Codes", "Professor", 6000),
-]
-COLUMNS = ("name", "team", "role", "salary")
+ORDERS = 10_000
+TICK_SECONDS = float(os.environ.get("PYREACT_DASHBOARD_TICK", "1.0"))
+LIVE_TICKS = 600  # a tab's live chart runs ten minutes, then stops: no task outlives its use for long
+WINDOW = 40  # points the live chart keeps
+CITIES = ("Oslo", "Lima", "Pune", "Kyiv", "Perth", "Accra", "Quito")
+STATUSES = ("paid", "paid", "paid", "open", "refunded")
+START = date(2026, 1, 1)
 
 
-class Directory(pr.State):
-    people: list[Person] = SEED
-    query: str = pr.field("", setter=True)
-    sort_by: str = "name"
-    descending: bool = False
-    dialog_open: bool = pr.field(False, setter=True)
+@functools.cache
+def orders() -> list[dict[str, Any]]:
+    """10 000 made-up orders, the same on every start."""
+    rng = random.Random(7)
+    return [
+        {
+            "id": i,
+            "customer": f"Customer {rng.randrange(1, 2500):04d}",
+            "city": rng.choice(CITIES),
+            "status": rng.choice(STATUSES),
+            "total": round(rng.lognormvariate(4, 0.6), 2),
+            "day": (START + timedelta(days=rng.randrange(0, 180))).isoformat(),
+            "invoice": f"https://example.com/invoices/{i}",
+        }
+        for i in range(1, ORDERS + 1)
+    ]
 
-    @pr.computed
-    def rows(self) -> list[dict[str, str]]:
-        """The people the table shows: filtered by the query, sorted by the chosen column."""
-        needle = self.query.strip().lower()
-        shown = [p for p in self.people if needle in p.name.lower() or needle in p.team.lower()]
-        shown.sort(key=lambda p: getattr(p, self.sort_by), reverse=self.descending)
-        return [{"name": p.name, "team": p.team, "role": p.role, "salary": f"{p.salary:,}"} for p in shown]
 
-    @pr.computed
-    def summary(self) -> str:
-        return f"{len(self.rows)} of {len(self.people)} people"
+@functools.cache
+def order_data() -> pr.TableData:
+    return pr.TableData(orders(), filter_keys=["customer", "city", "status", "day"])
 
-    @pr.computed
-    def teams(self) -> list[dict[str, str]]:
-        counts: dict[str, int] = {}
-        for person in self.people:
-            counts[person.team] = counts.get(person.team, 0) + 1
-        return [{"team": team, "people": str(n)} for team, n in sorted(counts.items())]
+
+@functools.cache
+def summary() -> dict[str, Any]:
+    rows = orders()
+    revenue = sum(r["total"] for r in rows if r["status"] != "refunded")
+    refunds = sum(r["status"] == "refunded" for r in rows)
+    by_month: Counter[str] = Counter()
+    for r in rows:
+        if r["status"] != "refunded":
+            by_month[r["day"][:7]] += r["total"]
+    statuses = Counter(r["status"] for r in rows)
+    return {
+        "revenue": f"€{revenue:,.0f}",
+        "orders": f"{len(rows):,}",
+        "average": f"€{revenue / (len(rows) - refunds):,.2f}",
+        "refund_rate": f"{refunds / len(rows):.1%}",
+        "months": [{"month": m, "revenue": round(v)} for m, v in sorted(by_month.items())],
+        "statuses": [{"status": s, "orders": n} for s, n in sorted(statuses.items())],
+    }
+
+
+class Orders(pr.DataTable):
+    columns = (
+        pr.Column(key="id", label="Order", type="number", width="6rem"),
+        pr.Column(key="customer", label="Customer"),
+        pr.Column(key="city", label="City"),
+        pr.Column(key="status", label="Status", type="badge"),
+        pr.Column(key="total", label="Total", type="number", format="currency:EUR"),
+        pr.Column(key="day", label="Date", type="date"),
+        pr.Column(key="invoice", label="Invoice", type="link", sortable=False),
+    )
+    page_sizes = (25, 50, 100)
+    export_filename = "orders.csv"
+
+    def data(self) -> pr.TableData:
+        return order_data()
 
     @pr.event
-    def sort(self, column: str) -> None:
-        if column not in COLUMNS:
-            return
-        self.descending = not self.descending if column == self.sort_by else False
-        self.sort_by = column
+    async def pick_day(self, day: str | None) -> None:
+        """Shows the orders of one day (the date picker), or all of them again."""
+        self.filter = day or ""
+        self.page = 1
+        await self.refresh()
 
-    @pr.event
-    def add(self, form: dict[str, str]) -> list[pr.Action]:
-        name, team = form.get("name", "").strip(), form.get("team", "").strip()
+
+class Traffic(pr.State):
+    points: list[dict[str, Any]] = []
+    now: int = 0
+    running: bool = False
+
+    @pr.event(background=True)
+    async def stream(self) -> None:
+        """Visitors per second, as a metrics feed would push them: one point a tick, a window of the latest."""
+        async with self:
+            if self.running:
+                return
+            self.running = True
+        rng = random.Random()
+        visitors = 120
         try:
-            salary = int(form.get("salary", "") or 0)
-        except ValueError:
-            salary = -1
-        if not name or not team or salary < 0:
-            return [pr.toast("Name, team and a whole-number salary, please", level="warning")]
-        self.people.append(Person(name, team, form.get("role", "").strip() or "Member", salary))
-        self.dialog_open = False
-        return [pr.toast(f"Added {name}", level="success")]
+            for tick in range(LIVE_TICKS):
+                visitors = max(20, visitors + rng.randint(-15, 15))
+                async with self:
+                    self.now = visitors
+                    self.points = [*self.points[-(WINDOW - 1) :], {"t": f"{tick}s", "visitors": visitors}]
+                await anyio.sleep(TICK_SECONDS)
+        finally:
+            async with self:
+                self.running = False
 
 
-class Profile(pr.State):
-    """The person a /people/[name] page shows, loaded by its on_load handler from the route."""
+NOTES = """## Notes for Monday
 
-    name: str = ""
-    team: str = ""
-    role: str = ""
-    found: bool = False
+- Refunds are **up** in *Lima*: check the courier.
+- Export the open orders for finance (`Export CSV` on the Orders page).
 
-    @pr.event
-    async def load(self) -> None:
-        directory = await self.get_state(Directory)
-        wanted = self.router.params.get("name", "").replace("-", " ").lower()
-        match = next((p for p in directory.people if p.name.lower() == wanted), None)
-        self.found = match is not None
-        self.name, self.team, self.role = (match.name, match.team, match.role) if match else ("", "", "")
+```python
+refund_rate = refunds / orders  # shown in the tile above
+```
+"""
 
 
-def shell(*content: pr.Component) -> pr.Component:
-    return pr.container(
-        pr.hstack(
-            pr.heading("People ops", level=3),
-            pr.link("Directory", href="/", id="nav-directory"),
-            pr.link("Teams", href="/teams", id="nav-teams"),
-            pr.spacer(),
-            pr.color_mode_toggle(id="mode"),
-            width="100%",
-            padding_block=".5rem",
-        ),
-        pr.divider(),
+class Notes(pr.State):
+    text: str = pr.field(NOTES, setter=True)
+
+
+def shell(*content: pr.Component, active: str) -> pr.Component:
+    return pr.page_shell(
         *content,
-        display="flex",
-        flex_direction="column",
-        gap="1rem",
+        brand="Acme admin",
+        nav=[
+            pr.nav_link("Overview", href="/", icon_name="menu", active=active == "/", id="nav-overview"),
+            pr.nav_link("Orders", href="/orders", icon_name="search", active=active == "/orders", id="nav-orders"),
+        ],
+        header=[pr.spacer(), pr.color_mode_toggle(id="mode")],
     )
 
 
-def header(column: str, label: str) -> tuple[str, pr.Component]:
-    return column, pr.button(label, on_click=Directory.sort(column), variant="ghost", id=f"sort-{column}")
-
-
-def directory_page() -> pr.Component:
-    add_form = pr.form(
-        pr.input(name="name", placeholder="Name", id="new-name"),
-        pr.input(name="team", placeholder="Team", id="new-team"),
-        pr.input(name="role", placeholder="Role", id="new-role"),
-        pr.number_input(name="salary", placeholder="Salary", id="new-salary"),
-        pr.button("Add", type="submit", id="submit-person"),
-        on_submit=Directory.add,
-        display="flex",
-        flex_direction="column",
-        gap=".75rem",
+def overview_page() -> pr.Component:
+    facts = summary()
+    return shell(
+        pr.heading("Overview", level=2),
+        pr.grid(
+            pr.card(pr.stat("Revenue", facts["revenue"], delta="+8.1% vs. last month", trend="up"), id="tile-revenue"),
+            pr.card(pr.stat("Orders", facts["orders"], delta="+312", trend="up"), id="tile-orders"),
+            pr.card(pr.stat("Average order", facts["average"], delta="-0.4%", trend="down"), id="tile-average"),
+            pr.card(pr.stat("Visitors now", Traffic.now, help="live, every second"), id="tile-visitors"),
+            columns=[1, 2, None, 4],
+            width="100%",
+        ),
+        pr.grid(
+            pr.card(
+                pr.area_chart(
+                    Traffic.points,
+                    x="t",
+                    y=pr.Series(key="visitors", label="Visitors"),
+                    height=240,
+                    id="live-chart",
+                    title="Visitors per second",
+                ),
+                title="Live traffic",
+                grid_column={"base": "auto", "lg": "span 2"},
+            ),
+            pr.card(
+                pr.pie_chart(
+                    facts["statuses"], label="status", value="orders", donut=True, height=240, id="status-chart"
+                ),
+                title="Orders by status",
+            ),
+            pr.card(
+                pr.bar_chart(
+                    facts["months"],
+                    x="month",
+                    y=pr.Series(key="revenue", label="Revenue"),
+                    height=240,
+                    format="currency:EUR",
+                    id="revenue-chart",
+                ),
+                title="Revenue by month",
+                grid_column={"base": "auto", "lg": "span 2"},
+            ),
+            pr.card(
+                pr.tabs(
+                    ("Preview", pr.markdown(Notes.text, id="notes")),
+                    (
+                        "Edit",
+                        pr.textarea(
+                            value=Notes.text, on_change=Notes.set_text, rows=10, id="notes-editor", width="100%"
+                        ),
+                    ),
+                ),
+                title="Notes",
+            ),
+            columns=[1, None, None, 3],
+            width="100%",
+        ),
+        pr.card(pr.data_table(Orders, height="24rem", caption="Latest orders", id="orders"), title="Orders"),
+        active="/",
     )
+
+
+def orders_page() -> pr.Component:
     return shell(
         pr.hstack(
-            pr.input(
-                value=Directory.query, on_change=Directory.set_query, placeholder="Filter by name or team", id="filter"
-            ),
+            pr.heading("Orders", level=2),
             pr.spacer(),
-            pr.dialog(
-                add_form,
-                trigger=pr.button("Add person", id="open-add"),
-                title="Add a person",
-                open=Directory.dialog_open,
-                on_close=Directory.set_dialog_open(False),
-                id="add-dialog",
+            pr.drawer(
+                pr.text("Show the orders of one day:"),
+                date_picker(on_select=Orders.pick_day, month="2026-03-01", min=START.isoformat(), id="day-picker"),
+                pr.button("All days", on_click=Orders.pick_day(None), variant="outline", id="all-days"),
+                trigger=pr.button("Pick a day", variant="outline", id="open-days"),
+                title="Filter by day",
             ),
             width="100%",
         ),
-        pr.table(Directory.rows, columns=[header(c, c.capitalize()) for c in COLUMNS], id="people", width="100%"),
-        pr.text(Directory.summary, id="summary", color="var(--pr-muted)"),
-        pr.hstack(pr.text("Profiles:"), pr.link("Ada Lovelace", href="/people/ada-lovelace", id="to-ada")),
-    )
-
-
-def teams_page() -> pr.Component:
-    return shell(
-        pr.heading("Teams", level=2),
-        pr.table(Directory.teams, columns=[("team", "Team"), ("people", "People")], id="teams"),
-    )
-
-
-def profile_page() -> pr.Component:
-    return shell(
-        pr.cond(
-            Profile.found,
-            pr.vstack(
-                pr.heading(Profile.name, level=2, id="profile-name"), pr.text(Profile.role, " in ", Profile.team)
-            ),
-            pr.callout("No such person.", status="warning", id="profile-missing"),
-        ),
+        pr.data_table(Orders, selectable=True, height="calc(100vh - 14rem)", caption="Orders", id="orders-full"),
+        pr.text(Orders.selected_count, " selected", id="selected-count", color="var(--pr-muted)"),
+        active="/orders",
     )
 
 
 ui = pr.PyApp(
     pages={
-        "/": pr.page(directory_page, title="Directory", description="Everyone in the company"),
-        "/teams": pr.page(teams_page, title="Teams"),
-        "/people/[name]": pr.page(profile_page, title="Profile", on_load=Profile.load),
+        "/": pr.page(overview_page, title="Overview", description="Sales at a glance", on_load=Traffic.stream),
+        "/orders": pr.page(orders_page, title="Orders"),
     },
-    config=pr.Config(title="People ops", theme=pr.Theme(accent="#0f766e")),
+    config=pr.Config(title="Acme admin", theme=pr.Theme(accent="#0f766e")),
 )
 
 app = FastAPI(lifespan=ui.lifespan)

@@ -36,9 +36,9 @@ ensure_venv() {
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[$1]"
     if [[ ",$1," == *",test,"* ]]; then
-        # The host integrations are packages of their own; the test suite covers them too.
+        # The host integrations and the component package are packages of their own; the test suite covers them too.
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-            -e integrations/django -e integrations/litestar
+            -e integrations/django -e integrations/litestar -e packages/daypicker
     fi
     export PATH="$VENV/bin:$PATH"
 }

@@ -22,20 +22,21 @@ from tests.servers import serve  # noqa: E402
 def main() -> None:
     out = ROOT / "docs" / "screenshots"
     os.chdir(tempfile.mkdtemp())  # the example builds into ./.pyreact
+    os.environ.setdefault("PYREACT_DASHBOARD_TICK", "0.5")  # read when the example is imported
     import examples.dashboard as dashboard
 
     with serve(dashboard.app) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for mode in ("light", "dark"):
-            context = browser.new_context(viewport={"width": 1100, "height": 640}, color_scheme=mode)
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=mode)
             page = context.new_page()
             page.goto(f"{server.url}/tools/ui/")
-            expect(page.locator("#people tbody tr")).to_have_count(6)
-            page.locator("#sort-salary").click()
-            page.locator("#sort-salary").click()
-            expect(page.locator("#people tbody tr").first.locator("td").first).to_have_text("Grace Hopper")
+            expect(page.locator("#orders tbody tr")).to_have_count(25)
+            # Enough live points for a line, and every chart drawn.
+            expect(page.locator("#live-chart")).to_have_attribute("data-points", "8", timeout=20_000)
+            expect(page.locator("#revenue-chart canvas")).to_be_visible()
             page.mouse.move(0, 0)
-            page.screenshot(path=str(out / f"dashboard-{mode}.png"))
+            page.screenshot(path=str(out / f"dashboard-{mode}.png"), full_page=True)
             context.close()
         browser.close()
 

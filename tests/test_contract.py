@@ -22,8 +22,8 @@ from pyreact_asgi._contract import (
 )
 from pyreact_asgi.actions import Action
 from pyreact_asgi.build.compiler import compile_app
-from pyreact_asgi.build.pipeline import RUNTIME_PATH
-from pyreact_asgi.exceptions import ConfigError
+from pyreact_asgi.build.pipeline import STATIC_DIR, runtime_files
+from pyreact_asgi.exceptions import CompileError, ConfigError
 
 FRONTEND = Path(__file__).parent.parent / "frontend" / "src"
 
@@ -50,7 +50,7 @@ def _shared_strings() -> set[str]:
 def _js_sources() -> dict[str, str]:
     if not FRONTEND.is_dir():
         pytest.skip("installed without the frontend sources")
-    return {path.name: path.read_text() for path in sorted(FRONTEND.glob("*.js"))}
+    return {path.relative_to(FRONTEND).as_posix(): path.read_text() for path in sorted(FRONTEND.rglob("*.js"))}
 
 
 def _spellings(text: str, value: str) -> list[str]:
@@ -93,10 +93,12 @@ def test_the_spelling_check_ignores_names_inside_other_words() -> None:
 
 
 def test_runtime_exports_every_name_the_compiled_module_imports() -> None:
-    bundle = RUNTIME_PATH.read_text()
-    match = re.search(r"export\s*\{([^}]*)\}\s*;?\s*$", bundle)
-    assert match, "the bundled runtime ends with its export list"
-    exported = {part.split(" as ")[-1].strip() for part in match.group(1).split(",")}
+    exported: set[str] = set()
+    for entry in ("runtime", "overlays", "ops"):
+        bundle = (STATIC_DIR / runtime_files().entries[entry]).read_text()
+        match = re.search(r"export\s*\{([^}]*)\}\s*;?\s*$", bundle)
+        assert match, f"the bundled {entry} module ends with its export list"
+        exported |= {part.split(" as ")[-1].strip() for part in match.group(1).split(",")}
     assert RUNTIME_COMPONENTS | RUNTIME_HELPERS <= exported
 
 
@@ -185,8 +187,13 @@ def test_compiler_imports_what_the_page_used() -> None:
             pr.text(pr.route_param("slug")),
         )
 
-    module = compile_app({"/post/[slug]": index, "/other": lambda: pr.text("x")}).module("rt.js")
-    assert _imports(module) == ["React", "emit", "start", "useParams", "mountPath", "ops", "useVars", "Dialog"]
+    compiled = compile_app({"/post/[slug]": index, "/other": lambda: pr.text("x")})
+    module = compiled.module("rt.js", modules={"overlays": "ov.js", "ops": "ops.js"})
+    assert _imports(module) == ["React", "emit", "start", "useParams", "mountPath", "useVars"]
+    # Overlays and Var operations come from modules of their own, which pages without them never load.
+    assert module.splitlines()[1:3] == ['import { Dialog } from "./ov.js";', 'import { ops } from "./ops.js";']
+    with pytest.raises(CompileError, match=r"No file was given for the runtime's 'overlays' module"):
+        compiled.module("rt.js")
     # Only the page that reads its route's parameters asks for them.
     assert module.count("useParams();") == 1
 

@@ -15,6 +15,7 @@ SUBPACKAGES = [
     "pyreact_asgi.discovery",
     "pyreact_asgi.runtime",
     "pyreact_asgi.state",
+    "pyreact_asgi.table",
 ]
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pyreact_asgi.build.pipeline import RUNTIME_PATH
+from pyreact_asgi.build.pipeline import STATIC_DIR
 
 ROOT = Path(__file__).parent.parent
 
@@ -20,7 +20,7 @@ def test_bundled_runtime_matches_frontend_sources() -> None:
         import hatch_build
     finally:
         sys.path.remove(str(ROOT))
-    assert RUNTIME_PATH == hatch_build.OUTPUT
+    assert STATIC_DIR == hatch_build.OUTPUT
     assert hatch_build.STAMP.read_text() == hatch_build._sources_digest(), (
-        "src/pyreact_asgi/_static/runtime.js is older than frontend/: run `pip install -e .` again"
+        "src/pyreact_asgi/_static/ is older than frontend/: run `pip install -e .` again"
     )

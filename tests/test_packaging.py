@@ -10,6 +10,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from tests.servers import free_port
@@ -54,7 +55,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("packaging")
     clone = tmp / "clone"
     run("git", "clone", "--quiet", "--no-hardlinks", ROOT, clone)
-    assert not (clone / "src/pyreact_asgi/_static/runtime.js").exists(), "the bundle must not be committed"
+    built_files = [*(clone / "src/pyreact_asgi/_static").glob("*.js"), *(clone / "packages").glob("*/src/*/_static")]
+    assert not built_files, "the bundle and the component packages' modules must not be committed"
     run(sys.executable, "-m", "build", "--wheel", "--outdir", tmp / "dist", clone)
     (built,) = (tmp / "dist").glob("pyreact_asgi-*.whl")
     return built
@@ -63,7 +65,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_from_clean_clone_contains_the_runtime(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-        runtime = archive.read("pyreact_asgi/_static/runtime.js")
+        entries = msgspec.json.decode(archive.read("pyreact_asgi/_static/bundle.json"))["entries"]
+        runtime = archive.read(f"pyreact_asgi/_static/{entries['runtime']}")
+        # The lazily loaded modules ship too: a page with a chart needs no Node either.
+        for entry in ("charts", "markdown", "table", "overlays", "ops", "react", "jsx-runtime"):
+            assert f"pyreact_asgi/_static/{entries[entry]}" in names
     assert "pyreact_asgi/py.typed" in names
     assert b"createRoot" in runtime, "React DOM is bundled"
     # A name only our runtime reads (the mount meta name itself now arrives at start, in its contract).
@@ -102,7 +108,8 @@ def test_app_runs_from_wheel_without_node(wheel: Path, tmp_path: Path) -> None:
         assert status == 200
         assert b'<meta name="pyreact-mount" content="">' in page
         assets = [part.split(b'"')[0].decode() for part in page.split(b"/_static/")[1:]]
-        assert len(assets) == 2
+        # The runtime (preloaded) and the app module: no import map, as the app uses no component package.
+        assert [name.split(".")[0] for name in assets] == ["runtime", "app"]
         for asset in assets:
             status, body = get(f"http://127.0.0.1:{port}/_static/{asset}")
             assert status == 200

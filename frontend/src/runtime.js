@@ -2,27 +2,16 @@
 // Every URL is derived from the mount <meta> tag, so one build serves any mount path. Every name and path
 // the server must agree on arrives in start()'s `contract` (pyreact_asgi/_contract.py): none is spelled here.
 import * as React from "react";
-import { createRoot } from "react-dom/client";
+import * as ReactDOM from "react-dom";
+import * as ReactDOMClient from "react-dom/client";
 import { io } from "socket.io-client";
 import { flushPending, initColorMode } from "./components.js";
 import { hideOverlay, reloadApp, showOverlay } from "./devreload.js";
 import { CSS, rootCss } from "./styles.js";
 
-export { React };
-export { ops } from "./ops.js";
-export {
-  Accordion,
-  ColorModeToggle,
-  Dialog,
-  DropdownMenu,
-  Form,
-  Input,
-  mountRef,
-  Popover,
-  Tabs,
-  Textarea,
-  Tooltip,
-} from "./components.js";
+// React for component packages too (frontend/build.mjs): every module of a page shares this one copy.
+export { React, ReactDOM, ReactDOMClient };
+export { ColorModeToggle, Form, Input, mountRef, Textarea } from "./components.js";
 
 // ---- what the server told start(): socket event names, paths, header names (pyreact_asgi._contract)
 let contract = null;
@@ -545,6 +534,21 @@ export function start({ routes, loads, titles, state, stored: storedVars, css = 
   style.textContent = CSS + rootCss(contract.rootId) + css;
   document.head.appendChild(style);
   connect(mountPath());
-  root = createRoot(document.getElementById(contract.rootId));
+  root = ReactDOMClient.createRoot(document.getElementById(contract.rootId));
   root.render(React.createElement(App, { routes, loads, titles, mount }));
+}
+
+// A component of a component package: its module is imported the first time the component renders, so a
+// page that does not use it never downloads it. Until it arrives, a placeholder keeps the layout.
+export function lazyComponent(load, name) {
+  const Lazy = React.lazy(() =>
+    load().then((module) => {
+      if (typeof module[name] !== "function" && typeof module[name] !== "object") throw new Error(`The component package exports no ${name}`);
+      return { default: module[name] };
+    }),
+  );
+  const fallback = React.createElement("div", { className: "pr-skeleton", "aria-busy": "true", style: { minHeight: "2rem" } });
+  const Loaded = (props) => React.createElement(React.Suspense, { fallback }, React.createElement(Lazy, props));
+  Loaded.displayName = name;
+  return Loaded;
 }

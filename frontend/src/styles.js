@@ -12,6 +12,9 @@ font-family:var(--pr-font);color:var(--pr-fg);background:var(--pr-bg);line-heigh
 :root[data-theme=dark]{${DARK}}
 @media (prefers-color-scheme:dark){:root:not([data-theme=light]){${DARK}}}
 body{margin:0}
+.pr-skeleton{border-radius:var(--pr-radius);background:linear-gradient(90deg,var(--pr-subtle) 25%,var(--pr-border) 50%,var(--pr-subtle) 75%);background-size:200% 100%;animation:pr-shimmer 1.4s linear infinite}
+@keyframes pr-shimmer{to{background-position:-200% 0}}
+@media (prefers-reduced-motion:reduce){.pr-skeleton{animation:none}}
 :where(.pr-button,.pr-input,.pr-tab,.pr-accordion-trigger,.pr-menu-item,.pr-link,.pr-dialog-close,.pr-checkbox input,.pr-switch input,.pr-radio input,.pr-slider):focus-visible{outline:2px solid var(--pr-accent);outline-offset:2px}
 .pr-vstack{display:flex;flex-direction:column;gap:.75rem;align-items:flex-start}
 .pr-hstack{display:flex;flex-direction:row;gap:.75rem;align-items:center}

@@ -33,6 +33,7 @@ __all__ = [
     "MOUNT_PATH",
     "NOT_FOUND_ROUTE",
     "OPS",
+    "OVERLAY_COMPONENTS",
     "PAGE",
     "PAGE_HEADER",
     "RELOAD",
@@ -115,15 +116,20 @@ RUNTIME_COMPONENTS = frozenset(
         "Upload",
     }
 )
+# Those the compiled module imports from the overlays module rather than the runtime (frontend/src/overlays.js):
+# a page without them never downloads their code.
+OVERLAY_COMPONENTS = frozenset({"Accordion", "Dialog", "DropdownMenu", "Popover", "Tabs", "Tooltip"})
 OPS = "ops"  # the object whose functions give compiled Var expressions Python's semantics (ops.js)
 MOUNT_PATH = "mountPath"  # the function returning the mount path
 ROUTE_PARAMS = "routeParams"  # the name compiled pages give the values of their route's dynamic segments
 # Everything else the compiled module may import: its module-level names, with the components.
-RUNTIME_HELPERS = frozenset({"React", "emit", "start", "useVars", "upload", "mountRef", "useParams", OPS, MOUNT_PATH})
+RUNTIME_HELPERS = frozenset(
+    {"React", "emit", "start", "useVars", "upload", "mountRef", "useParams", "lazyComponent", OPS, MOUNT_PATH}
+)
 # Names a Var's JavaScript may refer to, besides the page's vars: in scope in every compiled page that uses them.
 VAR_SCOPE = frozenset({OPS, MOUNT_PATH, ROUTE_PARAMS})
-# The compiled module names its page functions Page0, Page1, ...
-_PAGE_FUNCTION = re.compile(r"^Page\d+$")
+# The compiled module names its page functions Page0, Page1, ..., and the components of packages Pkg_<name>_<export>.
+_PAGE_FUNCTION = re.compile(r"^(Page\d+|Pkg_\w+)$")
 
 
 def reserved_name(name: str) -> bool:

@@ -101,6 +101,8 @@ def page_response(
         entry=manifest.entry,
         runtime=manifest.runtime,
         description=shown.description,
+        preload=manifest.preload,
+        import_map=manifest.import_map,
     )
     headers.update(cookie_headers(scope, mount))
     return Response(html, status_code=status, headers=headers, media_type="text/html")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -155,18 +156,19 @@ def test_changed_settings_are_not_current(project: Project) -> None:
 def test_library_version_and_runtime_are_inputs(
     project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    runtime = tmp_path / "runtime.js"
-    runtime.write_bytes(pipeline.RUNTIME_PATH.read_bytes())
-    monkeypatch.setattr(pipeline, "RUNTIME_PATH", runtime)
+    static = tmp_path / "_static"
+    shutil.copytree(pipeline.STATIC_DIR, static)
+    index = static / "bundle.json"
+    monkeypatch.setattr(pipeline, "STATIC_DIR", static)
     app = project.app()
     app.build()
     assert current(app) is not None
     monkeypatch.setattr(pipeline, "__version__", "999.0")
     assert current(app) is None
     monkeypatch.undo()
-    monkeypatch.setattr(pipeline, "RUNTIME_PATH", runtime)
+    monkeypatch.setattr(pipeline, "STATIC_DIR", static)
     assert current(app) is not None
-    runtime.write_bytes(runtime.read_bytes() + b"\n// changed")
+    index.write_bytes(index.read_bytes() + b"\n")  # a new runtime lists new file names in its index
     assert current(app) is None
 
 

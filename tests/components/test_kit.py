@@ -93,7 +93,17 @@ def test_component_tag_and_class(component: Callable[[], Component], tag: str, b
         (lambda: pr.container(size="huge"), r'Expected size of pr.container to be "sm", "md", "lg" or "xl"'),
         (lambda: pr.divider(vertical="yes"), r"Expected vertical of pr.divider to be a bool"),  # type: ignore[arg-type]
         (lambda: pr.link("x", href=3), r'Expected link href to be a path such as "/reports" or a URL, but got 3'),
-        (lambda: pr.markdown(Kit.name), r"Expected pr.markdown source to be a string known at build time"),
+        (lambda: pr.stat("a", 1, trend="sideways"), r'Expected trend of pr.stat to be "up", "down", "flat"'),  # type: ignore[arg-type]
+        (lambda: pr.skeleton(lines=0), r"Expected lines of pr.skeleton to be an int from 1 to 50"),
+        (lambda: pr.drawer("x", side="top"), r'Expected side of pr.drawer to be "left" or "right"'),  # type: ignore[arg-type]
+        (lambda: pr.alert_dialog("x", title="t", confirm="OK"), r"Expected confirm of pr.alert_dialog"),  # type: ignore[arg-type]
+        (lambda: pr.markdown(3), r"Expected pr.markdown source to be text or a Var, but got 3"),  # type: ignore[arg-type]
+        (lambda: pr.code_block(b"x"), r"Expected pr.code_block code to be text or a Var"),  # type: ignore[arg-type]
+        (lambda: pr.line_chart("rows", x="d", y="v"), r"Expected data of pr.line_chart to be a list var"),  # type: ignore[arg-type]
+        (lambda: pr.bar_chart(Kit.rows, x="d", y=[]), r"Expected at least one series for pr.bar_chart"),
+        (lambda: pr.area_chart(Kit.rows, x="d", y="v", height=5), r"Expected height of pr.area_chart to be pixels"),
+        (lambda: pr.line_chart(Kit.rows, x="d", y="v", format="money"), r"Expected format of pr.line_chart to be"),
+        (lambda: pr.scatter_chart(Kit.rows, x="d", y=[3]), r"Expected a row key or pr.Series"),  # type: ignore[list-item]
         (lambda: pr.form(reset_on_submit="no"), r"Expected reset_on_submit of pr.form to be a bool"),  # type: ignore[arg-type]
         (lambda: pr.button("x", variant="big"), r"Expected variant of pr.button to be one of solid, outline"),
         (lambda: pr.input(debounce=-1), r"Expected debounce of pr.input to be milliseconds as an int >= 0"),
@@ -177,15 +187,17 @@ def test_table_of_a_var_renders_rows_in_the_browser() -> None:
     assert '<td>{(item0)?.["name"]}</td>' in out
 
 
-def test_markdown_compiles_to_elements_and_drops_unsafe_links() -> None:
-    md = pr.markdown("# Title\n\nSome **bold** and `code`.\n\n- one\n- [x](javascript:alert(1))\n\n[ok](https://a.b)")
-    out = jsx(lambda: md)
-    assert '<h1 className={"pr-heading pr-h1"}>{"Title"}</h1>' in out
-    assert '<strong>{"bold"}</strong>' in out
-    assert '<code className={"pr-code"}>{"code"}</code>' in out
-    assert 'href={"javascript' not in out
-    assert 'href={"https://a.b"}' in out
-    assert "<ul>" in out
+def test_markdown_of_a_var_compiles_to_the_lazy_markdown_component() -> None:
+    out = jsx(lambda: pr.markdown(Kit.name, id="notes"))
+    assert out == '<Pkg_markdown_Markdown source={v.kit.name} id={"notes"}></Pkg_markdown_Markdown>'
+
+
+def test_chart_props_are_camel_cased_and_unset_ones_left_out() -> None:
+    out = jsx(lambda: pr.line_chart(Kit.rows, x="day", y=pr.Series(key="v", label="Visits"), x_label="Day"))
+    assert out == (
+        '<Pkg_charts_Chart kind={"line"} data={v.kit.rows} x={"day"} series={[{"key": "v", "label": "Visits"}]} '
+        'height={300} xLabel={"Day"}></Pkg_charts_Chart>'
+    )
 
 
 def test_avatar_initials() -> None:
@@ -242,3 +254,12 @@ class TestStaticStyles:
     def test_bad_styles_are_rejected(self, kwargs: dict[str, Any], message: str) -> None:
         with pytest.raises(ConfigError, match=message):
             pr.box(**kwargs)
+
+
+def test_style_keywords_override_a_built_in_components_own_rules() -> None:
+    compiled = compile_app({"/": lambda: pr.grid(pr.card("a", padding=24), pr.card("b", padding=8), pr.card("c"))})
+    sheet = compiled.css
+    card_rule = sheet.index(".pr-card{")
+    # The card's own rules come once, before the static classes of the style keywords, so those win.
+    assert sheet.count(".pr-card{") == 1
+    assert all(sheet.index(rule) > card_rule for rule in ("padding:24px", "padding:8px"))

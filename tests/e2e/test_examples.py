@@ -120,65 +120,66 @@ def test_chat_example_streams_the_reply(new_tab: NewTab, example: ModuleType) ->
 
 
 @pytest.mark.parametrize("example", ["dashboard"], indirect=True)
-def test_dashboard_example_at_tools_ui(new_tab: NewTab, example: ModuleType) -> None:
+def test_dashboard_example_at_tools_ui(new_tab: NewTab, example: ModuleType, tmp_path: Path) -> None:
+    pytest.importorskip("pyreact_daypicker")
     with serve(example.app) as server:
         base = f"{server.url}/tools/ui"
-        tab = new_tab()
-        page = tab.page
+        page = new_tab().page
         requested: list[str] = []
         page.on("request", lambda request: requested.append(request.url))
         page.goto(f"{base}/")
-        expect(page).to_have_title("Directory")
-        rows = page.locator("#people tbody tr")
-        expect(rows).to_have_count(6)
+        expect(page).to_have_title("Overview")
+        expect(page.locator("#tile-orders .pr-stat-value")).to_have_text("10,000")
 
-        # Filtering and sorting happen on the server; the table follows.
-        page.locator("#filter").fill("comp")
-        expect(rows).to_have_count(2)
-        expect(page.locator("#summary")).to_have_text("2 of 6 people")
-        page.locator("#filter").fill("")
-        expect(rows).to_have_count(6)
-        page.locator("#sort-salary").click()
-        expect(rows.first.locator("td").first).to_have_text("Ada Lovelace")
-        page.locator("#sort-salary").click()  # again: descending
-        expect(rows.first.locator("td").first).to_have_text("Grace Hopper")
+        # The live chart grows point by point, drawn by the same chart instance.
+        live = page.locator("#live-chart")
+        expect(live).to_have_attribute("data-points", "2")
+        instance = live.get_attribute("data-chart")
+        expect(live).to_have_attribute("data-points", "3")
+        assert live.get_attribute("data-chart") == instance
+        expect(page.locator("#tile-visitors .pr-stat-value")).not_to_have_text("0")
 
-        # A form in a dialog.
-        page.locator("#open-add").click()
-        page.locator("#new-name").fill("Margaret Hamilton")
-        page.locator("#new-team").fill("Orbits")
-        page.locator("#new-salary").fill("6300")
-        page.locator("#submit-person").click()
-        expect(page.get_by_role("status").filter(has_text="Added Margaret Hamilton")).to_be_visible()
-        expect(page.get_by_role("dialog")).to_be_hidden()
-        expect(rows).to_have_count(7)
-        expect(rows.first.locator("td").first).to_have_text("Margaret Hamilton")
+        # The table pages through 10 000 orders on the server, and exports what the filter shows.
+        table = page.locator("#orders")
+        expect(table.get_by_role("status")).to_have_text("1\u201325 of 10,000")
+        table.get_by_role("button", name="Next page").click()
+        expect(table.get_by_role("status")).to_have_text("26\u201350 of 10,000")
+        table.get_by_role("columnheader", name="Total").get_by_role("button").click()
+        expect(table.get_by_role("columnheader", name="Total")).to_have_attribute("aria-sort", "ascending")
+        table.get_by_label("Filter rows").fill("Lima")
+        expect(table.get_by_role("status")).to_contain_text("of 1,4")
+        with page.expect_download() as info:
+            table.get_by_role("button", name="Export CSV").click()
+        lines = Path(info.value.path()).read_text().splitlines()
+        assert lines[0] == "Order,Customer,City,Status,Total,Date,Invoice"
+        assert all(",Lima," in line for line in lines[1:])
 
-        # Navigation in place, back and forward, a dynamic route, and deep links on a fresh load.
-        page.evaluate("window.notReloaded = true")
-        page.locator("#nav-teams").click()
-        expect(page).to_have_title("Teams")
-        expect(page.locator("#teams tbody tr").filter(has_text="Orbits")).to_contain_text("2")
-        page.go_back()
-        expect(rows).to_have_count(7)
-        page.go_forward()
-        expect(page.locator("#teams")).to_be_visible()
-        page.locator("#nav-directory").click()
-        page.locator("#to-ada").click()
-        expect(page.locator("#profile-name")).to_have_text("Ada Lovelace")
-        assert page.evaluate("window.notReloaded") is True
-        page.goto(f"{base}/teams")
-        expect(page.locator("#teams tbody tr").filter(has_text="Orbits")).to_contain_text("2")  # this tab's state
-        page.goto(f"{base}/people/nobody")
-        expect(page.locator("#profile-missing")).to_be_visible()
+        # Notes: markdown, rendered again as it is edited.
+        expect(page.locator("#notes h2")).to_have_text("Notes for Monday")
+        page.get_by_role("tab", name="Edit").click()
+        page.locator("#notes-editor").fill("# Changed\n\n**now**")
+        page.get_by_role("tab", name="Preview").click()
+        expect(page.locator("#notes h1")).to_have_text("Changed")
+        expect(page.locator("#notes strong")).to_have_text("now")
+        assert not [url for url in requested if "/pkg-daypicker." in url], "the overview never loads the date picker"
 
-        # Dark mode: the page's colours change, and the choice survives a reload.
-        page.goto(f"{base}/")
-        background = "getComputedStyle(document.documentElement).getPropertyValue('--pr-bg')"
-        light = page.evaluate(background)
+        # The orders page: a date picker from npm in a drawer filters the table to one day.
+        page.locator("#nav-orders").click()
+        expect(page).to_have_title("Orders")
+        full = page.locator("#orders-full")
+        page.locator("#open-days").click()
+        picker = page.locator("#day-picker")
+        picker.get_by_role("button", name="Go to the Previous Month").click()
+        picker.get_by_role("button", name="February 3rd, 2026").click()
+        expect(full.get_by_label("Filter rows")).to_have_value("2026-02-03")
+        expect(full.locator("tbody tr").first).to_contain_text("2/3/2026")
+        page.keyboard.press("Escape")
+        full.get_by_label("Select row", exact=False).first.click()
+        expect(page.locator("#selected-count")).to_have_text("1 selected")
+
+        # Dark mode, kept across a reload.
         page.locator("#mode").click()
         expect(page.locator("html")).to_have_attribute("data-theme", "dark")
-        assert page.evaluate(background) != light
         page.reload()
         expect(page.locator("html")).to_have_attribute("data-theme", "dark")
 

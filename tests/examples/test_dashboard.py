@@ -1,4 +1,4 @@
-"""examples/dashboard.py: several pages, computed table rows, a form, a route with a parameter and on_load."""
+"""examples/dashboard.py: the live chart's background task, the server-side table of 10 000 orders, notes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from types import ModuleType
 import pytest
 
 from pyreact_asgi import PyApp
-from pyreact_asgi.testing import AppClient
+from pyreact_asgi.testing import AppClient, Tab
 
 pytestmark = pytest.mark.asyncio
 
@@ -24,33 +24,36 @@ def pyreact_app(example: ModuleType) -> PyApp:
     return example.ui  # type: ignore[no-any-return]
 
 
-async def test_dashboard_filters_and_sorts(example: ModuleType, pyreact_client: AppClient) -> None:
+async def test_dashboard_live_chart_gets_points(example: ModuleType, pyreact_client: AppClient) -> None:
+    tab = await pyreact_client.open("/")  # the page's on_load starts the live feed, a background task
+    await tab.wait_for(lambda t: len(t.vars(example.Traffic)["points"]) >= 1)
+    point = tab.vars(example.Traffic)["points"][0]
+    assert point["t"] == "0s"
+    assert tab.vars(example.Traffic)["now"] == point["visitors"]
+
+
+async def test_dashboard_table_sorts_filters_and_pages_on_the_server(
+    example: ModuleType, pyreact_client: AppClient
+) -> None:
+    tab = await pyreact_client.open("/orders")
+    orders = example.Orders
+
+    def table(t: Tab) -> dict[str, object]:
+        return t.vars(orders)
+
+    await tab.call(orders.set_filter("Lima"))
+    lima = [o for o in example.orders() if "Lima" in (o["customer"], o["city"], o["status"], o["day"])]
+    assert table(tab)["total"] == len(lima) < example.ORDERS
+    await tab.call(orders.sort_by("total"))
+    await tab.call(orders.sort_by("total"))  # again: descending
+    rows = table(tab)["rows"]
+    assert isinstance(rows, list)
+    assert [row["total"] for row in rows] == sorted((o["total"] for o in lima), reverse=True)[: len(rows)]
+    await tab.call(orders.go_to_page(2))
+    assert table(tab)["page"] == 2
+
+
+async def test_dashboard_notes_are_editable(example: ModuleType, pyreact_client: AppClient) -> None:
     tab = await pyreact_client.open("/")
-    assert tab.vars(example.Directory)["summary"] == "6 of 6 people"
-    await tab.call(example.Directory.set_query, "compilers")
-    assert [r["name"] for r in tab.vars(example.Directory)["rows"]] == ["Edsger Dijkstra", "Grace Hopper"]
-    await tab.call(example.Directory.sort("salary"))
-    await tab.call(example.Directory.sort("salary"))  # again: descending
-    assert [r["salary"] for r in tab.vars(example.Directory)["rows"]] == ["6,100", "5,900"]
-    assert tab.vars(example.Directory)["summary"] == "2 of 6 people"
-
-
-async def test_dashboard_form_adds_a_person(example: ModuleType, pyreact_client: AppClient) -> None:
-    tab = await pyreact_client.open("/")
-    refused = await tab.call(example.Directory.add, {"name": "Linus", "team": "", "salary": "1"})
-    assert refused.actions[0]["level"] == "warning"
-    reply = await tab.call(example.Directory.add, {"name": "Linus", "team": "Kernels", "role": "", "salary": "4000"})
-    assert [a["message"] for a in reply.actions] == ["Added Linus"]
-    assert tab.vars(example.Directory)["summary"] == "7 of 7 people"
-
-
-async def test_dashboard_profile_page_loads_from_its_route(example: ModuleType, pyreact_client: AppClient) -> None:
-    tab = await pyreact_client.open("/people/ada-lovelace")  # the page's on_load ran before open returned
-    assert tab.vars(example.Profile) == {"name": "Ada Lovelace", "team": "Engines", "role": "Analyst", "found": True}
-    assert "rows" not in tab.state.get(example.Directory.state_name(), {}), (
-        "the profile page is sent its own states only"
-    )
-    await tab.navigate("/people/nobody")
-    assert tab.vars(example.Profile)["found"] is False
-    await tab.navigate("/teams")
-    assert {"team": "Codes", "people": "2"} in tab.vars(example.Directory)["teams"]
+    await tab.call(example.Notes.set_text, "# Done")
+    assert tab.vars(example.Notes)["text"] == "# Done"

@@ -12,6 +12,7 @@ from pyreact_asgi._contract import (
     DEFAULT_EVENT_PATH,
     MOUNT_PATH,
     OPS,
+    OVERLAY_COMPONENTS,
     ROUTE_PARAMS,
     RUNTIME_COMPONENTS,
     VAR_SCOPE,
@@ -22,6 +23,7 @@ from pyreact_asgi._contract import (
 from pyreact_asgi.components.base import Component
 from pyreact_asgi.components.control import FOREACH, IF
 from pyreact_asgi.components.custom import CustomElement, ReactComponent
+from pyreact_asgi.components.package import ComponentPackage, PackageComponent, PackageElement
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
 from pyreact_asgi.page import Page, PageFn, as_page
 from pyreact_asgi.state import ComponentInstances, EventSpec, State
@@ -81,6 +83,7 @@ class CompiledApp:
         color_mode: The colour mode before the user picks one ("system", "light" or "dark").
         uses: Per route, the names of the runtime the page's JSX uses, recorded while compiling it.
         contract: The names and paths the browser runtime is handed at start.
+        packages: The components of component packages the pages use, by their name in the module.
     """
 
     pages: dict[str, str]
@@ -94,18 +97,66 @@ class CompiledApp:
     color_mode: str = "system"
     uses: dict[str, frozenset[str]] = field(default_factory=dict)
     contract: ClientContract = field(default_factory=client_contract)
+    packages: dict[str, PackageComponent] = field(default_factory=dict)
 
-    def module(self, runtime_file: str) -> str:
-        """Returns the app's JSX module, importing the runtime by the relative URL ``./<runtime_file>``."""
+    def runtime_modules(self) -> frozenset[str]:
+        """The runtime's optional modules ("overlays", "ops") some page uses."""
+        used = set().union(*self.uses.values()) if self.uses else set()
+        return frozenset(
+            name for name, wanted in (("overlays", bool(used & OVERLAY_COMPONENTS)), ("ops", OPS in used)) if wanted
+        )
+
+    def component_packages(self) -> dict[str, ComponentPackage]:
+        """The component packages the pages use, by name."""
+        return {c.package.name: c.package for c in self.packages.values()}
+
+    def module(
+        self,
+        runtime_file: str,
+        package_files: Mapping[str, str] | None = None,
+        *,
+        modules: Mapping[str, str] | None = None,
+    ) -> str:
+        """Returns the app's JSX module, importing the runtime by the relative URL ``./<runtime_file>``.
+
+        Args:
+            runtime_file: File name of the runtime module, next to the app module.
+            package_files: Component package name → file name of its module, next to the app module. Each is
+                imported dynamically when a component of it first renders, so other pages never load it.
+            modules: File names of the runtime's optional modules, "overlays" and "ops", imported only when a
+                page uses one of their names.
+
+        Raises:
+            CompileError: A page uses a module or package whose file was not given.
+        """
         idents = {route: f"Page{i}" for i, route in enumerate(self.pages)}
         used = set().union(*self.uses.values()) if self.uses else set()
         # Only what the pages use, in a fixed order, so the same pages always give the same module.
         if ROUTE_PARAMS in used:  # a page's parameters come from the runtime's hook
             used.add("useParams")
-        helpers = [name for name in ("upload", "mountRef", "useParams", MOUNT_PATH, OPS) if name in used]
-        components = sorted(used & RUNTIME_COMPONENTS)
+        if self.packages:
+            used.add("lazyComponent")
+        helpers = [name for name in ("upload", "mountRef", "useParams", "lazyComponent", MOUNT_PATH) if name in used]
+        components = sorted((used & RUNTIME_COMPONENTS) - OVERLAY_COMPONENTS)
         imports = ", ".join(["React", "emit", "start", *helpers, "useVars", *components])
-        parts = [f'import {{ {imports} }} from "./{runtime_file}";', *self.custom.values()]
+        parts = [f'import {{ {imports} }} from "./{runtime_file}";']
+        optional = {"overlays": sorted(used & OVERLAY_COMPONENTS), "ops": [OPS] if OPS in used else []}
+        for module, names in optional.items():
+            if names:
+                file = (modules or {}).get(module)
+                if file is None:
+                    raise CompileError(f"No file was given for the runtime's {module!r} module")
+                parts.append(f"import {{ {', '.join(names)} }} from {js_literal('./' + file)};")
+        parts += self.custom.values()
+        files = package_files or {}
+        for ident, definition in sorted(self.packages.items()):
+            file = files.get(definition.package.name)
+            if file is None:
+                raise CompileError(f"No module file was given for component package {definition.package.name!r}")
+            parts.append(
+                f"const {ident} = lazyComponent(() => import({js_literal('./' + file)}), "
+                f"{js_literal(definition.export)});"
+            )
         parts += [
             f"function {idents[route]}() {{\n  const v = useVars();\n"
             + (f"  const {ROUTE_PARAMS} = useParams();\n" if ROUTE_PARAMS in self.uses.get(route, ()) else "")
@@ -149,11 +200,14 @@ def compile_app(
     loads: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
     custom: dict[str, ReactComponent] = {}
+    packages: dict[str, PackageComponent] = {}
+    package_names: dict[str, ComponentPackage] = {}
     states: dict[str, type[State]] = {}
     page_states: dict[str, frozenset[str]] = {}
     uses: dict[str, frozenset[str]] = {}
     theme = theme or Theme()
     css: set[str] = set()
+    base_css: set[str] = set()
     json_marker = js_literal(MARKER_PREFIX)[1:-1]
     instances = ComponentInstances()  # each pr.ComponentState.create() makes a state of its own
     for route, entry in pages.items():
@@ -175,11 +229,20 @@ def compile_app(
                 "A Var in an f-string can go only where a Var can; this place takes fixed text", page=route
             )
         css.update(page.css)
+        base_css.update(page.base_css)
         loads[route] = [page.event("on_load", spec) for spec in settings.on_load]
         uses[route] = frozenset(page.uses)
         for name, definition in page.custom.items():
             if custom.setdefault(name, definition) is not definition:
                 raise CompileError(f"Two React components are named {name!r}", page=route)
+        for ident, used in page.packages.items():
+            known = package_names.setdefault(used.package.name, used.package)
+            if known is not used.package and known.module != used.package.module:
+                raise CompileError(
+                    f"Two component packages are named {used.package.name!r}: {known!r} and {used.package!r}",
+                    page=route,
+                )
+            packages.setdefault(ident, used)
         if settings.title is not None and MARKER_PREFIX in settings.title:
             raise CompileError(
                 f"Expected the page title to be fixed text, but got an f-string with a Var: {settings.title!r}",
@@ -198,7 +261,8 @@ def compile_app(
     initial = {name: _initial(states[name]) for name in sorted(states)}
     sources = {name: definition.source() for name, definition in sorted(custom.items())}
     # Sorted, so the same pages always give the same bundle (and build hash).
-    sheet = theme.css() + "".join(sorted(css))
+    # Built-in components' own rules first: a user's static classes have the same specificity and must win.
+    sheet = theme.css() + "".join(sorted(base_css)) + "".join(sorted(css))
     return CompiledApp(
         compiled,
         states,
@@ -211,6 +275,7 @@ def compile_app(
         color_mode=theme.color_mode,
         uses=uses,
         contract=client_contract(event_path),
+        packages=dict(sorted(packages.items())),
     )
 
 
@@ -237,7 +302,9 @@ class _PageCompiler:
         self.route = route
         self.states: set[type[State]] = set()
         self.css: set[str] = set()
+        self.base_css: set[str] = set()
         self.custom: dict[str, ReactComponent] = {}
+        self.packages: dict[str, PackageComponent] = {}
         # The runtime's names this page's JSX refers to, recorded as it is written: they become the imports.
         self.uses: set[str] = set()
 
@@ -260,7 +327,9 @@ class _PageCompiler:
                 f"<React.Fragment>{{({condition}) ? <React.Fragment>{then}</React.Fragment> : "
                 f"<React.Fragment>{otherwise}</React.Fragment>}}</React.Fragment>"
             )
-        if isinstance(component, CustomElement):
+        if isinstance(component, PackageElement):
+            self.packages[tag] = component.definition
+        elif isinstance(component, CustomElement):
             if self.custom.setdefault(tag, component.definition) is not component.definition:
                 raise self.error(f"Two React components are named {tag!r}")
         elif tag in RUNTIME_COMPONENTS:
@@ -269,6 +338,8 @@ class _PageCompiler:
             raise self.error(f"Unknown component tag {tag!r}")
         if component.css:
             self.css.add(component.css)
+        if component.base_css:
+            self.base_css.add(component.base_css)
         attrs = "".join(
             f" {self.attr(component, name, value)}" for name, value in component.props.items() if value is not None
         )
@@ -366,7 +437,7 @@ class _PageCompiler:
 
 
 def _trigger_value(component: Component, trigger: str) -> str | None:
-    if isinstance(component, CustomElement):
+    if isinstance(component, (CustomElement, PackageElement)):
         # A component of the user's calls its event prop with the one value the handler receives.
         return "e"
     if trigger in _VALUE_CALLBACKS.get(component.tag, ()):

@@ -34,6 +34,10 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
         source_hash: Hash of everything the build depends on; equal hash means nothing to rebuild.
         entry: File name of the app module the HTML loads.
         runtime: File name of the bundled browser runtime the entry imports.
+        modules: Every other module the build serves: the runtime's chunks, its lazily imported entries and the
+            component packages' modules.
+        preload: Modules the runtime imports statically, which the page preloads to save round trips.
+        import_map: Bare specifier ("react") → file name, for component packages built outside the runtime.
         code: The code the build came from, to find it current at the next start without compiling
             (build/fingerprint.py); None when it cannot be checked that way.
     """
@@ -41,11 +45,14 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     source_hash: str
     entry: str
     runtime: str
+    modules: tuple[str, ...] = ()
+    preload: tuple[str, ...] = ()
+    import_map: dict[str, str] = msgspec.field(default_factory=dict)
     code: CodeRecord | None = None
 
     @property
-    def files(self) -> tuple[str, str]:
-        return (self.entry, self.runtime)
+    def files(self) -> tuple[str, ...]:
+        return (self.entry, self.runtime, *self.modules)
 
 
 def read_manifest(build_dir: Path) -> Manifest | None:

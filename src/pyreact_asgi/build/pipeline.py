@@ -4,7 +4,7 @@ import gzip
 import hashlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,18 +18,102 @@ from pyreact_asgi.build.esbuild import transform
 from pyreact_asgi.build.fingerprint import app_inputs, current_states, record_code, snapshot
 from pyreact_asgi.build.manifest import MANIFEST_NAME, CodeRecord, Manifest, read_manifest, write_atomic
 from pyreact_asgi.config import BuildMode
-from pyreact_asgi.exceptions import BuildError
+from pyreact_asgi.exceptions import BuildError, ConfigError
 from pyreact_asgi.page import Page
 from pyreact_asgi.state.base import State
 from pyreact_asgi.theme import Theme
 
-__all__ = ["RUNTIME_PATH", "Asset", "Bundle", "Current", "build_bundle", "compile_recorded", "load_current"]
+__all__ = [
+    "STATIC_DIR",
+    "Asset",
+    "Bundle",
+    "Current",
+    "RuntimeFiles",
+    "build_bundle",
+    "compile_recorded",
+    "load_current",
+    "runtime_files",
+]
 
 logger = logging.getLogger(__name__)
 
-RUNTIME_PATH = Path(__file__).parent.parent / "_static" / "runtime.js"
+# The runtime bundled at package build time (frontend/build.mjs): content-hashed modules and bundle.json.
+STATIC_DIR = Path(__file__).parent.parent / "_static"
 # Bump when the layout of the build output changes, so old builds count as stale.
-_FORMAT = "1"
+_FORMAT = "2"
+# Bare specifiers a component package may import, → the runtime entry that re-exports the app's one copy.
+_SHARED = {
+    "react": "react",
+    "react-dom": "react-dom",
+    "react-dom/client": "react-dom-client",
+    "react/jsx-runtime": "jsx-runtime",
+}
+
+
+class _BundleIndex(msgspec.Struct, frozen=True):
+    entries: dict[str, str]
+    imports: dict[str, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeFiles:
+    """The runtime bundled with the package: its entries by name, and the file names of all its modules.
+
+    The names carry a hash of their content, so a build is stale exactly when a name changes; the bytes are
+    read only when a build runs.
+    """
+
+    directory: Path
+    entries: dict[str, str]
+    imports: dict[str, list[str]]
+    preload: tuple[str, ...]
+
+    def closure(self, entries: Iterable[str]) -> set[str]:
+        """Returns the files of ``entries`` and every module they import, transitively."""
+        files: set[str] = set()
+        pending = [self.entries[entry] for entry in entries]
+        while pending:
+            name = pending.pop()
+            if name not in files:
+                files.add(name)
+                pending.extend(self.imports.get(name, ()))
+        return files
+
+    def read(self, names: Iterable[str]) -> dict[str, bytes]:
+        """Returns the modules' bytes by file name.
+
+        Raises:
+            BuildError: A file is missing.
+        """
+        try:
+            return {name: (self.directory / name).read_bytes() for name in names}
+        except OSError as exc:
+            raise BuildError(f"The browser runtime is incomplete ({exc}); reinstall pyreact-asgi.") from exc
+
+
+def runtime_files(static_dir: Path | None = None) -> RuntimeFiles:
+    """Reads the bundled runtime's index and modules (from `STATIC_DIR` by default).
+
+    Raises:
+        BuildError: The bundle is missing or incomplete.
+    """
+    static_dir = STATIC_DIR if static_dir is None else static_dir
+    try:
+        index = msgspec.json.decode((static_dir / "bundle.json").read_bytes(), type=_BundleIndex)
+        runtime = index.entries["runtime"]
+    except (OSError, KeyError, msgspec.DecodeError) as exc:
+        raise BuildError(
+            f"The browser runtime is missing or incomplete in {static_dir} ({exc}); reinstall pyreact-asgi, or run "
+            "`pip install -e .` with npm available when working from a source checkout."
+        ) from exc
+    preload: list[str] = []
+    pending = list(index.imports[runtime])
+    while pending:  # the static imports of the runtime, transitively: what every page loads
+        name = pending.pop()
+        if name not in preload:
+            preload.append(name)
+            pending.extend(index.imports.get(name, ()))
+    return RuntimeFiles(static_dir, dict(index.entries), dict(index.imports), tuple(sorted(preload)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +178,15 @@ def compile_recorded(
 ) -> tuple[CompiledApp, CodeRecord | None]:
     """Compiles the pages and records the code they came from, for `build_bundle` to keep in the manifest."""
     inputs = _inputs(pages, theme, event_path)
-    before = None if inputs is None else snapshot(inputs, [str(RUNTIME_PATH)])
+    # Files a build reads besides modules: the runtime's index (its file names carry their content's hash)
+    # and the prebuilt modules of the component packages the pages use.
+    runtime_index = str(STATIC_DIR / "bundle.json")
+    before = None if inputs is None else snapshot(inputs, [runtime_index])
     compiled = compile_app(pages, theme=theme, event_path=event_path)
     if inputs is None or before is None:
         return compiled, None
-    return compiled, record_code(inputs, before, compiled.states, compiled.page_states, [str(RUNTIME_PATH)])
+    packages = [str(p.module) for p in compiled.component_packages().values() if p.builtin is None]
+    return compiled, record_code(inputs, before, compiled.states, compiled.page_states, [runtime_index, *packages])
 
 
 def _digest(*parts: bytes) -> str:
@@ -150,16 +238,32 @@ def build_bundle(
         BuildError: The runtime is missing, esbuild failed, the directory is not writable, or mode is
             "never" and there is no build.
     """
-    try:
-        runtime = RUNTIME_PATH.read_bytes()
-    except OSError as exc:
-        raise BuildError(
-            f"The browser runtime is missing ({RUNTIME_PATH}); reinstall pyreact-asgi, or run `pip install -e .` "
-            "with npm available when working from a source checkout."
-        ) from exc
-    runtime_name = f"runtime.{_digest(runtime)[:16]}.js"
-    source = compiled.module(runtime_name)
-    source_hash = _digest(_FORMAT.encode(), __version__.encode(), source.encode())
+    runtime = runtime_files()
+    runtime_name = runtime.entries["runtime"]
+    # Only the modules the app's pages can load are copied: the counter's build is its app and the runtime.
+    entries = {"runtime", *compiled.runtime_modules()}
+    packages: dict[str, bytes] = {}
+    package_files: dict[str, str] = {}
+    for name, package in compiled.component_packages().items():
+        if package.builtin is not None:
+            if package.builtin not in runtime.entries:
+                raise BuildError(f"The runtime has no entry {package.builtin!r}; reinstall pyreact-asgi.")
+            package_files[name] = runtime.entries[package.builtin]
+            entries.add(package.builtin)
+        else:
+            entries.update(_SHARED.values())  # its bare "react" imports resolve through the import map
+            try:
+                body = package.read()
+            except ConfigError as exc:
+                raise BuildError(str(exc)) from exc
+            package_files[name] = f"pkg-{name}.{_digest(body)[:16]}.js"
+            packages[package_files[name]] = body
+    names = runtime.closure(entries) | set(packages)
+    # Module file names carry a hash of their content, so the names stand for the bytes in the source hash.
+    source = compiled.module(
+        runtime_name, package_files, modules={name: runtime.entries[name] for name in compiled.runtime_modules()}
+    )
+    source_hash = _digest(_FORMAT.encode(), __version__.encode(), source.encode(), *(n.encode() for n in sorted(names)))
 
     manifest = _fresh(build_dir, source_hash, mode)
     if manifest is not None:
@@ -176,7 +280,12 @@ def build_bundle(
             manifest = _fresh(build_dir, source_hash, "auto") if mode == "auto" else None
             if manifest is not None:
                 return _load(build_dir, manifest, built=False)
-            return _build(build_dir, compiled, source, source_hash, runtime, runtime_name, code)
+            shared = {spec: runtime.entries[entry] for spec, entry in _SHARED.items()}
+            import_map = shared if set(shared.values()) <= names else {}
+            modules = {**runtime.read(names - set(packages)), **packages}
+            return _build(
+                build_dir, compiled, source, source_hash, runtime_name, modules, runtime.preload, import_map, code
+            )
     except filelock.Timeout as exc:
         raise BuildError(
             f"Timed out after {lock_timeout}s waiting for another process's build in {build_dir}."
@@ -213,31 +322,43 @@ def _build(
     compiled: CompiledApp,
     source: str,
     source_hash: str,
-    runtime: bytes,
     runtime_name: str,
+    modules: dict[str, bytes],
+    preload: tuple[str, ...],
+    import_map: dict[str, str],
     code: CodeRecord | None,
 ) -> Bundle:
     started = time.perf_counter()
     app = _transform(compiled, source)
     entry = f"app.{_digest(app)[:16]}.js"
     assets = {}
-    for name, body in ((runtime_name, runtime), (entry, app)):
+    for name, body in sorted({**modules, entry: app}.items()):
         gzipped = gzip.compress(body, compresslevel=9, mtime=0)
         write_atomic(build_dir / name, body)
         write_atomic(build_dir / f"{name}.gz", gzipped)
         assets[name] = Asset(body, gzipped, f'"{name.split(".")[1]}"')
-    manifest = Manifest(source_hash=source_hash, entry=entry, runtime=runtime_name, code=code)
+    others = tuple(sorted(name for name in modules if name != runtime_name))
+    manifest = Manifest(
+        source_hash=source_hash,
+        entry=entry,
+        runtime=runtime_name,
+        modules=others,
+        preload=preload,
+        import_map=import_map,
+        code=code,
+    )
     write_atomic(build_dir / MANIFEST_NAME, encode(manifest))
     _remove_stale(build_dir, manifest)
     logger.info(
-        "Built the frontend of %d page%s in %.0f ms: %s (%.1f kB) and %s (%.1f kB) in %s",
+        "Built the frontend of %d page%s in %.0f ms: %s (%.1f kB), %d runtime module%s (%.1f kB) in %s",
         len(compiled.pages),
         "s" * (len(compiled.pages) != 1),
         (time.perf_counter() - started) * 1000,
         entry,
         len(app) / 1024,
-        runtime_name,
-        len(runtime) / 1024,
+        len(modules),
+        "s" * (len(modules) != 1),
+        sum(len(body) for body in modules.values()) / 1024,
         build_dir,
     )
     return Bundle(manifest, assets, built=True)
@@ -245,9 +366,9 @@ def _build(
 
 def _remove_stale(build_dir: Path, manifest: Manifest) -> None:
     # Running processes serve their bundle from memory, so older files on disk are no longer needed.
-    keep = {*manifest.files, *(f"{name}.gz" for name in manifest.files)}
+    keep = {MANIFEST_NAME, *manifest.files, *(f"{name}.gz" for name in manifest.files)}
     for path in build_dir.glob("*.js*"):
-        if path.name not in keep and path.name.startswith(("app.", "runtime.")):
+        if path.name not in keep:
             path.unlink(missing_ok=True)
     # Temporary files of a build that was killed mid-write; we hold the lock, so no other writer is live.
     for path in build_dir.glob(".*.tmp"):

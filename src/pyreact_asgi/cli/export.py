@@ -92,6 +92,8 @@ def export_static(ui: PyApp, out: Path, *, backend: str, base_path: str = "/", b
                 entry=manifest.entry,
                 runtime=manifest.runtime,
                 description=page.description,
+                preload=manifest.preload,
+                import_map=manifest.import_map,
                 backend=backend,
             )
             (out / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -103,6 +105,8 @@ def export_static(ui: PyApp, out: Path, *, backend: str, base_path: str = "/", b
             title=(not_found.title if not_found else None) or ui.config.title,
             entry=manifest.entry,
             runtime=manifest.runtime,
+            preload=manifest.preload,
+            import_map=manifest.import_map,
             backend=backend,
         )
         (out / "404.html").write_bytes(html)

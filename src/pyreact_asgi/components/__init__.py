@@ -1,6 +1,9 @@
 from pyreact_asgi.components.base import Child, Component
+from pyreact_asgi.components.charts import Series, area_chart, bar_chart, line_chart, pie_chart, scatter_chart
 from pyreact_asgi.components.control import cond, foreach, match
 from pyreact_asgi.components.custom import ReactComponent, react_component
+from pyreact_asgi.components.dashboard import alert_dialog, card, drawer, nav_link, page_shell, skeleton, stat
+from pyreact_asgi.components.datatable import data_table
 from pyreact_asgi.components.display import avatar, badge, callout, icon, image, progress, spinner, table
 from pyreact_asgi.components.forms import (
     button,
@@ -17,6 +20,7 @@ from pyreact_asgi.components.forms import (
     upload,
 )
 from pyreact_asgi.components.layout import box, center, container, divider, flex, grid, hstack, spacer, vstack
+from pyreact_asgi.components.markdown import code_block, markdown
 from pyreact_asgi.components.overlays import (
     accordion,
     color_mode_toggle,
@@ -27,27 +31,38 @@ from pyreact_asgi.components.overlays import (
     tabs,
     tooltip,
 )
-from pyreact_asgi.components.typography import code, heading, link, markdown, text
+from pyreact_asgi.components.package import ComponentPackage, component_package
+from pyreact_asgi.components.typography import code, heading, link, text
 
 __all__ = [
     "Child",
     "Component",
+    "ComponentPackage",
     "ReactComponent",
+    "Series",
     "accordion",
+    "alert_dialog",
+    "area_chart",
     "avatar",
     "badge",
+    "bar_chart",
     "box",
     "button",
     "callout",
+    "card",
     "center",
     "checkbox",
     "code",
+    "code_block",
     "color_mode_toggle",
+    "component_package",
     "cond",
     "container",
+    "data_table",
     "date_input",
     "dialog",
     "divider",
+    "drawer",
     "dropdown_menu",
     "flex",
     "foreach",
@@ -58,19 +73,26 @@ __all__ = [
     "icon",
     "image",
     "input",
+    "line_chart",
     "link",
     "markdown",
     "match",
     "menu_item",
+    "nav_link",
     "number_input",
+    "page_shell",
+    "pie_chart",
     "popover",
     "progress",
     "radio_group",
     "react_component",
+    "scatter_chart",
     "select",
+    "skeleton",
     "slider",
     "spacer",
     "spinner",
+    "stat",
     "switch",
     "table",
     "tabs",

@@ -29,15 +29,20 @@ class Component:
         props: Attributes, event triggers (``on_click``) and ``style``, with Python names.
         children: Nested components, Vars or text.
         css: The CSS rules of the static class in ``props["class_name"]``, collected into the app's style sheet.
+        base_css: The default look of a built-in component that the runtime does not carry (cards, stats, ...),
+            emitted once per app, before every static class, so the user's style keywords win over it.
     """
 
-    __slots__ = ("children", "css", "props", "tag")
+    __slots__ = ("base_css", "children", "css", "props", "tag")
 
-    def __init__(self, tag: str, props: Mapping[str, Any], children: Iterable[Child] = (), css: str = "") -> None:
+    def __init__(
+        self, tag: str, props: Mapping[str, Any], children: Iterable[Child] = (), css: str = "", base_css: str = ""
+    ) -> None:
         self.tag = tag
         self.props = dict(props)
         self.children = tuple(children)
         self.css = css
+        self.base_css = base_css
 
     def __repr__(self) -> str:
         return f"Component({self.tag!r}, props={sorted(self.props)!r}, children={len(self.children)})"

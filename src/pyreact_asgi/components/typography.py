@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pyreact_asgi.components.base import Child, Component, element
@@ -8,11 +7,9 @@ from pyreact_asgi.components.styling import font_size
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state.vars import Var
 
-__all__ = ["code", "heading", "link", "markdown", "text"]
+__all__ = ["code", "heading", "link", "text"]
 
 _HEADING_LEVELS = range(1, 7)
-# Only these URL schemes become links in markdown; anything else ("javascript:") stays text.
-_SAFE_URL = re.compile(r"^(https?://|mailto:|/|#|\./|\.\./|[A-Za-z0-9_\-./?=&%]+$)")
 
 
 def _typeset(kwargs: dict[str, Any], size: Any, align: Any, where: str) -> dict[str, Any]:
@@ -86,103 +83,3 @@ def code(*children: Child, block: bool = False, **kwargs: Any) -> Component:
     if block:
         return element("pre", (Component("code", {}, children),), kwargs, base_class="pr-code-block")
     return element("code", children, kwargs, base_class="pr-code")
-
-
-def markdown(source: str, **kwargs: Any) -> Component:
-    """Markdown text, turned into components when the app is built (no markdown library in the browser).
-
-    Supports headings (``#``), paragraphs, ``**bold**``, ``*italic*``, ```code```, links, bullet and
-    numbered lists, block quotes, fenced code blocks and ``---`` rules. Raw HTML is shown as text, and only
-    http(s), mailto and relative links become links.
-
-    Args:
-        source: The markdown text, known when the app is built.
-        kwargs: Props and CSS properties of the wrapping ``<div>``.
-
-    Raises:
-        ConfigError: ``source`` is not a string (a Var's value only exists in the browser).
-    """
-    if not isinstance(source, str):
-        raise ConfigError(
-            f"Expected pr.markdown source to be a string known at build time, but got {source!r}; show a Var "
-            "with pr.text instead."
-        )
-    return element("div", _blocks(source), kwargs, base_class="pr-markdown")
-
-
-def _blocks(source: str) -> list[Component]:
-    lines = source.strip("\n").splitlines()
-    blocks: list[Component] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        stripped = line.strip()
-        if not stripped:
-            i += 1
-        elif stripped.startswith("```"):
-            end = i + 1
-            while end < len(lines) and not lines[end].strip().startswith("```"):
-                end += 1
-            blocks.append(
-                Component(
-                    "pre", {"class_name": "pr-code-block"}, (Component("code", {}, ("\n".join(lines[i + 1 : end]),)),)
-                )
-            )
-            i = end + 1
-        elif m := re.match(r"^(#{1,6})\s+(.*)$", stripped):
-            level = len(m.group(1))
-            blocks.append(Component(f"h{level}", {"class_name": f"pr-heading pr-h{level}"}, _inline(m.group(2))))
-            i += 1
-        elif re.match(r"^(-{3,}|\*{3,})$", stripped):
-            blocks.append(Component("hr", {"class_name": "pr-divider"}))
-            i += 1
-        elif stripped.startswith(">"):
-            quoted = []
-            while i < len(lines) and lines[i].strip().startswith(">"):
-                quoted.append(lines[i].strip()[1:].strip())
-                i += 1
-            blocks.append(Component("blockquote", {}, _blocks("\n".join(quoted))))
-        elif re.match(r"^([-*+]|\d+[.)])\s+", stripped):
-            ordered = bool(re.match(r"^\d", stripped))
-            items = []
-            while i < len(lines) and (m := re.match(r"^\s*([-*+]|\d+[.)])\s+(.*)$", lines[i])):
-                items.append(Component("li", {}, _inline(m.group(2))))
-                i += 1
-            blocks.append(Component("ol" if ordered else "ul", {}, items))
-        else:
-            para = []
-            while (
-                i < len(lines)
-                and lines[i].strip()
-                and not re.match(r"^(#{1,6}\s|```|>|[-*+]\s|\d+[.)]\s)", lines[i].strip())
-            ):
-                para.append(lines[i].strip())
-                i += 1
-            blocks.append(Component("p", {}, _inline(" ".join(para))))
-    return blocks
-
-
-_INLINE = re.compile(r"`([^`]+)`|\*\*(.+?)\*\*|__(.+?)__|\*(.+?)\*|_(.+?)_|\[([^\]]+)\]\(([^)\s]+)\)")
-
-
-def _inline(source: str) -> list[Child]:
-    out: list[Child] = []
-    pos = 0
-    for m in _INLINE.finditer(source):
-        if m.start() > pos:
-            out.append(source[pos : m.start()])
-        code_text, strong, strong2, em, em2, label, url = m.groups()
-        if code_text is not None:
-            out.append(Component("code", {"class_name": "pr-code"}, (code_text,)))
-        elif strong is not None or strong2 is not None:
-            out.append(Component("strong", {}, _inline(strong or strong2)))
-        elif em is not None or em2 is not None:
-            out.append(Component("em", {}, _inline(em or em2)))
-        elif _SAFE_URL.match(url) and not url.lower().startswith(("javascript:", "data:", "vbscript:")):
-            out.append(Component("Link", {"href": url, "class_name": "pr-link"}, _inline(label)))
-        else:
-            out.append(m.group(0))
-        pos = m.end()
-    if pos < len(source):
-        out.append(source[pos:])
-    return out

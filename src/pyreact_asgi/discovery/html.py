@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from html import escape
 from urllib.parse import quote
 
+from pyreact_asgi._codec import js_literal
 from pyreact_asgi._contract import BACKEND_META, MOUNT_META, ROOT_ID, STATIC_PATH
 
 __all__ = ["not_found_page", "render_shell", "url_prefix"]
@@ -14,7 +16,15 @@ def url_prefix(mount: str) -> str:
 
 
 def render_shell(
-    *, mount: str, title: str, entry: str, runtime: str, description: str | None = None, backend: str | None = None
+    *,
+    mount: str,
+    title: str,
+    entry: str,
+    runtime: str,
+    description: str | None = None,
+    preload: Sequence[str] = (),
+    import_map: Mapping[str, str] | None = None,
+    backend: str | None = None,
 ) -> bytes:
     """Returns the HTML page every route serves: the mount ``<meta>`` tag, and the bundle's URLs under it.
 
@@ -24,9 +34,17 @@ def render_shell(
         description: The page's ``<meta name="description">``, for search engines and link previews.
         entry: File name of the app module.
         runtime: File name of the runtime module the entry imports (preloaded to save a round trip).
+        preload: Further modules the runtime imports statically, preloaded too.
+        import_map: Bare specifier → file name, written as the page's import map, so component packages built
+            outside the runtime import the app's one React. The URLs are absolute: an import map resolves
+            relative URLs against the page's URL, which differs for every route.
         backend: The backend's URL, for a frontend exported to another origin (`pyreact export`).
     """
     prefix = escape(url_prefix(mount), quote=True)
+    static = f"{url_prefix(mount)}{STATIC_PATH}/"
+    # url_prefix percent-encodes "<" and quotes, so a hostile mount path cannot close the <script> element.
+    imports = js_literal({"imports": {spec: static + name for spec, name in (import_map or {}).items()}})
+    links = "".join(f'<link rel="modulepreload" href="{prefix}{STATIC_PATH}/{escape(name)}">' for name in preload)
     return (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -36,8 +54,10 @@ def render_shell(
         + f"<title>{escape(title)}</title>"
         + (f'<meta name="description" content="{escape(description, quote=True)}">' if description else "")
         + '<link rel="icon" href="data:,">'  # keeps browsers from asking the host for /favicon.ico
-        f'<link rel="modulepreload" href="{prefix}{STATIC_PATH}/{runtime}">'
-        f'<script type="module" src="{prefix}{STATIC_PATH}/{entry}"></script>'
+        + (f'<script type="importmap">{imports}</script>' if import_map else "")
+        + f'<link rel="modulepreload" href="{prefix}{STATIC_PATH}/{runtime}">'
+        + links
+        + f'<script type="module" src="{prefix}{STATIC_PATH}/{entry}"></script>'
         f'</head><body><div id="{ROOT_ID}"></div>'
         "<noscript>This app needs JavaScript.</noscript></body></html>\n"
     ).encode()
