@@ -195,3 +195,71 @@ def nginx_proxy(
         process.wait(timeout)
         if process.stderr:
             process.stderr.close()
+
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+class RedisServer:
+    """A real redis-server on 127.0.0.1 with nothing persisted, in a temporary directory; `restart` keeps its
+    port, for tests of what happens while it is gone."""
+
+    def __init__(self, tmp: Path, port: int | None = None, timeout: float = 10.0) -> None:
+        self.tmp = tmp
+        self.port = port or free_port()
+        self.timeout = timeout
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        assert self.process is None, "already running"
+        self.process = subprocess.Popen(
+            # No RDB snapshots, no AOF: a test instance keeps nothing after it stops.
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.tmp)]
+            + ["--save", "", "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        process = self.process
+        wait_until(
+            lambda: port_open(self.port),
+            alive=lambda: process.poll() is None,
+            what="redis-server",
+            timeout=self.timeout,
+            detail=lambda: process.stderr.read().decode() if process.stderr and process.poll() is not None else "",
+        )
+
+    def stop(self) -> None:
+        """Kills it (SIGKILL: what a crash does), and waits until it is gone."""
+        process, self.process = self.process, None
+        if process is not None:
+            process.kill()
+            process.wait(self.timeout)
+            if process.stderr:
+                process.stderr.close()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def cli(self, *args: str) -> str:
+        """Runs one command with redis-cli and returns its output."""
+        done = subprocess.run(
+            ["redis-cli", "-p", str(self.port), *args], capture_output=True, check=True, timeout=self.timeout
+        )
+        return done.stdout.decode()
+
+
+@contextmanager
+def redis_server(tmp: Path) -> Iterator[RedisServer]:
+    """Runs a real redis-server (Debian's package) until the block ends; skips without one (see `require_tool`)."""
+    require_tool(REDIS_SERVER, "redis-server")
+    server = RedisServer(tmp)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

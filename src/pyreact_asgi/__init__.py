@@ -66,6 +66,7 @@ from pyreact_asgi.exceptions import (
     ProtocolError,
     PyReactError,
     StateError,
+    StateStoreError,
     UploadError,
     VarError,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "Router",
     "State",
     "StateError",
+    "StateStoreError",
     "Theme",
     "UploadError",
     "UploadedFile",

@@ -11,7 +11,7 @@ from typing import Any
 import anyio
 
 from pyreact_asgi.config import Config
-from pyreact_asgi.exceptions import LimitError
+from pyreact_asgi.exceptions import LimitError, StateStoreError
 from pyreact_asgi.router import Router
 from pyreact_asgi.runtime.engine import Call, Engine
 from pyreact_asgi.runtime.manager import StateManager
@@ -72,7 +72,7 @@ class Dispatcher:
                     async for step in steps:
                         await reply(Update(id=call.id, delta=step.delta, actions=step.actions, done=step.done))
                 return
-            except LimitError as exc:
+            except (LimitError, StateStoreError) as exc:
                 logger.warning('Event handler "%s" refused: %s', _name(call), exc)
                 error = ErrorInfo(exc.code, str(exc))
             except Exception as exc:

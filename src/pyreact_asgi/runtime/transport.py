@@ -163,6 +163,7 @@ class SocketTransport:
         self._connections: dict[str, _Connection] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
         self.dispatcher = Dispatcher(config, engine, manager)
         self.background = BackgroundTasks(manager, engine, self.deliver)
         self.sio = _Server(
@@ -205,6 +206,9 @@ class SocketTransport:
         """Starts the timer that drops expired client states; called from the app's startup, in its loop."""
         if self._sweeper is None:
             self._sweeper = asyncio.create_task(self._manager.run_sweeper(), name="pyreact state sweeper")
+        if self._listener is None:
+            # Updates for this worker's tabs that other workers publish (a shared manager only).
+            self._listener = asyncio.create_task(self._manager.listen(self._deliver_here), name="pyreact listener")
 
     async def shutdown(self) -> None:
         """Disconnects the clients still connected (they reconnect to whichever server runs next) and stops
@@ -212,11 +216,11 @@ class SocketTransport:
         await self.background.shutdown()
         for sid in list(self._connections):
             await self.sio.disconnect(sid)
-        tasks = [*self._tasks, *([self._sweeper] if self._sweeper else [])]
+        tasks = [*self._tasks, *(t for t in (self._sweeper, self._listener) if t is not None)]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._sweeper = None
+        self._sweeper = self._listener = None
         self.dispatcher.shutdown()
         await self.sio.shutdown()
 
@@ -242,7 +246,11 @@ class SocketTransport:
             raise socketio.exceptions.ConnectionRefusedError(str(exc)) from None
         page = auth.get("page")
         router = Router(
-            scope, mount=scope[_MOUNT_KEY], page=page if isinstance(page, str) else "/", routes=self._routes
+            scope,
+            mount=scope[_MOUNT_KEY],
+            page=page if isinstance(page, str) else "/",
+            routes=self._routes,
+            client_key=token,
         )
         engine = self._engine()
         # A client that names no usable page (not a browser) receives every state the pages use.
@@ -374,7 +382,9 @@ class SocketTransport:
     async def _navigate(self, conn: _Connection, page: str) -> None:
         # The tab navigated to another of the app's pages without reloading: handlers now read that page,
         # and the tab is sent the states it uses (in full, as on connect).
-        router = Router(conn.router.scope, mount=conn.router.mount, page=page, routes=self._routes)
+        router = Router(
+            conn.router.scope, mount=conn.router.mount, page=page, routes=self._routes, client_key=conn.token
+        )
         engine = self._engine()
         conn.states = engine.page_states(router.route or router.page)
         conn.router = router
@@ -385,7 +395,11 @@ class SocketTransport:
     # --- sending -------------------------------------------------------------------------------------
 
     async def deliver(self, token: str, update: Update) -> None:
-        """Sends an update no event asked for to every connected tab of ``token``, each its page's share."""
+        """Sends an update no event asked for to every connected tab of ``token``, each its page's share, on
+        whichever worker it is connected (through the state manager's `broadcast`)."""
+        await self._manager.broadcast(token, update, self._deliver_here)
+
+    async def _deliver_here(self, token: str, update: Update) -> None:
         for conn in list(self._connections.values()):
             if conn.token == token:
                 await self._send_update(conn, Update(delta=update.delta, actions=update.actions, error=update.error))
