@@ -218,8 +218,10 @@ class RedisServer:
         assert self.process is None, "already running"
         self.process = subprocess.Popen(
             # No RDB snapshots, no AOF: a test instance keeps nothing after it stops.
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.tmp)]
-            + ["--save", "", "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"],
+            [
+                *(REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.tmp)),
+                *("--save", "", "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

@@ -30,7 +30,7 @@ gate = {"entered": anyio.Event(), "go": anyio.Event()}
 class Box(pr.State):
     count: int = 0
     label: str = "box"
-    items: list[int] = []
+    items: list[int] = []  # noqa: RUF012 - a var's default, copied per instance
     _secret: str = "kept on the server"
 
     @pr.event
@@ -149,12 +149,14 @@ async def test_redis_manager_refuses_the_store_of_a_holder_whose_lock_was_taken(
     other = _manager(redis_session, redis_prefix, lock_expiry=0.2)
     await other.start()
     try:
+        session = stalled.session(A)
+        tree = await session.__aenter__()
+        (await tree.get(Box)).count = 1
+        with anyio.fail_after(5):
+            async with other.session(A) as tree2:  # waits until the stalled worker's lock expired
+                (await tree2.get(Box)).count = 7
         with pytest.raises(pr.StateStoreError, match="another event took it") as refused:
-            async with stalled.session(A) as tree:
-                (await tree.get(Box)).count = 1
-                with anyio.fail_after(5):
-                    async with other.session(A) as tree2:  # waits until the lock expired
-                        (await tree2.get(Box)).count = 7
+            await session.__aexit__(None, None, None)
         assert refused.value.code == "conflict"
         assert await _count(other) == 7
     finally:
@@ -299,10 +301,7 @@ async def test_redis_manager_updates_reach_listeners_on_every_worker(workers: li
 
     with anyio.fail_after(5):
         async with anyio.create_task_group() as tg:
-            tg.start_soon(workers[1].listen, local)
-            # Subscribed once the channel has a subscriber; published until then would be lost.
-            while (await workers[0].redis.pubsub_numsub(workers[0].channel))[0][1] == 0:
-                await anyio.sleep(0.01)
+            await tg.start(workers[1].listen, local)  # subscribed: what is published from now on arrives
             update = Update(delta={"box": {"count": 3}}, error=ErrorInfo("x", "y"), actions=[pr.toast("hi")])
             await workers[0].broadcast(A, update, nowhere)
             await done.wait()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 import msgspec
+from anyio.abc import TaskStatus
 
 from pyreact_asgi.exceptions import LimitError
 from pyreact_asgi.state import State
@@ -81,9 +82,10 @@ class StateManager(abc.ABC):
         """
         await local(token, update)
 
-    async def listen(self, local: Deliver) -> None:
+    async def listen(self, local: Deliver, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
         """Hands ``local`` the updates other processes broadcast, until cancelled; the app runs it for its
-        lifespan."""
+        lifespan. ``task_status`` is told once it receives them."""
+        task_status.started()
         await anyio.sleep_forever()
 
     def session(self, token: str, router: Router | None = None) -> AbstractAsyncContextManager[StateTree]:

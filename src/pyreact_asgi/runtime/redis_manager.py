@@ -10,7 +10,9 @@ from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+import anyio
 import msgspec
+from anyio.abc import TaskStatus
 
 from pyreact_asgi.actions import Action
 from pyreact_asgi.config import redact_url
@@ -501,16 +503,20 @@ class RedisStateManager(StateManager):
         except self._errors as exc:
             raise self._unavailable(exc) from None
 
-    async def listen(self, local: Deliver) -> None:
+    async def listen(self, local: Deliver, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
         """Sends the updates published on the channel to this worker's tabs until cancelled; resubscribes
         after Redis comes back."""
         decoder = _relay_decoder()
         backoff = 0.1
+        started = False
         while True:
             pubsub = self.redis.pubsub()
             try:
                 await pubsub.subscribe(self.channel)
                 backoff = 0.1
+                if not started:
+                    started = True
+                    task_status.started()
                 async for message in pubsub.listen():
                     if message.get("type") != "message":
                         continue
