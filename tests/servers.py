@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -204,8 +205,11 @@ class RedisServer:
     """A real redis-server on 127.0.0.1 with nothing persisted, in a temporary directory; `restart` keeps its
     port, for tests of what happens while it is gone."""
 
-    def __init__(self, tmp: Path, port: int | None = None, timeout: float = 10.0) -> None:
+    def __init__(self, tmp: Path, port: int | None = None, timeout: float = 10.0, *, durable: bool = False) -> None:
         self.tmp = tmp
+        # Durable: every write is in the append-only file before Redis acknowledges it, so a kill -9 loses
+        # nothing acknowledged (a deployment that must not lose states runs Redis so too).
+        self.durable = durable
         self.port = port or free_port()
         self.timeout = timeout
         self.process: subprocess.Popen[bytes] | None = None
@@ -220,7 +224,8 @@ class RedisServer:
             # No RDB snapshots, no AOF: a test instance keeps nothing after it stops.
             [
                 *(REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.tmp)),
-                *("--save", "", "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"),
+                *("--save", "", "--protected-mode", "no", "--loglevel", "warning"),
+                *(("--appendonly", "yes", "--appendfsync", "always") if self.durable else ("--appendonly", "no")),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -265,3 +270,32 @@ def redis_server(tmp: Path) -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def uvicorn_workers(
+    app: str, env: dict[str, str], log: Path, *, workers: int = 2, timeout: float = 30.0
+) -> Iterator[tuple[LiveServer, subprocess.Popen[bytes]]]:
+    """Runs ``uvicorn <app> --workers N`` as a subprocess on a free port, as a deployment does, with its
+    stderr written to ``log``."""
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "uvicorn", app, "--workers", str(workers), "--port", str(port)),
+                *("--log-level", "warning", "--timeout-graceful-shutdown", "2"),
+            ],
+            env={**os.environ, **env},
+            stderr=out,
+        )
+    try:
+        wait_until(lambda: port_open(port), alive=lambda: process.poll() is None, what="uvicorn", timeout=timeout)
+        yield LiveServer("127.0.0.1", port), process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a worker that hangs on shutdown
+            process.kill()
+            process.wait(timeout)

@@ -231,10 +231,12 @@ class PyApp:
         if transport is None:
             raise NotStartedError('Cannot call "modify_state" before the app has started.')
         engine = self._get_engine()
-        async with self._manager.session(_checked_key(client_key)) as tree:
+        session = self._manager.session(_checked_key(client_key))
+        async with session as tree:
             yield tree
             delta = await engine.commit(tree, lambda t: self._manager.check(client_key, t))
             if delta:
+                await session.save()  # kept before any tab is shown it
                 # Under the lock, so it cannot overtake the update of a later event.
                 await transport.deliver(client_key, Update(delta=delta))
 

@@ -65,11 +65,15 @@ class Dispatcher:
         error: ErrorInfo | None = None
         with anyio.move_on_after(self._timeout) as scope:
             try:
-                async with self.manager.session(token, router) as tree:
+                session = self.manager.session(token, router)
+                async with session as tree:
                     steps = engine.process(
                         tree, call, run_sync=self._in_thread, check=partial(self.manager.check, token)
                     )
                     async for step in steps:
+                        if step.done:
+                            # Saved before the client is told the event is done: what it was told is kept.
+                            await session.save()
                         await reply(Update(id=call.id, delta=step.delta, actions=step.actions, done=step.done))
                 return
             except (LimitError, StateStoreError) as exc:

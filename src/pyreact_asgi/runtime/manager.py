@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from pyreact_asgi.router import Router
     from pyreact_asgi.runtime.messages import Update
 
-__all__ = ["Deliver", "Fence", "MemoryStateManager", "StateManager", "state_size"]
+__all__ = ["Deliver", "Fence", "MemoryStateManager", "Session", "StateManager", "state_size"]
 
 # What a lock hands its holder, and store checks: None for a manager whose lock cannot expire (one process).
 Fence = str | None
@@ -88,7 +88,7 @@ class StateManager(abc.ABC):
         task_status.started()
         await anyio.sleep_forever()
 
-    def session(self, token: str, router: Router | None = None) -> AbstractAsyncContextManager[StateTree]:
+    def session(self, token: str, router: Router | None = None) -> Session:
         """Returns a context manager that holds the token's lock and yields a tree loading states as they are used.
 
         On exit the loaded states are stored. If the block raises, uncommitted changes are undone first.
@@ -121,7 +121,22 @@ class StateManager(abc.ABC):
         return state() if instance is None else instance
 
 
-class _Session:
+class Session(AbstractAsyncContextManager[StateTree]):
+    """A client's states under its lock: `StateManager.session`."""
+
+    @abc.abstractmethod
+    async def save(self) -> None:
+        """Stores the loaded states now, still holding the lock.
+
+        Called before a client is told an event is done (or sent what a task or push changed), so that what
+        it was told is kept even if the store fails on the way out.
+
+        Raises:
+            StateStoreError: The store refused or cannot be reached; the caller fails the event.
+        """
+
+
+class _Session(Session):
     # A class rather than an @asynccontextmanager: this runs for every event, and generator-based
     # context managers nested two deep cost more than the rest of the engine's bookkeeping.
     __slots__ = ("_fence", "_lock", "_manager", "_router", "_token", "_tree")
@@ -138,6 +153,10 @@ class _Session:
         self._fence = await self._lock.__aenter__()
         self._tree = StateTree(partial(self._manager._load_or_create, self._token), self._router)
         return self._tree
+
+    async def save(self) -> None:
+        assert self._tree is not None
+        await self._manager.store(self._token, self._tree.states, self._fence)
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
         tree = self._tree

@@ -18,7 +18,7 @@ from pyreact_asgi.actions import Action
 from pyreact_asgi.config import redact_url
 from pyreact_asgi.exceptions import LimitError, ProtocolError, StateStoreError
 from pyreact_asgi.runtime.binding import CLIENT_KEY
-from pyreact_asgi.runtime.manager import Deliver, Fence, StateManager
+from pyreact_asgi.runtime.manager import Deliver, Fence, Session, StateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
 from pyreact_asgi.state import State
 from pyreact_asgi.state.tracking import tracker
@@ -120,7 +120,7 @@ class _Held:
 
     def __init__(self, fence: str) -> None:
         self.fence = fence
-        self.raw: dict[str, bytes] | None = None  # state name → record; read on the first load
+        self.raw: dict[str, bytes] | None = None  # state name → record, read when the lock was taken
 
 
 class RedisStateManager(StateManager):
@@ -138,8 +138,8 @@ class RedisStateManager(StateManager):
     - Updates no event asked for (background tasks, uploads, `PyApp.modify_state`) are published on
       ``<prefix>:u`` and sent by each worker to the tabs connected to it.
 
-    An event costs three round trips: take the lock, read the client's states (and refresh their expiry),
-    write what changed and let go of the lock.
+    An event costs three round trips: take the lock and read the client's states (refreshing their expiry),
+    write what changed before the client is told the event is done, and let go of the lock.
 
     Args:
         url: ``redis://``, ``rediss://`` or ``unix://`` URL of the server.
@@ -241,7 +241,7 @@ class RedisStateManager(StateManager):
     def lock(self, token: str) -> AbstractAsyncContextManager[Fence]:
         return _Lock(self, token)
 
-    def session(self, token: str, router: Router | None = None) -> AbstractAsyncContextManager[StateTree]:
+    def session(self, token: str, router: Router | None = None) -> Session:
         return _Session(self, token, router)
 
     async def acquire(self, token: str) -> str:
@@ -266,14 +266,24 @@ class RedisStateManager(StateManager):
             expiry = int(self.lock_expiry * 1000)
             wait = min(_MAX_WAIT, self.lock_expiry / 2)
             try:
-                while not await self.redis.set(key + ":lock", fence, nx=True, px=expiry):
+                while True:
+                    # The client's states come in the same round trip, read after the lock was taken; their
+                    # expiry is refreshed too.
+                    async with self.redis.pipeline(transaction=False) as pipe:
+                        pipe.set(key + ":lock", fence, nx=True, px=expiry)
+                        pipe.hgetall(key)
+                        pipe.pexpire(key, int(self.ttl * 1000))
+                        taken, raw, _ = await pipe.execute()
+                    if taken:
+                        break
                     await self.redis.blpop([key + ":wake"], timeout=wait)
             except self._errors as exc:
                 raise self._unavailable(exc) from None
         except BaseException:
             self._let_go(token)
             raise
-        self._held[token] = _Held(fence)
+        held = self._held[token] = _Held(fence)
+        held.raw = {name.decode("utf-8", "replace"): value for name, value in raw.items()}
         return fence
 
     async def release(self, token: str, fence: str) -> None:
@@ -320,16 +330,7 @@ class RedisStateManager(StateManager):
     async def load(self, token: str, state: type[State]) -> State | None:
         held = self._held.get(token)
         assert held is not None, "load is called under the lock"
-        if held.raw is None:
-            key = self.key(token)
-            try:
-                async with self.redis.pipeline(transaction=False) as pipe:
-                    pipe.hgetall(key)
-                    pipe.pexpire(key, int(self.ttl * 1000))
-                    raw, _ = await pipe.execute()
-            except self._errors as exc:
-                raise self._unavailable(exc) from None
-            held.raw = {name.decode("utf-8", "replace"): value for name, value in raw.items()}
+        assert held.raw is not None, "read with the lock"
         record = held.raw.get(state.state_name())
         return None if record is None else self.decode(state, record)
 
@@ -551,8 +552,8 @@ class _Lock:
         await self._manager.release(self._token, self._fence)
 
 
-class _Session:
-    # One round trip to save and let go: the write and the release are one script.
+class _Session(Session):
+    # What is left to save on the way out and the release are one script, one round trip.
     __slots__ = ("_fence", "_manager", "_router", "_token", "_tree")
 
     def __init__(self, manager: RedisStateManager, token: str, router: Router | None) -> None:
@@ -566,6 +567,10 @@ class _Session:
         self._fence = await self._manager.acquire(self._token)
         self._tree = StateTree(partial(self._manager._load_or_create, self._token), self._router)
         return self._tree
+
+    async def save(self) -> None:
+        assert self._tree is not None
+        await self._manager._write(self._token, self._tree.states, self._fence, release=False)
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
         tree = self._tree

@@ -17,7 +17,7 @@ from pyreact_asgi._codec import MalformedFrame, MsgspecPacket
 from pyreact_asgi._contract import EVENT, PAGE, STATE, UPDATE
 from pyreact_asgi._types import Message, Receive, Scope, Send
 from pyreact_asgi.config import Config
-from pyreact_asgi.exceptions import LimitError, ProtocolError
+from pyreact_asgi.exceptions import LimitError, ProtocolError, StateStoreError
 from pyreact_asgi.router import Router
 from pyreact_asgi.routes import RouteTable
 from pyreact_asgi.runtime.background import BackgroundTasks
@@ -365,6 +365,11 @@ class SocketTransport:
             async with self._manager.session(conn.token, conn.router) as tree:
                 await engine.restore(tree, storage)
                 full = await engine.full_state(tree, conn.states)
+        except StateStoreError as exc:
+            # The tab shows it is offline and reconnects until the store answers again.
+            logger.warning("Could not send client %s its state (%s); disconnected it.", conn.sid, exc)
+            self._drop(conn)
+            return
         except Exception:
             logger.exception("Could not send client %s its state; disconnected it.", conn.sid)
             self._drop(conn)
