@@ -122,7 +122,7 @@ http {{
             proxy_pass http://127.0.0.1:{upstream}{upstream_path};
             {forwarded}
             proxy_http_version 1.1;
-            proxy_set_header Host $http_host;
+            proxy_set_header Host {host_header};
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
         }}
@@ -155,6 +155,7 @@ def nginx_proxy(
     *,
     strip: bool = True,
     send_prefix: bool = False,
+    host_header: str = "$http_host",
     timeout: float = 10.0,
 ) -> Iterator[LiveServer]:
     """Runs a real nginx on 127.0.0.1 that forwards ``<prefix>/...`` to ``upstream``.
@@ -163,6 +164,8 @@ def nginx_proxy(
         strip: Strip the prefix before forwarding (``proxy_pass http://upstream/``, the trailing "/" does it),
             or pass the path through unchanged.
         send_prefix: Send the stripped prefix in ``X-Forwarded-Prefix``.
+        host_header: What nginx sends as ``Host``: the browser's (``$http_host``, as docs/deploy.md says),
+            or what the usual snippets send (``$host``, which drops the port).
     """
     require_tool(NGINX, "nginx")
     port = free_port()
@@ -178,6 +181,7 @@ def nginx_proxy(
             upstream=upstream.port,
             upstream_path="/" if strip else "",
             forwarded=forwarded,
+            host_header=host_header,
         )
     )
     process = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE)

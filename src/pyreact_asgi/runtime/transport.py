@@ -14,7 +14,7 @@ import socketio
 from starlette.status import WS_1003_UNSUPPORTED_DATA
 
 from pyreact_asgi._codec import MalformedFrame, MsgspecPacket
-from pyreact_asgi._contract import EVENT, PAGE, STATE, UPDATE
+from pyreact_asgi._contract import EVENT, ORIGIN_REFUSED, PAGE, STATE, UPDATE
 from pyreact_asgi._types import Message, Receive, Scope, Send
 from pyreact_asgi.config import Config
 from pyreact_asgi.exceptions import LimitError, ProtocolError, StateStoreError
@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 _MOUNT_KEY = "pyreact.mount"
 # Malformed frames a connection may send before it is disconnected; a browser sends none.
 _MAX_MALFORMED = 100
+# Distinct (Origin, Host) pairs whose refusal is logged; a client sending new ones cannot fill the log.
+_MAX_ORIGIN_WARNINGS = 32
 
 
 Job = Callable[[], Awaitable[None]]
@@ -164,6 +166,7 @@ class SocketTransport:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
+        self._origins_warned: set[tuple[str, str]] = set()
         self.dispatcher = Dispatcher(config, engine, manager)
         self.background = BackgroundTasks(manager, engine, self.deliver)
         self.sio = _Server(
@@ -173,7 +176,10 @@ class SocketTransport:
             # answer pings; python-socketio's own per-event tasks would lose the order of events.
             async_handlers=False,
             transports=["websocket"],
-            cors_allowed_origins=self._origin_allowed,
+            # The Origin is checked in _on_connect instead, which can tell the tab why it was refused: a
+            # handshake refused here is a bare 403 the browser retries in silence. Either way no handler
+            # runs and no state is reached for a refused origin.
+            cors_allowed_origins="*",
             max_http_buffer_size=config.max_event_bytes,
             ping_interval=config.ping_interval,
             ping_timeout=config.ping_timeout,
@@ -224,8 +230,24 @@ class SocketTransport:
         self.dispatcher.shutdown()
         await self.sio.shutdown()
 
-    def _origin_allowed(self, origin: str | None, environ: dict[str, Any]) -> bool:
-        return origin_allowed(origin, environ.get("HTTP_HOST", ""), self.allowed_origins)
+    def _refuse_origin(self, environ: dict[str, Any]) -> None:
+        origin: str | None = environ.get("HTTP_ORIGIN")
+        host: str = environ.get("HTTP_HOST", "")
+        if origin_allowed(origin, host, self.allowed_origins):
+            return
+        pair = (str(origin)[:200], host[:200])
+        if pair not in self._origins_warned and len(self._origins_warned) < _MAX_ORIGIN_WARNINGS:
+            self._origins_warned.add(pair)
+            logger.warning(
+                "Refused a websocket from Origin %r: it is not the Host the request arrived with (%r), nor in "
+                "Config.allowed_origins. Behind a proxy, forward the browser's Host header (nginx: "
+                "proxy_set_header Host $http_host;), or list the origin in Config.allowed_origins.",
+                *pair,
+            )
+        raise socketio.exceptions.ConnectionRefusedError(
+            "The server refused this page's connection: its origin is not allowed (the server's log says why).",
+            {"code": ORIGIN_REFUSED},
+        )
 
     def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         task = asyncio.create_task(coro, name=name)
@@ -236,6 +258,7 @@ class SocketTransport:
     # --- connection lifecycle ------------------------------------------------------------------------
 
     async def _on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        self._refuse_origin(environ)
         token = auth.get("token") if isinstance(auth, dict) else None
         if not isinstance(token, str) or not TOKEN.match(token):
             raise socketio.exceptions.ConnectionRefusedError("Expected auth {token: <16-64 URL-safe characters>}.")
