@@ -185,6 +185,7 @@ class RedisStateManager(StateManager):
         self._connected: dict[str, int] = {}
         self._warned: set[tuple[str, str]] = set()
         self._renewer: asyncio.Task[None] | None = None
+        self._down = False  # an outage was logged and nothing has answered since
 
     def __repr__(self) -> str:
         return f"RedisStateManager({redact_url(self.url)!r}, prefix={self.prefix!r})"
@@ -274,6 +275,7 @@ class RedisStateManager(StateManager):
                         pipe.hgetall(key)
                         pipe.pexpire(key, int(self.ttl * 1000))
                         taken, raw, _ = await pipe.execute()
+                    self._down = False
                     if taken:
                         break
                     await self.redis.blpop([key + ":wake"], timeout=wait)
@@ -448,8 +450,13 @@ class RedisStateManager(StateManager):
             )
 
     def _unavailable(self, exc: BaseException) -> StateStoreError:
+        # Logged with the detail once per outage; the client is told only that the store did not answer (the
+        # detail names internal addresses).
+        if not self._down:
+            self._down = True
+            logger.warning("Redis at %s does not answer (%s); events fail until it is back.", redact_url(self.url), exc)
         return StateStoreError(
-            f"Expected Redis at {redact_url(self.url)!r} to answer, but it did not ({exc}); nothing was changed.",
+            "Expected the server's state store to answer, but it did not; nothing was changed. Try again in a moment.",
             code="unavailable",
         )
 
