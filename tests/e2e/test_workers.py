@@ -165,7 +165,7 @@ async def test_workers_tab_of_a_killed_worker_reconnects_with_every_acknowledged
             await anyio.to_thread.run_sync(
                 partial(
                     wait_until,
-                    lambda: redis_for_workers.cli("EXISTS", f"killed:s:{key}:lock").strip() == "1",
+                    lambda: redis_for_workers.cli("EXISTS", f"killed:s:{{{key}}}:lock").strip() == "1",
                     alive=lambda: True,
                     what="the stuck handler's lock",
                     timeout=10,

@@ -88,14 +88,14 @@ async def test_redis_manager_keeps_clients_apart_and_writes_nothing_for_untouche
     one, _ = workers
     async with one.session(A) as tree:
         await tree.get(Box)  # read, never changed: no record, only the lock's wake-up list, for 5 s at most
-    assert redis_session.cli("--raw", "KEYS", f"{redis_prefix}:*").split() == [f"{redis_prefix}:s:{A}:wake"]
-    assert 0 < int(redis_session.cli("PTTL", f"{redis_prefix}:s:{A}:wake")) <= 5000
+    assert redis_session.cli("--raw", "KEYS", f"{redis_prefix}:*").split() == [f"{redis_prefix}:s:{{{A}}}:wake"]
+    assert 0 < int(redis_session.cli("PTTL", f"{redis_prefix}:s:{{{A}}}:wake")) <= 5000
     async with one.session(B) as tree:
         (await tree.get(Box)).count = 1
     assert await _count(one, A) == 0
     # One hash per client, plus the short-lived wake-up list of its lock; the lock itself is gone.
     keys = sorted(redis_session.cli("--raw", "KEYS", f"{redis_prefix}:*").split())
-    assert keys == [f"{redis_prefix}:s:{A}:wake", f"{redis_prefix}:s:{B}", f"{redis_prefix}:s:{B}:wake"]
+    assert keys == [f"{redis_prefix}:s:{{{A}}}:wake", f"{redis_prefix}:s:{{{B}}}", f"{redis_prefix}:s:{{{B}}}:wake"]
 
 
 async def test_redis_manager_refuses_a_key_that_no_client_has(workers: list[RedisStateManager]) -> None:
@@ -133,7 +133,7 @@ async def test_redis_manager_lock_of_a_crashed_worker_expires(redis_session: Red
     await manager.start()
     try:
         # A worker killed while holding the lock: its key stays until it expires, and nothing renews it.
-        redis_session.cli("SET", f"{redis_prefix}:s:{A}:lock", "dead worker", "PX", "200")
+        redis_session.cli("SET", f"{redis_prefix}:s:{{{A}}}:lock", "dead worker", "PX", "200")
         with anyio.fail_after(5):
             assert await _count(manager) == 0
     finally:
@@ -161,7 +161,7 @@ async def test_redis_manager_refuses_the_store_of_a_holder_whose_lock_was_taken(
         assert await _count(other) == 7
     finally:
         await other.close()
-        await stalled.redis.aclose()
+        await stalled.close()
 
 
 async def test_dispatch_ends_an_event_whose_lock_was_taken_with_an_error_update(
@@ -195,14 +195,14 @@ async def test_dispatch_ends_an_event_whose_lock_was_taken_with_an_error_update(
     finally:
         dispatcher.shutdown()
         await other.close()
-        await stalled.redis.aclose()
+        await stalled.close()
 
 
 async def test_redis_manager_loads_an_old_record_with_defaults_for_what_no_longer_fits(
     workers: list[RedisStateManager], redis_session: RedisServer, redis_prefix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     old = msgspec.msgpack.encode({"count": "not an int any more", "label": "kept", "gone": 1, "items": [1, 2]})
-    await workers[0].redis.hset(f"{redis_prefix}:s:{A}", "box", old)
+    await workers[0].redis.hset(f"{redis_prefix}:s:{{{A}}}", "box", old)
     caplog.set_level(logging.WARNING, "pyreact_asgi")
     async with workers[0].session(A) as tree:
         box = await tree.get(Box)
@@ -234,7 +234,7 @@ async def test_redis_manager_loads_a_corrupt_record_as_defaults(
     record: bytes,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    await workers[0].redis.hset(f"{redis_prefix}:s:{A}", "box", record)
+    await workers[0].redis.hset(f"{redis_prefix}:s:{{{A}}}", "box", record)
     caplog.set_level(logging.WARNING, "pyreact_asgi")
     async with workers[0].session(A) as tree:
         box = await tree.get(Box)
@@ -277,7 +277,7 @@ async def test_redis_manager_records_expire_after_state_ttl_and_are_refreshed_on
     manager = RedisStateManager(redis_session.url, 30, prefix=redis_prefix)
     await manager.start()
     try:
-        key = f"{redis_prefix}:s:{A}"
+        key = f"{redis_prefix}:s:{{{A}}}"
         async with manager.session(A) as tree:
             (await tree.get(Box)).count = 1
         assert 0 < int(redis_session.cli("PTTL", key)) <= 30_000

@@ -73,7 +73,7 @@ class Dispatcher:
                     async for step in steps:
                         if step.done:
                             # Saved before the client is told the event is done: what it was told is kept.
-                            await session.save()
+                            await session.save(last=True)
                         await reply(Update(id=call.id, delta=step.delta, actions=step.actions, done=step.done))
                 return
             except (LimitError, StateStoreError) as exc:

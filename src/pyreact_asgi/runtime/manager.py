@@ -125,11 +125,15 @@ class Session(AbstractAsyncContextManager[StateTree]):
     """A client's states under its lock: `StateManager.session`."""
 
     @abc.abstractmethod
-    async def save(self) -> None:
+    async def save(self, last: bool = False) -> None:
         """Stores the loaded states now, still holding the lock.
 
         Called before a client is told an event is done (or sent what a task or push changed), so that what
         it was told is kept even if the store fails on the way out.
+
+        Args:
+            last: Nothing changes in the block after this: a manager shared by several processes lets them
+                take the lock now (this process's own events still wait for the block to end).
 
         Raises:
             StateStoreError: The store refused or cannot be reached; the caller fails the event.
@@ -154,7 +158,7 @@ class _Session(Session):
         self._tree = StateTree(partial(self._manager._load_or_create, self._token), self._router)
         return self._tree
 
-    async def save(self) -> None:
+    async def save(self, last: bool = False) -> None:
         assert self._tree is not None
         await self._manager.store(self._token, self._tree.states, self._fence)
 

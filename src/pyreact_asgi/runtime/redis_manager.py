@@ -49,6 +49,13 @@ if ARGV[3] == '1' then
 end
 return 1
 """
+# Takes the lock if it is free, and then reads the client's states and refreshes their expiry: one round
+# trip. KEYS: lock, states hash. ARGV: fence, lock expiry (ms), state ttl (ms). Returns nil if taken.
+_ACQUIRE = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return redis.call('HGETALL', KEYS[2])
+"""
 # Lets go of the lock if it is still ours, and wakes one waiter. KEYS: lock, wake-up list. ARGV: fence.
 _RELEASE = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -149,6 +156,7 @@ class RedisStateManager(StateManager):
         max_state_bytes: Largest size of one client's states together; None for no limit.
         max_clients: Most clients with an open connection to this process; None for no limit.
         sweep_interval: Most seconds between two refreshes of the connected clients' expiry.
+        max_connections: Most connections to Redis this process opens; more commands at once wait for one.
 
     Raises:
         ImportError: The redis package is not installed.
@@ -166,6 +174,7 @@ class RedisStateManager(StateManager):
         max_state_bytes: int | None = None,
         max_clients: int | None = None,
         sweep_interval: float = 60.0,
+        max_connections: int = 100,
     ) -> None:
         aioredis = import_redis()
         self.url = url
@@ -175,9 +184,15 @@ class RedisStateManager(StateManager):
         self.max_state_bytes = max_state_bytes
         self.max_clients = max_clients
         self.sweep_interval = sweep_interval
-        self.redis: Any = aioredis.Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
+        # A blocking pool: past max_connections commands wait for a free connection (for 10 s at most) rather
+        # than fail, so a burst of events costs latency, not errors.
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=max_connections, timeout=10, socket_connect_timeout=5, health_check_interval=30
+        )
+        self.redis: Any = aioredis.Redis(connection_pool=pool)
         self._store = self.redis.register_script(_STORE)
         self._release = self.redis.register_script(_RELEASE)
+        self._acquire = self.redis.register_script(_ACQUIRE)
         self._renew = self.redis.register_script(_RENEW)
         self._errors: tuple[type[BaseException], ...] = (aioredis.RedisError, OSError)
         self._held: dict[str, _Held] = {}
@@ -203,7 +218,8 @@ class RedisStateManager(StateManager):
             raise ProtocolError(
                 f"Expected a client key (a handler's self.router.client_key), but got {str(token)[:80]!r}."
             )
-        return f"{self.prefix}:s:{token}"
+        # The hash tag {…} puts the three keys of a client in one Redis Cluster slot, as its Lua scripts need.
+        return f"{self.prefix}:s:{{{token}}}"
 
     @property
     def channel(self) -> str:
@@ -236,6 +252,7 @@ class RedisStateManager(StateManager):
             await asyncio.gather(self._renewer, return_exceptions=True)
             self._renewer = None
         await self.redis.aclose()
+        await self.redis.connection_pool.disconnect()
 
     # --- the lock ------------------------------------------------------------------------------------
 
@@ -268,15 +285,9 @@ class RedisStateManager(StateManager):
             wait = min(_MAX_WAIT, self.lock_expiry / 2)
             try:
                 while True:
-                    # The client's states come in the same round trip, read after the lock was taken; their
-                    # expiry is refreshed too.
-                    async with self.redis.pipeline(transaction=False) as pipe:
-                        pipe.set(key + ":lock", fence, nx=True, px=expiry)
-                        pipe.hgetall(key)
-                        pipe.pexpire(key, int(self.ttl * 1000))
-                        taken, raw, _ = await pipe.execute()
+                    raw = await self._acquire(keys=[key + ":lock", key], args=[fence, expiry, int(self.ttl * 1000)])
                     self._down = False
-                    if taken:
+                    if raw is not None:
                         break
                     await self.redis.blpop([key + ":wake"], timeout=wait)
             except self._errors as exc:
@@ -285,7 +296,7 @@ class RedisStateManager(StateManager):
             self._let_go(token)
             raise
         held = self._held[token] = _Held(fence)
-        held.raw = {name.decode("utf-8", "replace"): value for name, value in raw.items()}
+        held.raw = {raw[i].decode("utf-8", "replace"): raw[i + 1] for i in range(0, len(raw) - 1, 2)}
         return fence
 
     async def release(self, token: str, fence: str) -> None:
@@ -425,13 +436,14 @@ class RedisStateManager(StateManager):
         held = self._held.get(token)
         raw = {} if held is None or held.raw is None else held.raw
         args: list[Any] = [fence, int(self.ttl * 1000), int(release)]
+        changed: dict[str, bytes] = {}
         for state in states:
             record = self.encode(state)
             name = state.state_name()
             # Unchanged records are not sent again, and a client that never changed anything has no key.
             if raw.get(name) != record and (name in raw or record != _encoder.encode(tracker(type(state)()).values)):
                 args += (name, record)
-                raw[name] = record
+                changed[name] = record
         if len(args) == 3 and not release:
             return
         try:
@@ -448,6 +460,7 @@ class RedisStateManager(StateManager):
                 "newer ones. Raise Config.lock_expiry if the server stalls for that long.",
                 code="conflict",
             )
+        raw.update(changed)
 
     def _unavailable(self, exc: BaseException) -> StateStoreError:
         # Logged with the detail once per outage; the client is told only that the store did not answer (the
@@ -560,8 +573,8 @@ class _Lock:
 
 
 class _Session(Session):
-    # What is left to save on the way out and the release are one script, one round trip.
-    __slots__ = ("_fence", "_manager", "_router", "_token", "_tree")
+    # What is left to save and the release are one script, one round trip.
+    __slots__ = ("_fence", "_manager", "_released", "_router", "_token", "_tree")
 
     def __init__(self, manager: RedisStateManager, token: str, router: Router | None) -> None:
         self._manager = manager
@@ -569,15 +582,19 @@ class _Session(Session):
         self._router = router
         self._tree: StateTree | None = None
         self._fence = ""
+        self._released = False
 
     async def __aenter__(self) -> StateTree:
         self._fence = await self._manager.acquire(self._token)
         self._tree = StateTree(partial(self._manager._load_or_create, self._token), self._router)
         return self._tree
 
-    async def save(self) -> None:
+    async def save(self, last: bool = False) -> None:
         assert self._tree is not None
-        await self._manager._write(self._token, self._tree.states, self._fence, release=False)
+        await self._manager._write(self._token, self._tree.states, self._fence, release=last)
+        # Other workers may take the lock now; this worker's own waiters still wait for the block to end
+        # (the local lock), so what it sends next keeps its order with their updates.
+        self._released = last
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
         tree = self._tree
@@ -586,7 +603,9 @@ class _Session(Session):
         try:
             if exc is not None:
                 tree.rollback()
-            await manager._write(self._token, tree.states, self._fence, release=True)
+            # After the last save, nothing is left to write; a change made after it is refused (the lock is
+            # gone), as a change by a holder that lost its lock is.
+            await manager._write(self._token, tree.states, self._fence, release=not self._released)
         except BaseException:
             # The lock is still ours unless it was taken: let go of it (a no-op if taken), then raise.
             await manager.release(self._token, self._fence)
