@@ -61,6 +61,8 @@ def index() -> pr.Component:
         pr.heading(Tally.count, id="count"),
         pr.button("+1", on_click=Tally.increment, id="increment"),
         pr.text(Tally.note, id="note"),
+        pr.button("Which worker?", on_click=Tally.whoami, id="whoami"),
+        pr.text(Tally.pid, id="pid"),
     )
 
 
