@@ -8,11 +8,19 @@ import time
 from collections.abc import Callable
 from types import ModuleType
 
-from benchmarks import bench_bundle, bench_cli, bench_memory, bench_roundtrip, bench_startup, bench_substates
+from benchmarks import (
+    bench_bundle,
+    bench_cli,
+    bench_memory,
+    bench_redis,
+    bench_roundtrip,
+    bench_startup,
+    bench_substates,
+)
 
 BENCHMARKS: dict[str, ModuleType] = {
     module.__name__.removeprefix("benchmarks.bench_"): module
-    for module in (bench_roundtrip, bench_substates, bench_memory, bench_startup, bench_bundle, bench_cli)
+    for module in (bench_roundtrip, bench_substates, bench_memory, bench_startup, bench_bundle, bench_cli, bench_redis)
 }
 
 

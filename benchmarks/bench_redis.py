@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks._common import Report, Row, ServerProcess, finish, percentile, uvicorn_process
+from benchmarks._common import Report, Row, ServerProcess, cpu_seconds, finish, percentile, uvicorn_process
 from benchmarks._eio import LightClient, session
 from tests.servers import RedisServer
 
@@ -53,14 +53,19 @@ async def _loop(client: LightClient, until: float, samples: list[float]) -> None
         samples.append(time.perf_counter() - started)
 
 
-async def _run(clients: list[LightClient], warmup: float, duration: float) -> tuple[int, float, list[float]]:
+async def _run(
+    clients: list[LightClient], warmup: float, duration: float, pids: list[int]
+) -> tuple[int, float, list[float], list[float]]:
+    """Returns the events, seconds, latencies, and the CPU seconds each of ``pids`` used meanwhile."""
     discard: list[float] = []
     until = time.perf_counter() + warmup
     await asyncio.gather(*(_loop(c, until, discard) for c in clients))
     samples: list[float] = []
+    cpu = [cpu_seconds(pid) for pid in pids]
     started = time.perf_counter()
     await asyncio.gather(*(_loop(c, started + duration, samples) for c in clients))
-    return len(samples), time.perf_counter() - started, samples
+    seconds = time.perf_counter() - started
+    return len(samples), seconds, samples, [cpu_seconds(pid) - before for pid, before in zip(pids, cpu, strict=True)]
 
 
 def _info(redis: RedisServer, *names: str) -> dict[str, int]:
@@ -120,7 +125,12 @@ async def bench(levels: tuple[int, ...], rounds: int, warmup: float, duration: f
         try:
             with _server(redis.url, Path(tmp)) as subject, _server(None, Path(tmp)) as baseline:
                 for n in levels:
-                    totals: dict[str, list[tuple[int, float, list[float]]]] = {"subject": [], "baseline": []}
+                    totals: dict[str, list[tuple[int, float, list[float], list[float]]]] = {
+                        "subject": [],
+                        "baseline": [],
+                    }
+                    assert redis.process is not None
+                    pids = {"subject": [subject.pid, redis.process.pid], "baseline": [baseline.pid]}
                     async with session() as http:
                         pools = {
                             "subject": await asyncio.gather(*(LightClient.open(http, subject.url) for _ in range(n))),
@@ -130,7 +140,7 @@ async def bench(levels: tuple[int, ...], rounds: int, warmup: float, duration: f
                             ("baseline", "subject") if r % 2 == 0 else ("subject", "baseline") for r in range(rounds)
                         ]
                         for kind in (k for pair in order for k in pair):
-                            run = await _run(pools[kind], warmup, duration)
+                            run = await _run(pools[kind], warmup, duration, pids[kind])
                             totals[kind].append(run)
                             print(f"{n:>3} clients  {kind:<8}  {run[0] / run[1]:6.0f} events/s", flush=True)
                         for pool in pools.values():
@@ -142,6 +152,11 @@ async def bench(levels: tuple[int, ...], rounds: int, warmup: float, duration: f
                     row.passed = row.ratio is not None and row.ratio >= 0.7
                     p50 = {k: percentile(sorted(x for r in v for x in r[2]), 50) * 1000 for k, v in totals.items()}
                     report.add(Row(f"p50 latency, {label}", "ms", p50["subject"], p50["baseline"]))
+                    events = {k: sum(r[0] for r in v) for k, v in totals.items()}
+                    server_us = {k: sum(r[3][0] for r in v) / events[k] * 1e6 for k, v in totals.items()}
+                    report.add(Row(f"server CPU per event, {label}", "µs", server_us["subject"], server_us["baseline"]))
+                    redis_us = sum(r[3][1] for r in totals["subject"]) / events["subject"] * 1e6
+                    report.add(Row(f"redis-server CPU per event, {label}", "µs", redis_us))
                 reads, commands = await _round_trips(subject, redis)
                 trips = report.add(Row("Redis round trips per event", "", reads, None, "≤ 3"))
                 trips.passed = reads <= 3.2  # the lock renewal and expiry refresh add a few reads of their own
