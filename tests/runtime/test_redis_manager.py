@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 import anyio
@@ -17,6 +18,7 @@ from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
 from pyreact_asgi.runtime.redis_manager import RedisStateManager
 from pyreact_asgi.state.tracking import tracker
+from tests._waiting import wait_until
 from tests.servers import RedisServer
 
 pytestmark = pytest.mark.asyncio
@@ -342,3 +344,32 @@ async def test_redis_manager_fails_events_while_redis_is_gone_and_resumes_when_i
     finally:
         await manager.close()
         server.stop()
+
+
+async def test_redis_manager_refreshes_the_expiry_of_connected_clients(
+    redis_session: RedisServer, redis_prefix: str
+) -> None:
+    manager = RedisStateManager(redis_session.url, 30, prefix=redis_prefix, sweep_interval=0.05)
+    await manager.start()
+    key = f"{redis_prefix}:s:{{{A}}}"
+    try:
+        async with manager.session(A) as tree:
+            (await tree.get(Box)).count = 1
+        manager.connect(A)
+        redis_session.cli("PEXPIRE", key, "2000")
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(manager.run_sweeper)
+            # Redis offers no event for a changed expiry: poll it against a deadline.
+            await anyio.to_thread.run_sync(
+                partial(
+                    wait_until,
+                    lambda: int(redis_session.cli("PTTL", key)) > 2000,
+                    alive=lambda: True,
+                    what="the expiry refresh",
+                    timeout=5,
+                )
+            )
+            tg.cancel_scope.cancel()
+        manager.disconnect(A)
+    finally:
+        await manager.close()
