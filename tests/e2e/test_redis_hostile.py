@@ -81,3 +81,27 @@ async def test_redis_corrupt_record_loads_as_defaults_and_the_client_carries_on(
         assert client.states[0]["counter"]["count"] == 0
         assert (await client.call("counter.increment"))["delta"] == {"counter": {"count": 1}}
     assert "no longer fits its type" in caplog.text
+
+
+async def test_redis_lost_fails_the_event_in_flight_without_internals_and_service_resumes(
+    shared_build_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, "pyreact_asgi")
+    redis_server = RedisServer(tmp_path, durable=True)
+    redis_server.start()
+    try:
+        config = pr.Config(build_dir=shared_build_dir, redis_url=redis_server.url, redis_prefix=PREFIX)
+        with serve(pr.PyApp({"/": index}, config=config)) as live:
+            async with connect(live, mount="") as tab:
+                assert (await tab.call("counter.increment"))["delta"] == {"counter": {"count": 1}}
+                redis_server.stop()
+                for _ in range(2):
+                    error = (await tab.call("counter.increment"))["error"]
+                    assert error["code"] == "unavailable"
+                    assert str(redis_server.port) not in error["message"]
+                redis_server.start()
+                # Nothing acknowledged was lost (a durable Redis), and the next event runs.
+                assert (await tab.call("counter.increment"))["delta"] == {"counter": {"count": 2}}
+    finally:
+        redis_server.stop()
+    assert caplog.text.count("does not answer") == 1

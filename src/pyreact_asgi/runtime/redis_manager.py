@@ -305,8 +305,7 @@ class RedisStateManager(StateManager):
         try:
             await self._release(keys=[key + ":lock", key + ":wake"], args=[fence])
         except self._errors as exc:
-            # It expires by itself.
-            logger.warning("Could not release the lock of a client in Redis (%s); it expires by itself.", exc)
+            self._unavailable(exc)  # logged once per outage; the lock expires by itself
         finally:
             self._let_go(token)
 
@@ -336,7 +335,7 @@ class RedisStateManager(StateManager):
                         await self._renew(keys=[self.key(token) + ":lock"], args=[entry.fence, expiry], client=pipe)
                     await pipe.execute()
             except self._errors as exc:
-                logger.warning("Could not renew the locks held in Redis (%s); retrying.", exc)
+                self._unavailable(exc)  # logged once per outage
 
     # --- records -------------------------------------------------------------------------------------
 
@@ -508,7 +507,7 @@ class RedisStateManager(StateManager):
                         pipe.pexpire(self.key(token), int(self.ttl * 1000))
                     await pipe.execute()
             except self._errors as exc:
-                logger.warning("Could not refresh the expiry of connected clients in Redis (%s); retrying.", exc)
+                self._unavailable(exc)  # logged once per outage
 
     # --- updates across workers ----------------------------------------------------------------------
 
@@ -535,6 +534,7 @@ class RedisStateManager(StateManager):
             try:
                 await pubsub.subscribe(self.channel)
                 backoff = 0.1
+                self._down = False
                 if not started:
                     started = True
                     task_status.started()
@@ -549,7 +549,7 @@ class RedisStateManager(StateManager):
                     update = Update(delta=relayed.delta, error=relayed.error, actions=relayed.actions)
                     await local(relayed.token, update)
             except self._errors as exc:
-                logger.warning("Lost the Redis subscription (%s); resubscribing in %.1fs.", exc, backoff)
+                self._unavailable(exc)  # logged once per outage; resubscribed when it answers again
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
             finally:

@@ -404,7 +404,11 @@ class SocketTransport:
 
     async def _start_background(self, conn: _Connection, call: Call) -> None:
         # Acknowledged at once: the task's changes come later, in updates of their own.
-        await self.background.start(conn.token, conn.router, call)
+        try:
+            await self.background.start(conn.token, conn.router, call)
+        except StateStoreError as exc:
+            await self._send_update(conn, Update(id=call.id, error=ErrorInfo(exc.code, str(exc))))
+            return
         await self._send_update(conn, Update(id=call.id))
 
     async def _navigate(self, conn: _Connection, page: str) -> None:
@@ -416,8 +420,14 @@ class SocketTransport:
         engine = self._engine()
         conn.states = engine.page_states(router.route or router.page)
         conn.router = router
-        async with self._manager.session(conn.token, router) as tree:
-            full = await engine.full_state(tree, conn.states)
+        try:
+            async with self._manager.session(conn.token, router) as tree:
+                full = await engine.full_state(tree, conn.states)
+        except StateStoreError as exc:
+            # As on connect: the tab shows it is offline, and reconnects until the store answers again.
+            logger.warning("Could not send client %s its state (%s); disconnected it.", conn.sid, exc)
+            self._drop(conn)
+            return
         await self._emit(conn, STATE, full)
 
     # --- sending -------------------------------------------------------------------------------------
