@@ -133,20 +133,22 @@ class _Held:
 class RedisStateManager(StateManager):
     """Keeps each client's states in Redis (or Valkey), shared by every worker and machine that uses it.
 
-    - Each client is one hash, ``<prefix>:s:<client key>``, with one field per state: the state's vars
+    - Each client is one hash, ``<prefix>:s:{<client key>}``, with one field per state: the state's vars
       (backend-only ones too) as msgspec msgpack, decoded against the declared types, never pickle. A field
       that no longer fits (a var added, removed or retyped since it was written, or garbage) loads with
       defaults for what does not fit, logged once per state class. The hash expires ``ttl`` seconds after
       its last use, and is refreshed while a tab of the client is connected.
-    - The client's lock is ``<prefix>:s:<client key>:lock``, ``SET NX`` with a random fence that expires after
+    - The client's lock is ``<prefix>:s:{<client key>}:lock``, ``SET NX`` with a random fence that expires after
       ``lock_expiry`` and is renewed while held. A waiter sleeps on a wake-up list a release pushes to.
       States are written by one Lua script that checks the fence first: a holder whose lock expired and was
       taken by another has its write refused (`StateStoreError` "conflict").
     - Updates no event asked for (background tasks, uploads, `PyApp.modify_state`) are published on
       ``<prefix>:u`` and sent by each worker to the tabs connected to it.
 
-    An event costs three round trips: take the lock and read the client's states (refreshing their expiry),
-    write what changed before the client is told the event is done, and let go of the lock.
+    An event costs two round trips, each one Lua call: take the lock and read the client's states (refreshing
+    their expiry); then, before the client is told the event is done, write what changed and let go of the
+    lock. Other workers may take it from then on; this worker's own events of the client wait until the
+    event's last update is sent, so their updates keep their order.
 
     Args:
         url: ``redis://``, ``rediss://`` or ``unix://`` URL of the server.
@@ -285,7 +287,11 @@ class RedisStateManager(StateManager):
             wait = min(_MAX_WAIT, self.lock_expiry / 2)
             try:
                 while True:
-                    raw = await self._acquire(keys=[key + ":lock", key], args=[fence, expiry, int(self.ttl * 1000)])
+                    # Shielded: a cancellation (a closed tab) between Redis taking the lock and its reply arriving
+                    # would leave the lock held until it expires. It is delivered at the next await instead,
+                    # with the lock ours, and the session lets go of it.
+                    with anyio.CancelScope(shield=True):
+                        raw = await self._acquire(keys=[key + ":lock", key], args=[fence, expiry, int(self.ttl * 1000)])
                     self._down = False
                     if raw is not None:
                         break
