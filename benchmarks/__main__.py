@@ -13,6 +13,7 @@ from benchmarks import (
     bench_cli,
     bench_memory,
     bench_redis,
+    bench_reload,
     bench_roundtrip,
     bench_startup,
     bench_substates,
@@ -20,7 +21,16 @@ from benchmarks import (
 
 BENCHMARKS: dict[str, ModuleType] = {
     module.__name__.removeprefix("benchmarks.bench_"): module
-    for module in (bench_roundtrip, bench_substates, bench_memory, bench_startup, bench_bundle, bench_cli, bench_redis)
+    for module in (
+        bench_roundtrip,
+        bench_substates,
+        bench_memory,
+        bench_startup,
+        bench_bundle,
+        bench_cli,
+        bench_reload,
+        bench_redis,
+    )
 }
 
 

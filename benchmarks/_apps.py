@@ -220,3 +220,49 @@ def _kit_page(i: int, state: Any) -> PageFn:
 
     page.__qualname__ = f"kit_page_{i}"
     return page
+
+
+def write_module_app(directory: Path, name: str = "pages100", count: int = 100) -> str:
+    """Writes a module of ``count`` pages like `generated_pages`, but as source code (module-level functions and
+    State classes, as an app's are), so that a restart can find its build current from the code; returns its
+    module name, importable with ``directory`` on ``sys.path``."""
+    lines = ["from __future__ import annotations", "", "import pyreact_asgi as pr", "", ""]
+    for i in range(count):
+        lines += [
+            f"class Page{i}State(pr.State):",
+            "    count: int = 0",
+            '    label: str = pr.field("", setter=True)',
+            '    tags: list[str] = ["alpha", "beta"]',
+            "",
+            "    @pr.event",
+            "    def increment(self, by: int = 1) -> None:",
+            "        self.count += by",
+            "",
+            "    @pr.event",
+            "    def reset(self) -> None:",
+            "        self.count = 0",
+            '        self.label = ""',
+            "",
+            "",
+            f"def page_{i}() -> pr.Component:",
+            f"    state = Page{i}State",
+            "    return pr.vstack(",
+            f'        pr.heading("Page {i}", id="title"),',
+            '        pr.text("Count: ", state.count, id="count"),',
+            "        pr.hstack(",
+            '            pr.button("+1", on_click=state.increment),',
+            '            pr.button("+5", on_click=state.increment(5)),',
+            '            pr.button("Reset", on_click=state.reset, background="#6b7280"),',
+            "        ),",
+            '        pr.input(value=state.label, on_change=state.set_label, placeholder="Label"),',
+            '        pr.text("Hello, ", state.label),',
+            f'        pr.box(*(pr.text(f"Row {{j}} of page {i}") for j in range(5)), padding="1rem"),',
+            '        max_width="40rem",',
+            "    )",
+            "",
+            "",
+        ]
+    routes = ", ".join(f'"{"/" if i == 0 else f"/page-{i}"}": page_{i}' for i in range(count))
+    lines.append(f"PAGES = {{{routes}}}")
+    (directory / f"{name}.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return name

@@ -3,6 +3,10 @@
 (a) Fresh start: in a new process (as at every server start), ``compile_app`` of the pages plus
     ``build_bundle`` finding the manifest fresh. Baseline: in the same process, reading the manifest and the
     four files it names without any check, the disk I/O any warm start pays.
+(c) Restart with unchanged code: in a new process, what `PyApp.startup` does before serving when the build is
+    current: ``load_current`` checks the code the build came from (build/fingerprint.py) and loads the bundle,
+    without compiling. The app is the 100-page one written as a module (module-level pages and states, as an
+    app's are); its import is not timed. Baseline: the same raw read as (a).
 (b) Cold build: ``compile_app`` plus ``build_bundle`` into an empty directory. Baseline: esbuild's transform
     of the same JSX module alone, the one step no pipeline can skip.
 """
@@ -20,12 +24,12 @@ from pathlib import Path
 
 import msgspec
 
-from benchmarks._apps import counter_pages, generated_pages, kit_pages
+from benchmarks._apps import counter_pages, generated_pages, kit_pages, write_module_app
 from benchmarks._common import REPO, Report, Row, StealMeter, finish, median
 from pyreact_asgi.build import esbuild
 from pyreact_asgi.build.compiler import PageFn, compile_app
 from pyreact_asgi.build.manifest import MANIFEST_NAME
-from pyreact_asgi.build.pipeline import RUNTIME_PATH, _digest, build_bundle
+from pyreact_asgi.build.pipeline import RUNTIME_PATH, _digest, build_bundle, load_current
 
 APPS: dict[str, Callable[[], dict[str, PageFn]]] = {
     "counter": counter_pages,
@@ -92,6 +96,67 @@ def fresh_start(app: str, runs: int) -> dict[str, list[float]]:
     return samples
 
 
+def restart_child(module_dir: Path, build_dir: Path, raw_first: bool) -> None:
+    """Runs in a fresh process: imports the module app, times the restart check and a raw read."""
+    import importlib
+
+    import pyreact_asgi as pr
+
+    sys.path.insert(0, str(module_dir))
+    pages = importlib.import_module("pages100").PAGES
+    times: dict[str, float] = {}
+
+    def check() -> None:
+        started = time.perf_counter()
+        app = pr.PyApp(pages, config=pr.Config(build_dir=build_dir))
+        current = load_current(
+            build_dir, app._ordered_pages(), theme=app.config.theme, event_path=app.config.event_path
+        )
+        times["check_ms"] = _ms(started)
+        if current is None:
+            raise RuntimeError("expected the build to be current")
+
+    def raw() -> None:
+        started = time.perf_counter()
+        read_raw(build_dir)
+        times["raw_ms"] = _ms(started)
+
+    for step in (raw, check) if raw_first else (check, raw):
+        step()
+    sys.stdout.write(msgspec.json.encode(times).decode())
+
+
+def restart(runs: int) -> dict[str, list[float]]:
+    import pyreact_asgi as pr
+
+    with tempfile.TemporaryDirectory(prefix="pyreact-bench-") as tmp:
+        module_dir, build_dir = Path(tmp), Path(tmp) / "build"
+        write_module_app(module_dir)
+        # Built the way `pyreact build` or a first start builds it, in another process.
+        script = (
+            "import sys; sys.path.insert(0, sys.argv[1]); import pyreact_asgi as pr, pages100; "
+            "from pathlib import Path; pr.PyApp(pages100.PAGES, config=pr.Config(build_dir=Path(sys.argv[2]))).build()"
+        )
+        subprocess.run([sys.executable, "-c", script, str(module_dir), str(build_dir)], cwd=REPO, check=True)
+        del pr
+        samples: dict[str, list[float]] = {"check_ms": [], "raw_ms": []}
+        for run in range(runs):
+            command = [
+                sys.executable,
+                "-m",
+                "benchmarks.bench_startup",
+                "--restart-child",
+                str(module_dir),
+                str(build_dir),
+            ]
+            if run % 2:
+                command.append("--raw-first")
+            output = subprocess.run(command, cwd=REPO, check=True, capture_output=True, text=True).stdout
+            for key, value in msgspec.json.decode(output).items():
+                samples[key].append(value)
+    return samples
+
+
 def cold_build(app: str, runs: int) -> dict[str, list[float]]:
     """Builds into a new empty dir ``runs`` times, with new State classes each time; alternates with the baseline."""
     runtime_name = f"runtime.{_digest(RUNTIME_PATH.read_bytes())[:16]}.js"
@@ -125,7 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="samples per figure; the median is reported")
     parser.add_argument("--child", nargs=2, metavar=("APP", "BUILD_DIR"), help=argparse.SUPPRESS)
     parser.add_argument("--raw-first", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--restart-child", nargs=2, metavar=("MODULE_DIR", "BUILD_DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.restart_child:
+        restart_child(Path(args.restart_child[0]), Path(args.restart_child[1]), args.raw_first)
+        return 0
     if args.child:
         child(args.child[0], Path(args.child[1]), args.raw_first)
         return 0
@@ -135,19 +204,23 @@ def main(argv: list[str] | None = None) -> int:
         name="bench_startup",
         subject="pyreact_asgi",
         baseline="(a) raw read of the manifest and the 4 files it names, same process; "
-        "(b) esbuild transform of the same JSX module alone",
+        "(b) esbuild transform of the same JSX module alone; (c) as (a)",
     )
     started = time.perf_counter()
     esbuild._load()  # loads esbuild-py's Go library, once per process
     esbuild_load_ms = _ms(started)
 
     fresh = {app: fresh_start(app, args.runs) for app in APPS}
+    restarts = restart(args.runs)
     cold = {app: cold_build(app, args.runs) for app in APPS}
     for app, samples in fresh.items():
         row = Row(f"fresh start, {LABELS[app]}", "ms", median(samples["check_ms"]), median(samples["raw_ms"]))
         if app != "kit":  # its target is the cold build's
             row.target, row.passed = "< 50 ms", row.subject < 50
         report.add(row)
+    row = Row("restart, unchanged code, 100-page app", "ms", median(restarts["check_ms"]), median(restarts["raw_ms"]))
+    row.target, row.passed = "< 20 ms", row.subject < 20
+    report.add(row)
     for app, samples in cold.items():
         row = Row(f"cold build, {LABELS[app]}", "ms", median(samples["build_ms"]), median(samples["transform_ms"]))
         if app == "generated":
@@ -169,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         "not counted above.",
         f"CPU steal during the run: {steal.share():.0%}.",
     ]
-    report.extra["samples"] = {"fresh_start": fresh, "cold_build": cold}
+    report.extra["samples"] = {"fresh_start": fresh, "restart": restarts, "cold_build": cold}
     report.extra["esbuild_load_ms"] = esbuild_load_ms
     report.extra["cpu_steal_share"] = steal.share()
     report.extra["runtime_gzip_bytes"] = len(gzip.compress(RUNTIME_PATH.read_bytes(), 9, mtime=0))

@@ -131,6 +131,55 @@ http {{
 """
 
 
+_NGINX_STATIC_CONF = """\
+{user}
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    types {{ text/html html; text/javascript js; }}
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        location / {{ try_files $uri $uri/ /index.html; }}
+    }}
+}}
+"""
+
+
+@contextmanager
+def nginx_static(root: Path, tmp: Path, *, port: int | None = None, timeout: float = 10.0) -> Iterator[LiveServer]:
+    """Runs a real nginx on 127.0.0.1 serving the files under ``root`` (a static host; unknown paths get
+    ``/index.html``), on ``port`` or a free one."""
+    require_tool(NGINX, "nginx")
+    port = port or free_port()
+    conf = tmp / "nginx-static.conf"
+    user = "user root root;" if os.geteuid() == 0 else ""
+    conf.write_text(_NGINX_STATIC_CONF.format(user=user, tmp=tmp, port=port, root=root))
+    process = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE)
+    try:
+        wait_until(
+            lambda: port_open(port),
+            alive=lambda: process.poll() is None,
+            what="nginx",
+            timeout=timeout,
+            detail=lambda: process.stderr.read().decode() if process.stderr and process.poll() is not None else "",
+        )
+        yield LiveServer("127.0.0.1", port)
+    finally:
+        process.terminate()
+        process.wait(timeout)
+        if process.stderr:
+            process.stderr.close()
+
+
 def require_tool(path: str, package: str) -> None:
     """Skips the test when a Debian tool is missing, or fails it where ``.ci/run`` installed everything."""
     if os.access(path, os.X_OK):

@@ -349,9 +349,8 @@ async def test_app_raw_asset_by_name_is_served(ui: pr.PyApp) -> None:
 @pytest.mark.parametrize(
     ("pages", "message"),
     [
-        ({}, r'Expected pages as a non-empty dict like \{"/": index\}, but got \{\}'),
-        ([("/", index)], r"Expected pages as a non-empty dict"),
-        (None, r"Expected pages as a non-empty dict .*, but got None"),
+        ([("/", index)], r'Expected pages as a dict like \{"/": index\}, but got \['),
+        ("/", r"Expected pages as a dict like .*, but got '/'"),
         ({"/": "index"}, r"Expected a page function for route '/', but got 'index'"),
         ({"/": None}, r"Expected a page function for route '/', but got None"),
         ({1: index}, r"Expected page routes to be strings, but got 1"),
@@ -367,9 +366,8 @@ async def test_app_raw_asset_by_name_is_served(ui: pr.PyApp) -> None:
         ({"/_event": index}, r'Page routes starting with "/_" are reserved'),
     ],
     ids=[
-        "empty",
         "list",
-        "none",
+        "string",
         "string-page",
         "none-page",
         "int-route",

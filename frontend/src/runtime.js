@@ -5,6 +5,7 @@ import * as React from "react";
 import { createRoot } from "react-dom/client";
 import { io } from "socket.io-client";
 import { flushPending, initColorMode } from "./components.js";
+import { hideOverlay, reloadApp, showOverlay } from "./devreload.js";
 import { CSS, rootCss } from "./styles.js";
 
 export { React };
@@ -355,7 +356,9 @@ export function upload(handler, files, onProgress) {
       resolve(update);
     };
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", `${mount}${request.path}?${request.handlerParam}=${encodeURIComponent(handler)}`);
+    const server = backend(mount);
+    const url = `${server.origin ?? ""}${server.base}${request.path}?${request.handlerParam}=${encodeURIComponent(handler)}`;
+    xhr.open("POST", url);
     xhr.setRequestHeader(request.tokenHeader, clientToken(mount));
     xhr.setRequestHeader(request.pageHeader, currentPage(mount));
     xhr.upload.onprogress = (e) => {
@@ -377,13 +380,24 @@ export function upload(handler, files, onProgress) {
   });
 }
 
+// Where the server is: the page's own origin and mount path, or, for a frontend exported to a static host
+// (`pyreact export`), the backend's URL its <meta> tag names.
+function backend(mount) {
+  const url = document.querySelector(`meta[name="${contract.backendMeta}"]`)?.content;
+  if (!url) return { origin: undefined, base: mount };
+  const parsed = new URL(url);
+  return { origin: parsed.origin, base: parsed.pathname.replace(/\/+$/, "") };
+}
+
 function connect(mount) {
-  socket = io({
-    path: `${mount}${contract.eventPath}`,
+  const server = backend(mount);
+  const options = {
+    path: `${server.base}${contract.eventPath}`,
     transports: ["websocket"],
     // A function, so every reconnect tells the server the page the tab shows then.
     auth: (cb) => cb({ token: clientToken(mount), page: currentPage(mount), storage: readStored() }),
-  });
+  };
+  socket = server.origin ? io(server.origin, options) : io(options);
   socket.on("connect", () => setStatus("connected"));
   socket.on("disconnect", () => {
     for (const id of inflight.keys()) lost.add(id);
@@ -409,6 +423,9 @@ function connect(mount) {
     lost.clear();
   });
   socket.on(contract.events.update, onUpdate);
+  // Sent only by a server in development mode.
+  socket.on(contract.events.reload, (message) => reloadApp(mount, message.entry));
+  socket.on(contract.events.reloadError, showOverlay);
 }
 
 // ---- components that need client-side behaviour
@@ -517,16 +534,29 @@ function App({ routes, loads, titles }) {
 }
 
 // Entry point called by the compiled app module.
+let root = null;
+let style = null;
+
 export function start({ routes, loads, titles, state, stored: storedVars, css = "", colorMode = "system", contract: names }) {
   contract = names;
   stored = storedVars ?? {};
+  const mount = decodeURI(mountPath());
+  if (root) {
+    // A development reload: the rebuilt app module calls start again. The socket and the store stay (new
+    // states get their defaults; the server sends the page's state next); the new pages render in place.
+    publish({ ...withStored(state), ...store });
+    style.textContent = CSS + rootCss(contract.rootId) + css;
+    hideOverlay();
+    root.render(React.createElement(App, { routes, loads, titles, mount }));
+    return;
+  }
   store = withStored(state);
   initColorMode(colorMode);
   // The runtime's defaults, then the theme and the app's static style classes, which win ties by coming later.
-  const style = document.createElement("style");
+  style = document.createElement("style");
   style.textContent = CSS + rootCss(contract.rootId) + css;
   document.head.appendChild(style);
-  const mount = decodeURI(mountPath());
   connect(mountPath());
-  createRoot(document.getElementById(contract.rootId)).render(React.createElement(App, { routes, loads, titles, mount }));
+  root = createRoot(document.getElementById(contract.rootId));
+  root.render(React.createElement(App, { routes, loads, titles, mount }));
 }

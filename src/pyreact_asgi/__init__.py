@@ -55,6 +55,7 @@ from pyreact_asgi.components import (
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.exceptions import (
     ActionError,
+    AlreadyStartedError,
     AuthRuleError,
     BuildError,
     CompileError,
@@ -73,8 +74,8 @@ from pyreact_asgi.exceptions import (
 from pyreact_asgi.lifespan import combine_lifespans
 from pyreact_asgi.page import Page, asset, page, route_param
 from pyreact_asgi.router import Router
-from pyreact_asgi.state import EventSpec, State, event, field
-from pyreact_asgi.state.computed import computed
+from pyreact_asgi.state import ComponentState, EventSpec, State, event, field
+from pyreact_asgi.state.computed import computed, var
 from pyreact_asgi.state.storage import cookie, local_storage, session_storage
 from pyreact_asgi.state.vars import Var
 from pyreact_asgi.theme import Theme
@@ -83,11 +84,13 @@ from pyreact_asgi.uploaded import UploadedFile
 __all__ = [
     "Action",
     "ActionError",
+    "AlreadyStartedError",
     "AuthRuleError",
     "BuildError",
     "BuildMode",
     "CompileError",
     "Component",
+    "ComponentState",
     "Config",
     "ConfigError",
     "EventSpec",
@@ -171,5 +174,6 @@ __all__ = [
     "toast",
     "tooltip",
     "upload",
+    "var",
     "vstack",
 ]

@@ -8,10 +8,10 @@ against the runtime's exports instead.
 
 Map (server side ↔ browser side):
 
-    socket.io events     EVENT, PAGE (client → server); STATE, UPDATE (server → client)
+    socket.io events     EVENT, PAGE (client → server); STATE, UPDATE, RELOAD, RELOAD_ERROR (server → client)
     paths                Config.event_path (default DEFAULT_EVENT_PATH), STATIC_PATH, UPLOAD_PATH,
                          ASSETS_PATH, under the mount path; NOT_FOUND_ROUTE among the compiled routes
-    HTML shell           MOUNT_META (the mount path), ROOT_ID (where React renders)
+    HTML shell           MOUNT_META (the mount path), BACKEND_META (an export's backend), ROOT_ID (where React renders)
     upload request       TOKEN_HEADER, PAGE_HEADER, UPLOAD_HANDLER_PARAM, UPLOAD_FIELD
     stored vars          StorageKind, stored_var_key / split_stored_var_key (STORED_KEY_SEPARATOR)
     runtime exports      RUNTIME_COMPONENTS, RUNTIME_HELPERS, VAR_SCOPE, reserved_name()
@@ -26,6 +26,7 @@ import msgspec
 
 __all__ = [
     "ASSETS_PATH",
+    "BACKEND_META",
     "DEFAULT_EVENT_PATH",
     "EVENT",
     "MOUNT_META",
@@ -35,6 +36,8 @@ __all__ = [
     "ORIGIN_REFUSED",
     "PAGE",
     "PAGE_HEADER",
+    "RELOAD",
+    "RELOAD_ERROR",
     "ROOT_ID",
     "ROUTE_PARAMS",
     "RUNTIME_COMPONENTS",
@@ -65,6 +68,10 @@ UPDATE = "update"  # server → client: a delta, actions, an error, the end of a
 # The code in a refused connection's connect_error data when the page's Origin is not allowed: the tab
 # shows it was refused instead of reconnecting in silence.
 ORIGIN_REFUSED = "origin_refused"
+# Development mode only (`pyreact run --dev`), server → client; a client sending either is refused like any
+# unknown event: nothing a client sends can start a rebuild.
+RELOAD = "reload"  # the app was rebuilt: import its new module (its path under the mount) and re-render
+RELOAD_ERROR = "reload_error"  # the rebuild failed: show the error (file, line, message) until the next reload
 
 # --- paths under the mount path ---------------------------------------------------------------------------
 DEFAULT_EVENT_PATH = "/_event"  # the default of Config.event_path, the websocket endpoint
@@ -76,6 +83,9 @@ NOT_FOUND_ROUTE = "/_404"
 
 # --- the served HTML shell --------------------------------------------------------------------------------
 MOUNT_META = "pyreact-mount"  # <meta name=...> whose content is the mount path
+# <meta name=...> of an exported frontend (`pyreact export`): the backend's URL, mount path included, which the
+# socket and uploads use instead of the page's own origin and mount path.
+BACKEND_META = "pyreact-backend"
 ROOT_ID = "pyreact-root"  # the element React renders into
 
 # --- an upload request ------------------------------------------------------------------------------------
@@ -141,11 +151,13 @@ def split_stored_var_key(key: str) -> tuple[str, str]:
 # --- what the runtime receives ----------------------------------------------------------------------------
 
 
-class SocketEvents(msgspec.Struct, frozen=True, kw_only=True):
+class SocketEvents(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     event: str = EVENT
     page: str = PAGE
     state: str = STATE
     update: str = UPDATE
+    reload: str = RELOAD
+    reload_error: str = RELOAD_ERROR
 
 
 class UploadRequest(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -171,6 +183,7 @@ class ClientContract(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
         upload: How an upload request is made.
         not_found_route: The key of the 404 page among the compiled routes.
         mount_meta: The name of the ``<meta>`` tag whose content is the mount path.
+        backend_meta: The name of the ``<meta>`` tag of an exported frontend naming its backend's URL.
         root_id: The id of the element React renders into.
         storage: The kinds of stored vars.
         stored_key_separator: Splits a stored var's key at its last occurrence.
@@ -182,6 +195,7 @@ class ClientContract(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     upload: UploadRequest = UploadRequest()
     not_found_route: str = NOT_FOUND_ROUTE
     mount_meta: str = MOUNT_META
+    backend_meta: str = BACKEND_META
     root_id: str = ROOT_ID
     storage: StorageKinds = StorageKinds()
     stored_key_separator: str = STORED_KEY_SEPARATOR

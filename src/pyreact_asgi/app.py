@@ -4,8 +4,10 @@ import dataclasses
 import hashlib
 import logging
 import os
-from collections.abc import AsyncIterator, Mapping
+import sys
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 import anyio
@@ -15,12 +17,13 @@ from starlette.status import WS_1008_POLICY_VIOLATION
 from pyreact_asgi._contract import ASSETS_PATH, NOT_FOUND_ROUTE, STATIC_PATH, UPLOAD_PATH
 from pyreact_asgi._types import Receive, Scope, Send
 from pyreact_asgi.auth import AuthResult, AuthRule, check_auth
-from pyreact_asgi.build.compiler import CompiledApp, compile_app
-from pyreact_asgi.build.pipeline import Bundle, build_bundle
+from pyreact_asgi.build.compiler import CompiledApp
+from pyreact_asgi.build.manifest import CodeRecord
+from pyreact_asgi.build.pipeline import Bundle, build_bundle, compile_recorded, load_current
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
-from pyreact_asgi.exceptions import ConfigError, NotStartedError, ProtocolError
-from pyreact_asgi.page import Page, PageFn, as_page
+from pyreact_asgi.exceptions import AlreadyStartedError, ConfigError, NotStartedError, ProtocolError
+from pyreact_asgi.page import Page, PageFn, as_page, decorated_page, default_route, page
 from pyreact_asgi.routes import RouteTable, normalise_route
 from pyreact_asgi.runtime.binding import CLIENT_KEY
 from pyreact_asgi.runtime.engine import Engine
@@ -31,7 +34,7 @@ from pyreact_asgi.runtime.transport import SocketTransport
 from pyreact_asgi.runtime.upload import UploadEndpoint
 from pyreact_asgi.runtime.workers import worker_count
 from pyreact_asgi.serving import UserAssets, http_response
-from pyreact_asgi.state import StateTree
+from pyreact_asgi.state import EventSpec, State, StateTree, registered_states
 
 __all__ = ["AuthResult", "AuthRule", "PyApp"]
 
@@ -44,6 +47,10 @@ class PyApp:
     Serve it alone (``uvicorn module:ui``) or mount it (``app.mount("/admin", ui)``). The mount path is read
     from every request, so the same app and the same build work at any path.
 
+    Pages are given here, or added before the app starts with `add_page` (``ui = pr.PyApp()`` then
+    ``ui.add_page(index, route="/")``), or decorated with ``@pr.page(route=...)`` in the module that creates
+    the app, which adds them when it starts.
+
     Args:
         pages: Route → page function, or a `pr.page(...)` of one with a title and on_load handlers. A
             page function takes no arguments and returns a component.
@@ -55,6 +62,9 @@ class PyApp:
             redirect to a login page). A denied websocket is refused. None allows everyone.
         not_found: The page shown, with status 404, for paths that match no route (and when the browser
             navigates to one); a plain "404: Not Found" page by default.
+        states: States that take events from clients though no page uses them (an audit log a
+            ``call_script`` callback writes to); events a handler chains reach any state without this
+            (docs/state.md, "Which states take events").
 
     Raises:
         ConfigError: A route or page function is not usable.
@@ -62,36 +72,38 @@ class PyApp:
 
     def __init__(
         self,
-        pages: Mapping[str, PageFn | Page],
+        pages: Mapping[str, PageFn | Page] | None = None,
         *,
         config: Config | None = None,
         auth: AuthRule | None = None,
         not_found: PageFn | Page | None = None,
+        states: Sequence[type[State]] = (),
     ) -> None:
-        if not isinstance(pages, Mapping) or not pages:
-            raise ConfigError(f'Expected pages as a non-empty dict like {{"/": index}}, but got {pages!r}.')
-        self.pages: dict[str, Page] = {}
-        for route, fn in pages.items():
-            if not callable(fn) and not isinstance(fn, Page):
-                raise ConfigError(f"Expected a page function for route {route!r}, but got {fn!r}.")
-            normal = normalise_route(route)
-            if normal in self.pages:
-                raise ConfigError(f"Two pages have the route {normal!r}; routes ignore a trailing slash.")
-            self.pages[normal] = as_page(fn)
-        self.routes = RouteTable(self.pages)
-        if not_found is not None and not callable(not_found) and not isinstance(not_found, Page):
-            raise ConfigError(f"Expected not_found to be a page function, but got {not_found!r}.")
-        self.not_found = None if not_found is None else as_page(not_found)
+        if pages is not None and not isinstance(pages, Mapping):
+            raise ConfigError(f'Expected pages as a dict like {{"/": index}}, but got {pages!r}.')
         self.config = config if config is not None else Config()
         self._assets: UserAssets | None = None
         if self.config.assets_dir is not None:
             self._assets = UserAssets(self.config.assets_dir)
-            clash = [route for route in self.pages if route == ASSETS_PATH or self._assets.handles(route)]
-            if clash:
-                raise ConfigError(f"Page routes under {ASSETS_PATH} clash with Config.assets_dir: {clash}.")
+        self._pages: dict[str, Page] = {}
+        self._routes: RouteTable | None = None
+        # The module that creates the app, whose @pr.page functions it adds at startup (Reflex's habit).
+        self._module: str | None = sys._getframe(1).f_globals.get("__name__")
+        self._frozen = False
+        for route, fn in (pages or {}).items():
+            if not callable(fn) and not isinstance(fn, Page):
+                raise ConfigError(f"Expected a page function for route {route!r}, but got {fn!r}.")
+            self._add(route, as_page(fn))
+        if not_found is not None and not callable(not_found) and not isinstance(not_found, Page):
+            raise ConfigError(f"Expected not_found to be a page function, but got {not_found!r}.")
+        self.not_found = None if not_found is None else as_page(not_found)
         if auth is not None and not callable(auth):
             raise ConfigError(f"Expected auth to be a function of the request, but got {auth!r}.")
         self.auth = auth
+        for state in states:
+            if not (isinstance(state, type) and issubclass(state, State)) or state.template():
+                raise ConfigError(f"Expected states= to list State classes, but got {state!r}.")
+        self._states = tuple(states)
         self._trusted = TrustedProxies(self.config.trusted_proxies)
         self._manager = _state_manager(self.config)
         self._start_lock = anyio.Lock()
@@ -101,7 +113,89 @@ class PyApp:
         self._uploads: UploadEndpoint | None = None
 
     def __repr__(self) -> str:
-        return f"PyApp(pages={sorted(self.pages)!r})"
+        return f"PyApp(pages={sorted(self._pages)!r})"
+
+    # --- pages ---------------------------------------------------------------------------------------
+
+    @property
+    def pages(self) -> dict[str, Page]:
+        """The app's pages by route: those given, added, and decorated in the module that created the app."""
+        self._collect()
+        return self._pages
+
+    @property
+    def routes(self) -> RouteTable:
+        """The app's page routes, in the order they are tried."""
+        self._collect()
+        if self._routes is None:
+            self._routes = RouteTable(self._pages)
+        return self._routes
+
+    def add_page(
+        self,
+        component: PageFn | Page,
+        route: str | None = None,
+        *,
+        title: str | None = None,
+        on_load: EventSpec | Sequence[EventSpec] | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Adds a page before the app starts, as Reflex's ``app.add_page`` does.
+
+        Example: ``ui = pr.PyApp()`` then ``ui.add_page(index, route="/", title="Home")``.
+
+        Args:
+            component: A page function (decorated with ``@pr.page`` or not) or a `pr.page(...)`.
+            route: The page's route; defaults to the one ``@pr.page`` gave, else to the function's name
+                ("/" for ``index``, ``/about-us`` for ``about_us``).
+            title: The page's ``<title>``, instead of the one ``@pr.page`` gave or ``Config.title``.
+            on_load: Handlers run each time a tab opens the page, instead of those ``@pr.page`` gave.
+            description: The page's ``<meta name="description">``.
+
+        Raises:
+            AlreadyStartedError: The app has started: its pages are compiled into the bundle it serves.
+            ConfigError: The route is not a route, is taken by another page, or an argument is of the wrong kind.
+        """
+        if self._frozen:
+            raise AlreadyStartedError(
+                f"Cannot add the page {route or getattr(component, '__name__', component)!r} once the app has started, "
+                "since its pages are compiled into the bundle it serves; add pages before the host starts the app."
+            )
+        base = as_page(component) if isinstance(component, Page) or callable(component) else None
+        if base is None:
+            raise ConfigError(f"Expected a page function, but got {component!r}.")
+        settings = page(
+            base.fn,
+            route=route or base.route or default_route(base.fn),
+            title=title if title is not None else base.title,
+            on_load=on_load if on_load is not None else base.on_load,
+            description=description if description is not None else base.description,
+        )
+        assert settings.route is not None
+        self._add(settings.route, settings)
+
+    def _add(self, route: str, settings: Page) -> None:
+        normal = normalise_route(route)
+        if normal in self._pages:
+            raise ConfigError(f"Two pages have the route {normal!r}; routes ignore a trailing slash.")
+        if self._assets is not None and (normal == ASSETS_PATH or self._assets.handles(normal)):
+            raise ConfigError(f"Page routes under {ASSETS_PATH} clash with Config.assets_dir: {[normal]}.")
+        self._pages[normal] = settings
+        self._routes = None
+
+    def _collect(self) -> None:
+        # Until the app starts, the @pr.page functions of its module join the pages given or added.
+        if self._frozen:
+            return
+        module = sys.modules.get(self._module or "")
+        if module is None:
+            return
+        added = {id(p.fn) for p in self._pages.values()}
+        for value in list(vars(module).values()):
+            settings = decorated_page(value)
+            if settings is not None and settings.route is not None and id(settings.fn) not in added:
+                self._add(settings.route, settings)
+                added.add(id(settings.fn))
 
     @property
     def build_dir(self) -> Path:
@@ -145,9 +239,21 @@ class PyApp:
                 return
             await self._manager.start()
             self._warn_single_process()
-            compiled = compile_app(self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path)
-            self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build)
-            self._engine = Engine(compiled.states, compiled.page_states)
+            self._freeze()
+            pages, theme, path = self._ordered_pages(), self.config.theme, self.config.event_path
+            # A restart whose code has not changed finds its build current without compiling the pages.
+            current = None
+            if self.config.build == "auto":
+                current = await anyio.to_thread.run_sync(
+                    partial(load_current, self.build_dir, pages, theme=theme, event_path=path)
+                )
+            if current is None:
+                compiled, code = compile_recorded(pages, theme=theme, event_path=path)
+                self._bundle = await anyio.to_thread.run_sync(self._build, compiled, self.config.build, code)
+                states, page_states = compiled.states, compiled.page_states
+            else:
+                self._bundle, states, page_states = current.bundle, current.states, current.page_states
+            self._engine = Engine(registered_states(states, self._states), page_states)
             transport = SocketTransport(self.config, self._get_engine, self._manager, self.routes)
             self._uploads = UploadEndpoint(
                 self.config, self._get_engine, transport.dispatcher, self.routes, transport.allowed_origins
@@ -175,13 +281,27 @@ class PyApp:
         """
         if mode is not None and mode not in ("auto", "always", "never"):
             raise ConfigError(f'Expected mode to be "auto", "always" or "never", but got {mode!r}.')
-        return self._build(
-            compile_app(self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path),
-            mode or self.config.build,
+        self._check_pages()
+        compiled, code = compile_recorded(
+            self._ordered_pages(), theme=self.config.theme, event_path=self.config.event_path
         )
+        return self._build(compiled, mode or self.config.build, code)
 
-    def _build(self, compiled: CompiledApp, mode: BuildMode) -> Bundle:
-        return build_bundle(compiled, self.build_dir, mode)
+    def _check_pages(self) -> None:
+        if not self.pages:
+            raise ConfigError(
+                'Expected the app to have pages, but it has none; pass pages={"/": index}, call '
+                'ui.add_page(index, route="/"), or decorate a page function with @pr.page(route="/") in the module '
+                "that creates the app."
+            )
+
+    def _freeze(self) -> None:
+        self._check_pages()
+        self._collect()
+        self._frozen = True
+
+    def _build(self, compiled: CompiledApp, mode: BuildMode, code: CodeRecord | None = None) -> Bundle:
+        return build_bundle(compiled, self.build_dir, mode, code=code)
 
     async def shutdown(self) -> None:
         """Closes every websocket connection and stops the websocket server's background work."""
@@ -367,6 +487,32 @@ class PyApp:
             mount=mount,
             path=path,
         )
+
+    # --- development mode ----------------------------------------------------------------------------
+
+    def replace_ui(self, source: PyApp, compiled: CompiledApp, bundle: Bundle) -> None:
+        """Swaps in the pages of a reloaded copy of this app, running, keeping every client's state.
+
+        Development mode only (`pyreact_asgi.devreload`, ``pyreact run --dev``): the new pages and bundle are
+        served from now on, every client's states move to the new State classes (vars whose name and type
+        still exist keep their values), and every open tab re-renders the new UI without a page load.
+
+        Args:
+            source: The app as its module defines it now, freshly imported.
+            compiled: Its compiled pages.
+            bundle: Its built bundle.
+
+        Raises:
+            NotStartedError: This app is not running.
+        """
+        if self._transport is None:
+            raise NotStartedError('Cannot call "replace_ui" before the app has started.')
+        self._pages, self._routes, self.not_found = dict(source.pages), None, source.not_found
+        self._engine = Engine(registered_states(compiled.states, source._states), compiled.page_states)
+        self._bundle = bundle
+        if isinstance(self._manager, MemoryStateManager):
+            self._manager.migrate(self._engine.states)
+        self._transport.reloaded(self.routes, f"{STATIC_PATH}/{bundle.manifest.entry}")
 
     # --- introspection for tests and tools -----------------------------------------------------------
 

@@ -6,6 +6,7 @@ PyReactError
  ├── CompileError (ValueError)       a page cannot be compiled to JSX
  ├── BuildError (RuntimeError)       the frontend bundle cannot be built or loaded
  ├── NotStartedError (RuntimeError)  an app was used in a way that needs it started first
+ ├── AlreadyStartedError (RuntimeError)  an app was changed in a way it allows only before it starts
  ├── AuthRuleError (TypeError)       the app's auth rule returned something it must not
  ├── ProtocolError (ValueError)      a client sent an event the server rejects
  │    └── UploadError                an upload was refused; nothing of it was kept
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 __all__ = [
     "ActionError",
+    "AlreadyStartedError",
     "AuthRuleError",
     "BuildError",
     "CompileError",
@@ -84,6 +86,10 @@ class BuildError(PyReactError, RuntimeError):
 
 class NotStartedError(PyReactError, RuntimeError):
     """An app was used in a way that needs it started (its bundle built), before it started."""
+
+
+class AlreadyStartedError(PyReactError, RuntimeError):
+    """An app was changed (a page added) in a way it allows only before it starts."""
 
 
 class AuthRuleError(PyReactError, TypeError):

@@ -10,9 +10,31 @@ from starlette.requests import HTTPConnection
 from pyreact_asgi._types import Scope
 from pyreact_asgi.routes import RouteTable
 
-__all__ = ["Router"]
+__all__ = ["PageInfo", "Router"]
 
 _MAX_PAGE = 2048
+
+
+class PageInfo(str):
+    """The page a tab shows: its path relative to the mount path (a ``str``), with Reflex's fields.
+
+    ``self.router.page == "/post/hello"`` as before, and ``self.router.page.params.get("slug", "")`` as in
+    Reflex: ``.path``, ``.raw_path`` (with the query string), ``.query`` and ``.params`` (the route's dynamic
+    segments over the query parameters).
+    """
+
+    path: str
+    raw_path: str
+    query: QueryParams
+    params: dict[str, str]
+
+    def __new__(cls, path: str, query: str, route_params: Mapping[str, str]) -> PageInfo:
+        info = super().__new__(cls, path)
+        info.path = path
+        info.raw_path = f"{path}?{query}" if query else path
+        info.query = QueryParams(query)
+        info.params = {**info.query, **route_params}
+        return info
 
 
 class Router:
@@ -48,7 +70,7 @@ class Router:
         self.client_key = client_key
         self.mount = mount
         self._page = urlsplit(page if _is_page(page) else "/")
-        matched = None if routes is None else routes.match(self.page)
+        matched = None if routes is None else routes.match(self._page.path or "/")
         #: The page route the page matched (``"/post/[slug]"``), or None when it matched none.
         self.route: str | None = None if matched is None else matched[0]
         #: Values of the route's dynamic segments: ``{"slug": "hello"}`` for ``/post/[slug]`` at ``/post/hello``.
@@ -58,9 +80,10 @@ class Router:
         return f"Router(mount={self.mount!r}, page={self.page!r})"
 
     @property
-    def page(self) -> str:
-        """The path of the page the browser shows, relative to the mount path (``"/reports"``)."""
-        return self._page.path or "/"
+    def page(self) -> PageInfo:
+        """The path of the page the browser shows, relative to the mount path (``"/reports"``): a ``str`` with
+        Reflex's ``.path``, ``.raw_path``, ``.query`` and ``.params``."""
+        return PageInfo(self._page.path or "/", self._page.query, self.params)
 
     @property
     def query(self) -> QueryParams:

@@ -4,7 +4,7 @@ from typing import Literal
 
 import msgspec
 
-from pyreact_asgi.components.styling import css_value
+from pyreact_asgi.components.styling import SPACE_SCALE, css_value
 from pyreact_asgi.exceptions import ConfigError
 
 __all__ = ["ColorMode", "Theme"]
@@ -25,6 +25,8 @@ class Theme(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tru
         radius: Corner radius of controls and panels.
         font_family: The font of the page; the system's UI font by default.
         color_mode: The mode before the user picks one: "system" follows the operating system.
+        space: The spacing scale, steps "1" to "9": what ``spacing="4"``, ``gap="4"`` or ``padding="2"`` mean
+            (Radix Themes' scale by default, 4px to 64px).
     """
 
     accent: str = "#4f46e5"
@@ -32,12 +34,19 @@ class Theme(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tru
     radius: str = "8px"
     font_family: str | None = None
     color_mode: ColorMode = "system"
+    space: tuple[str, ...] = SPACE_SCALE[1:]
 
     def __post_init__(self) -> None:
         for name in ("accent", "accent_foreground", "radius", "font_family"):
             value = getattr(self, name)
             if value is not None:
                 css_value(name, value, "pr.Theme")
+        if len(self.space) != len(SPACE_SCALE) - 1:
+            raise ConfigError(
+                f"Expected space to have 9 steps, from 1 to 9, but got {len(self.space)}: {self.space!r}."
+            )
+        for step in self.space:
+            css_value("space", step, "pr.Theme")
         if self.color_mode not in ("system", "light", "dark"):
             raise ConfigError(f'Expected color_mode to be "system", "light" or "dark", but got {self.color_mode!r}.')
 
@@ -53,5 +62,10 @@ class Theme(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tru
                 ("font_family", "--pr-font"),
             )
             if getattr(self, name) is not None and getattr(self, name) != getattr(default, name)
+        ]
+        declarations += [
+            f"--pr-space-{step}:{value}"
+            for step, (value, default_value) in enumerate(zip(self.space, default.space, strict=True), start=1)
+            if value != default_value
         ]
         return f":root{{{';'.join(declarations)}}}" if declarations else ""

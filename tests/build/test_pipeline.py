@@ -26,7 +26,7 @@ from pyreact_asgi.build.manifest import MANIFEST_NAME, Manifest, read_manifest, 
 from pyreact_asgi.build.pipeline import Bundle, build_bundle
 
 LOCK_NAME = ".build.lock"
-BUILT_MESSAGE = "Built the frontend bundle"
+BUILT_MESSAGE = "Built the frontend of "
 # Generous: a subprocess imports the package and esbuild before it reaches the part under test.
 PROCESS_TIMEOUT = 60.0
 

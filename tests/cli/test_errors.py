@@ -58,7 +58,10 @@ def error_lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
         ),
         pytest.param(["run", "pages:number"], 1, "Expected 'pages:number' to be an ASGI app", id="not-asgi"),
         pytest.param(
-            ["check", "raising:ui"], 1, "Importing 'raising' failed: ConfigError: Expected pages", id="import-raises"
+            ["check", "raising:ui"],
+            1,
+            "Importing 'raising' failed: ConfigError: Expected a page function",
+            id="import-raises",
         ),
         pytest.param(
             ["check", "needs:ui"],
@@ -81,7 +84,7 @@ def test_user_mistake_is_one_line(
     isolated_imports: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int, expected: str
 ) -> None:
     write(isolated_imports, "pages.py", PAGES)
-    write(isolated_imports, "raising.py", "import pyreact_asgi as pr\nui = pr.PyApp(pages={})\n")
+    write(isolated_imports, "raising.py", "import pyreact_asgi as pr\nui = pr.PyApp(pages={'/': 5})\n")
     write(isolated_imports, "needs.py", "import nosuchdep\n")
     assert main(args) == code
     (line,) = error_lines(capsys)
@@ -89,7 +92,7 @@ def test_user_mistake_is_one_line(
 
 
 def test_import_error_names_the_users_line(isolated_imports: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(isolated_imports, "raising.py", "import pyreact_asgi as pr\n\nui = pr.PyApp(pages={})\n")
+    write(isolated_imports, "raising.py", "import pyreact_asgi as pr\n\nui = pr.PyApp(pages={'/': 5})\n")
     assert main(["check", "raising:ui"]) == 1
     (line,) = error_lines(capsys)
     assert line.endswith(f"({isolated_imports / 'raising.py'}:3)")
@@ -159,8 +162,8 @@ def test_init_refuses_a_non_empty_directory_unless_forced(
 
 
 def test_traceback_flag_shows_the_cause(isolated_imports: Path) -> None:
-    write(isolated_imports, "raising.py", "import pyreact_asgi as pr\nui = pr.PyApp(pages={})\n")
-    with pytest.raises(Exception, match="Expected pages as a non-empty dict"):
+    write(isolated_imports, "raising.py", "import pyreact_asgi as pr\nui = pr.PyApp(pages={'/': 5})\n")
+    with pytest.raises(Exception, match="Expected a page function"):
         main(["--traceback", "check", "raising:ui"])
 
 

@@ -108,6 +108,9 @@ def test_run_serves_the_project_without_reload(project: Path) -> None:
     log = "".join(output)
     assert "Traceback" not in log
     assert "Finished server process" in log, "the server shut down cleanly"
+    # The command built the UI; the server, started after it, finds that build current from the code and says so.
+    assert "is current" in log
+    assert "not compiling the pages" in log
 
 
 def test_run_reloads_by_default(tmp_path: Path) -> None:

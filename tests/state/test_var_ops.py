@@ -117,6 +117,12 @@ CASES: list[tuple[str, Op, Op | None, list[tuple[Any, Any]]]] = [
     ),
     ("contains built list", lambda a, b: [b] in a, lambda a, b: a.contains([b]), [([[1], [2]], 2), ([[1]], 3)]),
     ("keys", lambda a, b: list(a.keys()), lambda a, b: a.keys(), [({"x": 1, "y": 2}, 0), ({}, 0)]),
+    (
+        "get",
+        lambda a, b: a.get(b, "none"),
+        lambda a, b: a.get(b, "none"),
+        [({"x": 1, "y": [2]}, "y"), ({"x": 1}, "z"), ({"x": 0}, "x"), ({"x": ""}, "x")],
+    ),
     ("values", lambda a, b: list(a.values()), lambda a, b: a.values(), [({"x": 1, "y": [2]}, 0)]),
     ("items", lambda a, b: [list(p) for p in a.items()], lambda a, b: a.items(), [({"x": 1, "y": 2}, 0)]),
     # indexing and slicing

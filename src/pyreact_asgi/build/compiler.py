@@ -24,7 +24,7 @@ from pyreact_asgi.components.control import FOREACH, IF
 from pyreact_asgi.components.custom import CustomElement, ReactComponent
 from pyreact_asgi.exceptions import CompileError, ConfigError, ProtocolError, PyReactError
 from pyreact_asgi.page import Page, PageFn, as_page
-from pyreact_asgi.state import EventSpec, State
+from pyreact_asgi.state import ComponentInstances, EventSpec, State
 from pyreact_asgi.state.tree import initial_state
 from pyreact_asgi.state.vars import MARKER_PREFIX, StateVar, Var, expand_markers
 from pyreact_asgi.theme import Theme
@@ -155,11 +155,13 @@ def compile_app(
     theme = theme or Theme()
     css: set[str] = set()
     json_marker = js_literal(MARKER_PREFIX)[1:-1]
+    instances = ComponentInstances()  # each pr.ComponentState.create() makes a state of its own
     for route, entry in pages.items():
         page = _PageCompiler(route)
         settings = as_page(entry)
         try:
-            root = settings.fn()
+            with instances:
+                root = settings.fn()
         except PyReactError as exc:
             raise CompileError(str(exc), page=route) from exc
         if not isinstance(root, Component):

@@ -6,9 +6,25 @@ from pathlib import Path
 
 import msgspec
 
-__all__ = ["MANIFEST_NAME", "Manifest", "read_manifest", "write_atomic"]
+__all__ = ["MANIFEST_NAME", "CodeRecord", "Manifest", "read_manifest", "write_atomic"]
 
 MANIFEST_NAME = "manifest.json"
+
+
+class CodeRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """What the manifest keeps of the code a build came from.
+
+    Attributes:
+        fingerprint: The hash of the compile's inputs and of every recorded file.
+        files: Every source file loaded when the build was made.
+        states: The states the pages use: state name → "module:qualname".
+        page_states: Route → names of the states that page uses.
+    """
+
+    fingerprint: str
+    files: list[str]
+    states: dict[str, str]
+    page_states: dict[str, list[str]]
 
 
 class Manifest(msgspec.Struct, frozen=True, kw_only=True):
@@ -18,11 +34,14 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
         source_hash: Hash of everything the build depends on; equal hash means nothing to rebuild.
         entry: File name of the app module the HTML loads.
         runtime: File name of the bundled browser runtime the entry imports.
+        code: The code the build came from, to find it current at the next start without compiling
+            (build/fingerprint.py); None when it cannot be checked that way.
     """
 
     source_hash: str
     entry: str
     runtime: str
+    code: CodeRecord | None = None
 
     @property
     def files(self) -> tuple[str, str]:

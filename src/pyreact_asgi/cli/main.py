@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import errno
 import importlib.util
 import shlex
@@ -10,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 import msgspec
@@ -18,6 +20,7 @@ import uvicorn
 from pyreact_asgi._version import __version__
 from pyreact_asgi.app import PyApp
 from pyreact_asgi.build.pipeline import Bundle
+from pyreact_asgi.cli.export import check_backend, export_static
 from pyreact_asgi.cli.pages import PageInfo, compile_pages
 from pyreact_asgi.cli.project import (
     CliError,
@@ -165,7 +168,13 @@ def _size(count: int) -> str:
     show_default=True,
     help="Restart when a .py file of the project changes; turn it off in production.",
 )
-def run(app: str | None, host: str, port: int, reload: bool) -> None:
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Development mode: on a save, rebuild in the running server and update every open tab in place, "
+    "keeping its state (instead of --reload's restart). Never in production.",
+)
+def run(app: str | None, host: str, port: int, reload: bool, dev: bool) -> None:
     """Serve APP with uvicorn, building the UI first.
 
     APP is "module:attribute"; by default [tool.pyreact] serve, else app, of pyproject.toml. It may be a
@@ -197,12 +206,42 @@ def run(app: str | None, host: str, port: int, reload: bool) -> None:
         # Built here, so a broken page is one line now rather than a traceback from the server's startup;
         # the server then finds the build current. Config.build decides, as it does at startup.
         _build(ui, None)
-    if reload:
+    if dev:
+        if ui is None or (project.app is None and not isinstance(served, PyApp)):
+            raise UsageError("--dev needs the PyApp: pass APP as the PyApp, or name it in [tool.pyreact] app.")
+        if importlib.util.find_spec("watchfiles") is None:
+            raise CliError("--dev watches files with watchfiles: pip install watchfiles (or pyreact-asgi[dev]).")
+        from pyreact_asgi.devreload import DevServer, Reloader  # only in development mode
+
+        ui_target = target if isinstance(served, PyApp) else project.app
+        assert ui_target is not None, "checked above"
+        _progress("Development mode: saving a .py file of the project updates the open tabs in place")
         uvicorn.run(
-            target, host=host, port=port, reload=True, reload_dirs=[str(project.root)], app_dir=str(project.root)
+            DevServer(served, Reloader(ui, ui_target, project.root)),
+            host=host,
+            port=port,
+            log_config=_log_config(),
+        )
+    elif reload:
+        uvicorn.run(
+            target,
+            host=host,
+            port=port,
+            reload=True,
+            reload_dirs=[str(project.root)],
+            app_dir=str(project.root),
+            log_config=_log_config(),
         )
     else:
-        uvicorn.run(served, host=host, port=port)
+        uvicorn.run(served, host=host, port=port, log_config=_log_config())
+
+
+def _log_config() -> dict[str, Any]:
+    # The server's log shows uvicorn's lines only; the app's own (a build at startup, what it built and how long
+    # it took) go to the same handler and format. The command is the application here, so it configures logging.
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["pyreact_asgi"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 @cli.command()
@@ -217,6 +256,39 @@ def build(app: str | None, force: bool) -> None:
     width = max(len(file) for file in bundle.assets)
     for file, asset in sorted(bundle.assets.items()):
         click.echo(f"  {file:<{width}}  {_size(len(asset.body)):>9}  gzip {_size(len(asset.gzipped)):>9}")
+
+
+@cli.command()
+@click.argument("app", required=False)
+@click.option("--backend", required=True, help="The backend's URL, mount path included: https://api.example.com/ui")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("export"),
+    show_default=True,
+    help="Where the files go.",
+)
+@click.option("--base-path", default="/", show_default=True, help="The path the static host serves the export under.")
+def export(app: str | None, backend: str, out: Path, base_path: str) -> None:
+    """Write APP's frontend as static files (HTML and JS) for any static host or CDN.
+
+    The pages talk to the backend at --backend, another origin, which must list the static site's origin in
+    Config.allowed_origins. Their tokens are not bound to a cookie (docs/security.md).
+    """
+    check_backend(backend)
+    name, ui = _load(app)
+    bundle, _ = _build(ui, "auto")
+    result = export_static(ui, out, backend=backend, base_path=base_path, bundle=bundle)
+    click.echo(f"{name}: exported {len(result.files)} files to {out.resolve()}")
+    for file in result.files:
+        click.echo(f"  {file.as_posix()}")
+    if result.dynamic:
+        click.echo(
+            f"Routes with dynamic segments ({', '.join(result.dynamic)}) have no file: have the host answer "
+            "paths it has no file for with index.html (nginx: try_files $uri $uri/ /index.html)."
+        )
+    origins = ", ".join(ui.config.allowed_origins) or "none"
+    click.echo(f"The backend must allow the static site's origin: Config(allowed_origins=[...]) (now: {origins}).")
 
 
 @cli.command()

@@ -38,9 +38,16 @@ def foreach(items: Any, render: Callable[..., Component]) -> Component:
     if not callable(render):
         raise ConfigError(f"Expected pr.foreach to get a function returning a component, but got {render!r}.")
     try:
-        arity = len(inspect.signature(render).parameters)
+        params = inspect.signature(render).parameters.values()
     except (TypeError, ValueError):
+        params = None
+    if params is None:
         arity = 1
+    else:
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        # A component function itself (pr.foreach(State.items, pr.text), as in Reflex) takes *children.
+        takes_args = any(p.kind is p.VAR_POSITIONAL for p in params)
+        arity = 1 if not positional and takes_args else len(positional)
     if arity not in (1, 2):
         raise ConfigError(f"Expected the pr.foreach function to take (item) or (item, index), but it takes {arity}.")
     depth = _depth.get()

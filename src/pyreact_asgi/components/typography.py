@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from pyreact_asgi.components.base import Child, Component, element
+from pyreact_asgi.components.styling import font_size
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.state.vars import Var
 
@@ -14,12 +15,23 @@ _HEADING_LEVELS = range(1, 7)
 _SAFE_URL = re.compile(r"^(https?://|mailto:|/|#|\./|\.\./|[A-Za-z0-9_\-./?=&%]+$)")
 
 
-def heading(*children: Child, level: int = 1, **kwargs: Any) -> Component:
+def _typeset(kwargs: dict[str, Any], size: Any, align: Any, where: str) -> dict[str, Any]:
+    # Radix Text and Heading spellings (and so Reflex's): a step of the type scale, and text alignment.
+    if size is not None:
+        kwargs.setdefault("font_size", font_size(size, where))
+    if align is not None:
+        kwargs.setdefault("text_align", align)
+    return kwargs
+
+
+def heading(*children: Child, level: int = 1, size: Any = None, align: Any = None, **kwargs: Any) -> Component:
     """A heading (``<h1>`` to ``<h6>``).
 
     Args:
         children: Text, Vars or components.
         level: 1 for the most important heading, down to 6.
+        size: A step of the type scale, "1" (12px) to "9" (60px), or a CSS size.
+        align: ``text-align``.
         kwargs: Props and CSS properties.
 
     Raises:
@@ -27,12 +39,20 @@ def heading(*children: Child, level: int = 1, **kwargs: Any) -> Component:
     """
     if isinstance(level, bool) or level not in _HEADING_LEVELS:
         raise ConfigError(f"Expected heading level from 1 to 6, but got {level!r}.")
+    kwargs = _typeset(kwargs, size, align, "pr.heading")
     return element(f"h{level}", children, kwargs, base_class=f"pr-heading pr-h{level}")
 
 
-def text(*children: Child, **kwargs: Any) -> Component:
-    """A paragraph of text (``<p>``)."""
-    return element("p", children, kwargs, base_class="pr-text")
+def text(*children: Child, size: Any = None, align: Any = None, **kwargs: Any) -> Component:
+    """A paragraph of text (``<p>``).
+
+    Args:
+        children: Text, Vars or components.
+        size: A step of the type scale, "1" (12px) to "9" (60px), or a CSS size.
+        align: ``text-align``.
+        kwargs: Props and CSS properties.
+    """
+    return element("p", children, _typeset(kwargs, size, align, "pr.text"), base_class="pr-text")
 
 
 def link(*children: Child, href: Any, is_external: bool = False, **kwargs: Any) -> Component:

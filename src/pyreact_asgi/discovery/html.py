@@ -3,7 +3,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from pyreact_asgi._contract import MOUNT_META, ROOT_ID, STATIC_PATH
+from pyreact_asgi._contract import BACKEND_META, MOUNT_META, ROOT_ID, STATIC_PATH
 
 __all__ = ["not_found_page", "render_shell", "url_prefix"]
 
@@ -13,7 +13,9 @@ def url_prefix(mount: str) -> str:
     return quote(mount, safe="/:@!$&'()*+,;=-._~")
 
 
-def render_shell(*, mount: str, title: str, entry: str, runtime: str, description: str | None = None) -> bytes:
+def render_shell(
+    *, mount: str, title: str, entry: str, runtime: str, description: str | None = None, backend: str | None = None
+) -> bytes:
     """Returns the HTML page every route serves: the mount ``<meta>`` tag, and the bundle's URLs under it.
 
     Args:
@@ -22,6 +24,7 @@ def render_shell(*, mount: str, title: str, entry: str, runtime: str, descriptio
         description: The page's ``<meta name="description">``, for search engines and link previews.
         entry: File name of the app module.
         runtime: File name of the runtime module the entry imports (preloaded to save a round trip).
+        backend: The backend's URL, for a frontend exported to another origin (`pyreact export`).
     """
     prefix = escape(url_prefix(mount), quote=True)
     return (
@@ -29,7 +32,8 @@ def render_shell(*, mount: str, title: str, entry: str, runtime: str, descriptio
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="{MOUNT_META}" content="{prefix}">'
-        f"<title>{escape(title)}</title>"
+        + (f'<meta name="{BACKEND_META}" content="{escape(backend, quote=True)}">' if backend else "")
+        + f"<title>{escape(title)}</title>"
         + (f'<meta name="description" content="{escape(description, quote=True)}">' if description else "")
         + '<link rel="icon" href="data:,">'  # keeps browsers from asking the host for /favicon.ico
         f'<link rel="modulepreload" href="{prefix}{STATIC_PATH}/{runtime}">'

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import types
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -12,11 +13,13 @@ from pyreact_asgi._contract import split_stored_var_key
 from pyreact_asgi.actions import Action
 from pyreact_asgi.exceptions import ConfigError, HandlerError, ProtocolError, StateError
 from pyreact_asgi.runtime.messages import EventMessage
-from pyreact_asgi.state import EventHandler, EventSpec, State, StateTree, tracker
+from pyreact_asgi.state import ComponentState, EventHandler, EventSpec, State, StateTree, tracker
 from pyreact_asgi.state.vars import Var
 from pyreact_asgi.uploaded import UploadedFile
 
 __all__ = ["MAX_CHAIN", "Call", "Check", "Delta", "Engine", "Outcome", "RunSync", "Step"]
+
+logger = logging.getLogger(__name__)
 
 # State name → var name → value: what an update carries.
 Delta = dict[str, dict[str, Any]]
@@ -73,6 +76,12 @@ class Engine:
     def __init__(self, states: Mapping[str, type[State]], pages: Mapping[str, Iterable[str]] | None = None) -> None:
         self.states = dict(states)
         self.pages = {route: frozenset(names) for route, names in (pages or {}).items()}
+        # What a client that names no page of the app gets: the states the pages use, but no use of a
+        # component state, which belongs to its own page.
+        shared = frozenset().union(*self.pages.values()) if self.pages else frozenset(self.states)
+        self._unknown_page = frozenset(
+            name for name in shared if not issubclass(self.states.get(name, State), ComponentState)
+        )
         # Every state a page's state reads through its computed vars, and who reads whom.
         known: dict[str, type[State]] = {}
         todo = list(self.states.values())
@@ -99,8 +108,13 @@ class Engine:
             for handler_name, handler in cls.handlers().items()
         }
 
-    def resolve(self, raw: Any) -> Call:
+    def resolve(self, raw: Any, page_states: frozenset[str] | None = None) -> Call:
         """Validates one decoded ``"event"`` payload.
+
+        Args:
+            raw: The payload.
+            page_states: The states of the client's page (`page_states`): a `ComponentState` use is reachable
+                only from the page that has it. None skips the check.
 
         Raises:
             ProtocolError: The payload is malformed, names an unknown handler, or has arguments of the wrong
@@ -111,6 +125,9 @@ class Engine:
         except msgspec.ValidationError as exc:
             raise ProtocolError(f"Malformed event: {exc}", code="malformed") from exc
         target = self._handlers.get(message.handler)
+        if target is not None and page_states is not None and target[0].state_name() not in page_states:
+            # A use of a component state belongs to its page: another page's client gets it as unknown.
+            target = None if issubclass(target[0], ComponentState) else target
         if target is None:
             raise ProtocolError(f'Unknown event handler "{message.handler}".', code="unknown_handler")
         cls, handler = target
@@ -150,7 +167,8 @@ class Engine:
                 tracker(await tree.get(cls)).restore(var, raw)
 
     def page_states(self, page: str | None) -> frozenset[str]:
-        """Returns the names of the states a client on ``page`` receives: every page state when it is unknown.
+        """Returns the names of the states a client on ``page`` receives: when it is unknown, every state the pages
+        use but the uses of component states.
 
         Args:
             page: The page's route relative to the mount path (a query string is ignored), or None.
@@ -160,13 +178,27 @@ class Engine:
             names = self.pages.get(route)
             if names is not None:
                 return names
-        return frozenset(self.states)
+        return self._unknown_page
 
     async def full_state(self, tree: StateTree, names: Iterable[str] | None = None) -> Delta:
         """Returns every public var, computed ones included, of the named states (default: all page states)."""
         full: Delta = {}
         for name in sorted(self.states if names is None else names):
-            full[name] = tree.full(await tree.get(self.states[name]))
+            cls = self.states[name]
+
+            def failed(var: str, exc: Exception, cls: type[State] = cls) -> None:
+                # A computed var over the router raised on this client's page (a slug it cannot parse): the
+                # client gets None for it, and other vars and clients carry on.
+                logger.warning(
+                    'Computed var "%s.%s" raised on the page %r and is None for this client: %s: %s',
+                    cls.state_name(),
+                    var,
+                    tree.router.page if tree.router is not None else None,
+                    type(exc).__name__,
+                    exc,
+                )
+
+            full[name] = tree.full(await tree.get(cls), failed)
         return full
 
     async def apply(

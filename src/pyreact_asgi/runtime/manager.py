@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import abc
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from functools import partial
@@ -305,6 +305,34 @@ class MemoryStateManager(StateManager):
                 entry.states[type(state)] = state
         if self.max_total_state_bytes is not None and self._total > self.max_total_state_bytes:
             self._evict(lambda: self._total > (self.max_total_state_bytes or 0), keep=token)
+
+    def migrate(self, states: Mapping[str, type[State]]) -> None:
+        """Moves every client's states to the classes of a reloaded app (development mode's hot reload).
+
+        Each instance becomes one of the new class of its state name; every var that both classes have and
+        whose value still has the new var's type keeps its value, the others start at their defaults. States
+        whose name no longer exists are dropped. Called while no event runs (the reload holds no lock, but
+        it runs between awaits of the event loop, and an event in progress keeps its own instances).
+        """
+        for entry in self._entries.values():
+            moved: dict[type[State], State] = {}
+            for old_cls, old in entry.states.items():
+                new_cls = states.get(old_cls.state_name())
+                if new_cls is None:
+                    continue
+                if new_cls is old_cls:
+                    moved[new_cls] = old
+                    continue
+                new = new_cls()
+                record, values = tracker(new), tracker(old).values
+                types = record.types()
+                for name, value in values.items():
+                    if name in types:
+                        record.restore(name, msgspec.to_builtins(value))
+                record.commit()
+                moved[new_cls] = new
+            entry.states = moved
+            entry.sizes = {}
 
     def sweep(self, now: float | None = None) -> int:
         """Drops the states of clients without a connection that were last used more than ``ttl`` ago.

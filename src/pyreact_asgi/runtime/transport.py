@@ -14,7 +14,7 @@ import socketio
 from starlette.status import WS_1003_UNSUPPORTED_DATA
 
 from pyreact_asgi._codec import MalformedFrame, MsgspecPacket
-from pyreact_asgi._contract import EVENT, ORIGIN_REFUSED, PAGE, STATE, UPDATE
+from pyreact_asgi._contract import EVENT, ORIGIN_REFUSED, PAGE, RELOAD, RELOAD_ERROR, STATE, UPDATE
 from pyreact_asgi._types import Message, Receive, Scope, Send
 from pyreact_asgi.config import Config
 from pyreact_asgi.exceptions import LimitError, ProtocolError, StateStoreError
@@ -320,7 +320,7 @@ class SocketTransport:
             return
         event_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), int) else None
         try:
-            call = self._engine().resolve(data)
+            call = self._engine().resolve(data, conn.states)
         except ProtocolError as exc:
             await self._send_update(conn, Update(id=event_id, error=ErrorInfo(exc.code, str(exc))))
             return
@@ -429,6 +429,25 @@ class SocketTransport:
             self._drop(conn)
             return
         await self._emit(conn, STATE, full)
+
+    # --- development mode (devreload.py) --------------------------------------------------------------
+
+    def reloaded(self, routes: RouteTable, entry: str) -> None:
+        """Tells every connected tab that the app was rebuilt: it imports ``entry`` (its path under the
+        mount) and re-renders, then gets its page's state in full from the new engine, keeping its values."""
+        self._routes = routes
+        for conn in self._connections.values():
+            self._enqueue(conn, partial(self._reload, conn, entry))
+
+    def reload_failed(self, error: dict[str, Any]) -> None:
+        """Shows every connected tab why the rebuild failed (``{"file", "line", "message"}``)."""
+        for conn in self._connections.values():
+            self._enqueue(conn, partial(self._emit, conn, RELOAD_ERROR, error))
+
+    async def _reload(self, conn: _Connection, entry: str) -> None:
+        await self._emit(conn, RELOAD, {"entry": entry})
+        page = conn.router.page
+        await self._navigate(conn, f"{page}?{page.query}" if page.query else str(page))
 
     # --- sending -------------------------------------------------------------------------------------
 

@@ -1,19 +1,23 @@
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Self, TypeVar, overload
+
+import msgspec
 
 from pyreact_asgi.exceptions import ConfigError, HandlerError, StateError, VarError
 from pyreact_asgi.state.computed import ComputedVar
 from pyreact_asgi.state.events import EventHandler, EventSpec, Param
+from pyreact_asgi.state.router_var import RouterVar
 from pyreact_asgi.state.storage import ClientStorage
 from pyreact_asgi.state.tracking import SCALARS, Tracked, Tracker, encode, tracker
-from pyreact_asgi.state.tree import tree_of
+from pyreact_asgi.state.tree import ROUTER_READ, tree_of
 from pyreact_asgi.state.vars import StateVar
 
 if TYPE_CHECKING:
@@ -155,6 +159,73 @@ class _NoSetter:
 
     def __get__(self, instance: object, owner: type) -> NoReturn:
         raise VarError(self.message)
+
+
+class _RouterAttr:
+    # ``self.router`` in a handler or computed var is the client's Router; ``State.router`` in a page is what
+    # the browser knows of its page, as Vars (Reflex's ``rx.State.router.page.params``).
+    @overload
+    def __get__(self, instance: None, owner: type) -> RouterVar: ...
+    @overload
+    def __get__(self, instance: State, owner: type) -> Router: ...
+    def __get__(self, instance: State | None, owner: type) -> RouterVar | Router:
+        if instance is None:
+            return RouterVar()
+        tree = instance._pr.tree
+        router = None if tree is None else tree.router
+        if tree is not None and tree.reads is not None:
+            tree.reads.add((type(instance), ROUTER_READ))
+        if router is None and instance._pr_link is not None:
+            router = instance._pr_link.router
+        if router is None:
+            raise StateError(
+                'Cannot read "router" outside an event handler or a client: a computed var that reads it is '
+                "computed for each client, when its tab connects and navigates."
+            )
+        return router
+
+
+class _SetVar:
+    # ``self.setvar("name", value)`` on the server sets any declared var, type-checked; ``Form.setvar("name")``
+    # in a page is the var's generated setter, so a client can set only what the app opted in to.
+    @overload
+    def __get__(self, instance: None, owner: type[State]) -> Callable[..., EventSpec]: ...
+    @overload
+    def __get__(self, instance: State, owner: type[State]) -> Callable[[str, Any], None]: ...
+    def __get__(self, instance: State | None, owner: type[State]) -> Callable[..., Any]:
+        if instance is None:
+            return functools.partial(_setvar_spec, owner)
+        return functools.partial(_setvar, instance)
+
+
+def _setvar_spec(owner: type[State], name: str, *args: Any) -> EventSpec:
+    field = owner._pr_fields.get(name) if isinstance(name, str) else None
+    if field is None:
+        raise VarError(f"{owner.__name__} has no var {name!r} to set; setvar takes the name of a declared var.")
+    if field.backend:
+        raise VarError(
+            f'"{owner.__name__}.{name}" is backend-only (its name starts with "_"), so a client cannot set it.'
+        )
+    spec = getattr(owner, f"set_{name}")  # raises the opt-in message when the var has no setter
+    assert isinstance(spec, EventSpec)
+    if len(args) > 1:
+        raise HandlerError(f'Expected setvar("{name}") or setvar("{name}", value), but got {len(args)} values.')
+    return spec(*args) if args else spec
+
+
+def _setvar(instance: State, name: str, value: Any) -> None:
+    cls = type(instance)
+    if not isinstance(name, str) or name not in cls._pr_fields:
+        kind = "a computed var" if name in cls._pr_computed else "not a var"
+        raise VarError(f"Expected the name of a var of {cls.__name__} to set, but {name!r} is {kind}.")
+    hint = cls.var_types()[name]
+    try:
+        value = msgspec.convert(value, hint) if hint is not Any else value
+    except msgspec.ValidationError as exc:
+        raise HandlerError(
+            f'Expected a value of type {hint!r} for "{cls.__name__}.{name}", but got {value!r}: {exc}'
+        ) from None
+    setattr(instance, name, value)
 
 
 if TYPE_CHECKING:
@@ -310,20 +381,34 @@ class State(Tracked, metaclass=_StateType):
         public = ", ".join(f"{k}={v!r}" for k, v in self._pr.values.items() if not k.startswith("_"))
         return f"{type(self).__name__}({public})"
 
-    @property
-    def router(self) -> Router:
-        """The client whose event is running: its page, query, headers, cookies, address and scope.
+    #: In a handler or computed var, the client whose event is running: its page (``.page.params``), query,
+    #: headers, cookies, address and scope; a computed var that reads it is computed per client, on connect
+    #: and on navigation. In a page, ``pr.State.router.page`` (``.path``, ``.query``, ``.params``) as Vars.
+    #: Outside both it raises `StateError`.
+    router: ClassVar[_RouterAttr] = _RouterAttr()
+
+    #: ``self.setvar("name", value)`` sets a declared var (backend-only ones too), checking the value's type
+    #: (`HandlerError` if it does not fit). ``Form.setvar("name")`` in a page is the var's setter,
+    #: ``Form.set_name``: a client may set only vars with ``pr.field(setter=True)`` (`VarError` otherwise).
+    setvar: ClassVar[_SetVar] = _SetVar()
+
+    def reset(self, *names: str) -> None:
+        """Sets every var (backend-only ones too), or the named ones, back to its default, as Reflex's ``reset``.
+
+        Args:
+            names: The vars to reset; none for all.
 
         Raises:
-            StateError: Read outside an event handler.
+            VarError: A name is not a var of this state (computed vars follow the vars they read).
         """
-        tree = self._pr.tree
-        router = None if tree is None else tree.router
-        if router is None and self._pr_link is not None:
-            router = self._pr_link.router
-        if router is None:
-            raise StateError('Cannot read "router" outside an event handler.')
-        return router
+        fields = self._pr_fields
+        for name in names:
+            if name not in fields:
+                kind = "a computed var, which follows the vars it reads" if name in self._pr_computed else "not a var"
+                raise VarError(f'Cannot reset "{type(self).__name__}.{name}": it is {kind}.')
+        for name in names or fields:
+            default = fields[name].default
+            self._pr_set(name, default if isinstance(default, SCALARS) else copy.deepcopy(default))
 
     async def __aenter__(self) -> Self:
         link = self._pr_link
@@ -371,6 +456,11 @@ class State(Tracked, metaclass=_StateType):
     def state_name(cls) -> str:
         """Returns the name this state has on the wire and in the browser: its path for a substate (``"app.todos"``)."""
         return cls._pr_name
+
+    @classmethod
+    def template(cls) -> bool:
+        """Whether this class is a template for states rather than a state: a `ComponentState` not yet used."""
+        return False
 
     @classmethod
     def parent_state(cls) -> type[State] | None:

@@ -13,7 +13,7 @@ from pyreact_asgi.state.vars import StateVar
 if TYPE_CHECKING:
     from pyreact_asgi.state.base import State
 
-__all__ = ["ComputedVar", "computed"]
+__all__ = ["ComputedVar", "computed", "var"]
 
 
 class ComputedVar:
@@ -127,6 +127,15 @@ def computed(fn: Callable[..., Any]) -> Any:
 
     Returns:
         A `ComputedVar` (typed as ``Any`` so that ``Todo.remaining`` type-checks in pages).
+
+    Raises:
+        ConfigError: ``fn`` is not a plain function, or takes parameters that are not states.
+    """
+    return ComputedVar(fn)
+
+
+def var(fn: Callable[..., Any]) -> Any:
+    """Declares a computed var: Reflex's name (``@rx.var``) for `computed`, so that ported code runs as written.
 
     Raises:
         ConfigError: ``fn`` is not a plain function, or takes parameters that are not states.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import enum
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +11,7 @@ if TYPE_CHECKING:
     from pyreact_asgi.state.computed import ComputedVar
     from pyreact_asgi.state.tree import StateTree
 
-__all__ = ["SCALARS", "Tracked", "Tracker", "encode", "tracker"]
+__all__ = ["SCALARS", "Tracked", "Tracker", "encode", "plain", "tracker"]
 
 # Immutable values need no copy per client, and an assignment of an equal value is no change.
 SCALARS = (int, float, str, bool, bytes, type(None))
@@ -25,6 +26,13 @@ def encode(value: Any) -> bytes | None:
         return _snapshot_encoder.encode(value)
     except (TypeError, msgspec.EncodeError):
         return None
+
+
+def plain(value: Any) -> Any:
+    """Returns a str of a str subclass that is not an enum (``self.router.page``), which msgspec cannot encode."""
+    if value.__class__ is not str and isinstance(value, str) and not isinstance(value, enum.Enum):
+        return str(value)
+    return value
 
 
 class Tracked:
@@ -74,6 +82,8 @@ class Tracker:
 
     def write(self, name: str, value: Any) -> None:
         """Assigns a var, remembering its value at the last commit."""
+        if isinstance(value, str) and value.__class__ is not str:  # inline: this runs for every assignment
+            value = plain(value)
         if name not in self.dirty:
             old = self.values[name]
             if not isinstance(old, SCALARS) and name not in self.snapshots:

@@ -4,16 +4,19 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pyreact_asgi.exceptions import StateError
-from pyreact_asgi.state.tracking import Tracker, encode, tracker
+from pyreact_asgi.state.tracking import Tracker, encode, plain, tracker
 
 if TYPE_CHECKING:
     from pyreact_asgi.router import Router
     from pyreact_asgi.state.base import State
     from pyreact_asgi.state.computed import ComputedVar
 
-__all__ = ["Changes", "StateTree", "initial_state", "tree_of"]
+__all__ = ["ROUTER_READ", "Changes", "StateTree", "initial_state", "tree_of"]
 
 S = TypeVar("S", bound="State")
+# What a computed var that reads ``self.router`` depends on: no var is named "router", so this key never
+# changes within an event, and such a var is computed again per client, when the tab connects or navigates.
+ROUTER_READ = "router"
 Loader = Callable[[type["State"]], Awaitable["State"]]
 # State class → var name → new value, backend-only and computed vars included.
 Changes = dict[type["State"], dict[str, Any]]
@@ -95,24 +98,47 @@ class StateTree:
         record = tracker(state)
         outer, self.reads = self.reads, set()
         try:
-            value = self.run(state, record.computed[name])
+            value = plain(self.run(state, record.computed[name]))
         finally:
             reads, self.reads = self.reads, outer
-        if outer is not None:
-            outer |= reads
-        record.deps[name] = frozenset(reads)
+            if outer is not None:
+                outer |= reads
+            # Kept when it raised too: it runs again when what it read changes, not on every event.
+            record.deps[name] = frozenset(reads)
         return value
 
-    def full(self, state: State) -> dict[str, Any]:
-        """Returns every public var of ``state`` with its computed vars, which become what the client has."""
+    def full(self, state: State, failed: Callable[[str, Exception], None] | None = None) -> dict[str, Any]:
+        """Returns every public var of ``state`` with its computed vars, which become what the client has.
+
+        A computed var that reads ``self.router`` and raises is None (it depends on the client: it raises at
+        build time, where there is none, and may on a page whose parameters it cannot use).
+
+        Args:
+            state: A state in this tree.
+            failed: Called with the name and the exception of such a computed var.
+
+        Raises:
+            Exception: A computed var that does not read the router raised.
+        """
         record = tracker(state)
         public = record.public()
         for name, var in record.computed.items():
-            value = self.compute(state, name)
+            try:
+                value = self.compute(state, name)
+            except Exception as exc:
+                if not self.reads_router(state, name):
+                    raise
+                if failed is not None:
+                    failed(name, exc)
+                value = None
             record.cache[name] = (value, encode(value))
             if not var.backend:
                 public[name] = value
         return public
+
+    def reads_router(self, state: State, name: str) -> bool:
+        """Whether the computed var ``name`` of ``state`` read ``self.router`` the last time it ran."""
+        return any(key[1] == ROUTER_READ for key in tracker(state).deps.get(name, ()))
 
     async def commit(self, dependents: Callable[[type[State]], Iterable[type[State]]] = lambda _: ()) -> Changes:
         """Returns what changed since the last commit, computed vars included, and makes it the new baseline.
@@ -176,8 +202,11 @@ def tree_of(state: State) -> StateTree:
 def initial_state(states: Iterable[type[State]]) -> dict[str, dict[str, Any]]:
     """Returns the public vars, computed ones included, of a new client of ``states``, by state name.
 
+    A computed var that reads ``self.router`` is None here: it is computed for each client when its tab
+    connects, with the client's router.
+
     Raises:
-        Exception: A computed var raised on the default values.
+        Exception: A computed var that does not read the router raised on the default values.
     """
     tree = StateTree()
     return {cls.state_name(): tree.full(tree.require(cls)) for cls in states}

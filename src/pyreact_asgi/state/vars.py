@@ -235,6 +235,13 @@ class Var:
         """Whether a string var contains a substring, a list var an item, or a dict var a key (Python's ``in``)."""
         return self._binary(item, OPS + ".contains({a}, {b})")
 
+    def get(self, key: Any, default: Any = None) -> Var:
+        """A field of a dict var, or ``default`` when it has none (Python's ``dict.get``)."""
+        return Var(
+            f"(({_js(self)})?.[{_operand(key, self)}] ?? {_operand(default, self)})",
+            self.states | _states(key, default),
+        )
+
     def keys(self) -> Var:
         """The keys of a dict var, as a list."""
         return self._unary(f"{OPS}.keys({{a}})")
