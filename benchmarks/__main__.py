@@ -12,6 +12,7 @@ from benchmarks import (
     bench_bundle,
     bench_cli,
     bench_memory,
+    bench_redis,
     bench_reload,
     bench_roundtrip,
     bench_startup,
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, ModuleType] = {
         bench_bundle,
         bench_cli,
         bench_reload,
+        bench_redis,
         bench_table,
     )
 }

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.servers import RedisServer, redis_server
 
 
 class _ErrorCollector(logging.Handler):
@@ -38,3 +41,16 @@ def logged_errors() -> Iterator[list[logging.LogRecord]]:
 def shared_build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One build directory for the session, so apps with the same pages build once."""
     return tmp_path_factory.mktemp("build")
+
+
+@pytest.fixture(scope="session")
+def redis_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One real redis-server for the session; tests keep apart by a key prefix of their own."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+@pytest.fixture
+def redis_prefix(request: pytest.FixtureRequest) -> str:
+    """A key prefix no other test uses."""
+    return "t" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:12]

@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -121,7 +122,7 @@ http {{
             proxy_pass http://127.0.0.1:{upstream}{upstream_path};
             {forwarded}
             proxy_http_version 1.1;
-            proxy_set_header Host $http_host;
+            proxy_set_header Host {host_header};
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
         }}
@@ -203,6 +204,7 @@ def nginx_proxy(
     *,
     strip: bool = True,
     send_prefix: bool = False,
+    host_header: str = "$http_host",
     timeout: float = 10.0,
 ) -> Iterator[LiveServer]:
     """Runs a real nginx on 127.0.0.1 that forwards ``<prefix>/...`` to ``upstream``.
@@ -211,6 +213,8 @@ def nginx_proxy(
         strip: Strip the prefix before forwarding (``proxy_pass http://upstream/``, the trailing "/" does it),
             or pass the path through unchanged.
         send_prefix: Send the stripped prefix in ``X-Forwarded-Prefix``.
+        host_header: What nginx sends as ``Host``: the browser's (``$http_host``, as docs/deploy.md says),
+            or what the usual snippets send (``$host``, which drops the port).
     """
     require_tool(NGINX, "nginx")
     port = free_port()
@@ -226,6 +230,7 @@ def nginx_proxy(
             upstream=upstream.port,
             upstream_path="/" if strip else "",
             forwarded=forwarded,
+            host_header=host_header,
         )
     )
     process = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE)
@@ -244,3 +249,106 @@ def nginx_proxy(
         process.wait(timeout)
         if process.stderr:
             process.stderr.close()
+
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+class RedisServer:
+    """A real redis-server on 127.0.0.1 with nothing persisted, in a temporary directory; `restart` keeps its
+    port, for tests of what happens while it is gone."""
+
+    def __init__(self, tmp: Path, port: int | None = None, timeout: float = 10.0, *, durable: bool = False) -> None:
+        self.tmp = tmp
+        # Durable: every write is in the append-only file before Redis acknowledges it, so a kill -9 loses
+        # nothing acknowledged (a deployment that must not lose states runs Redis so too).
+        self.durable = durable
+        self.port = port or free_port()
+        self.timeout = timeout
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        assert self.process is None, "already running"
+        self.process = subprocess.Popen(
+            # No RDB snapshots, no AOF: a test instance keeps nothing after it stops.
+            [
+                *(REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.tmp)),
+                *("--save", "", "--protected-mode", "no", "--loglevel", "warning"),
+                *(("--appendonly", "yes", "--appendfsync", "always") if self.durable else ("--appendonly", "no")),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        process = self.process
+        wait_until(
+            lambda: port_open(self.port),
+            alive=lambda: process.poll() is None,
+            what="redis-server",
+            timeout=self.timeout,
+            detail=lambda: process.stderr.read().decode() if process.stderr and process.poll() is not None else "",
+        )
+
+    def stop(self) -> None:
+        """Kills it (SIGKILL: what a crash does), and waits until it is gone."""
+        process, self.process = self.process, None
+        if process is not None:
+            process.kill()
+            process.wait(self.timeout)
+            if process.stderr:
+                process.stderr.close()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def cli(self, *args: str) -> str:
+        """Runs one command with redis-cli and returns its output."""
+        done = subprocess.run(
+            ["redis-cli", "-p", str(self.port), *args], capture_output=True, check=True, timeout=self.timeout
+        )
+        return done.stdout.decode()
+
+
+@contextmanager
+def redis_server(tmp: Path) -> Iterator[RedisServer]:
+    """Runs a real redis-server (Debian's package) until the block ends; skips without one (see `require_tool`)."""
+    require_tool(REDIS_SERVER, "redis-server")
+    server = RedisServer(tmp)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def uvicorn_workers(
+    app: str, env: dict[str, str], log: Path, *, workers: int = 2, timeout: float = 30.0
+) -> Iterator[tuple[LiveServer, subprocess.Popen[bytes]]]:
+    """Runs ``uvicorn <app> --workers N`` as a subprocess on a free port, as a deployment does, with its
+    stderr written to ``log``."""
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "uvicorn", app, "--workers", str(workers), "--port", str(port)),
+                *("--log-level", "warning", "--timeout-graceful-shutdown", "2"),
+            ],
+            env={**os.environ, **env},
+            stderr=out,
+        )
+    try:
+        wait_until(lambda: port_open(port), alive=lambda: process.poll() is None, what="uvicorn", timeout=timeout)
+        yield LiveServer("127.0.0.1", port), process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a worker that hangs on shutdown
+            process.kill()
+            process.wait(timeout)

@@ -140,6 +140,7 @@ const inflight = new Map();
 const lost = new Set();
 const statusListeners = new Set();
 let status = "connecting";
+let refusal = "";
 
 function setStatus(value) {
   status = value;
@@ -391,7 +392,15 @@ function connect(mount) {
     for (const id of inflight.keys()) lost.add(id);
     setStatus("reconnecting");
   });
-  socket.on("connect_error", () => setStatus("reconnecting"));
+  socket.on("connect_error", (err) => {
+    // The server refused this page's origin: socket.io does not retry, so say so instead of "Reconnecting…".
+    if (err && err.data && err.data.code === contract.originRefused) {
+      refusal = err.message;
+      setStatus("refused");
+    } else {
+      setStatus("reconnecting");
+    }
+  });
   socket.on(contract.events.state, (full) => {
     publish({ ...store, ...full });
     writeStored(full);
@@ -448,6 +457,9 @@ export function Upload({ onUpload, id, className, ...rest }) {
 
 function Banner() {
   const current = useStatus();
+  if (current === "refused") {
+    return React.createElement("div", { className: "pr-banner pr-banner-refused", role: "alert" }, refusal);
+  }
   if (current !== "reconnecting") return null;
   return React.createElement("div", { className: "pr-banner", role: "status" }, "Reconnecting…");
 }

@@ -84,6 +84,7 @@ from pyreact_asgi.exceptions import (
     ProtocolError,
     PyReactError,
     StateError,
+    StateStoreError,
     UploadError,
     VarError,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "Series",
     "State",
     "StateError",
+    "StateStoreError",
     "TableData",
     "TablePage",
     "TableQuery",

@@ -33,6 +33,7 @@ __all__ = [
     "MOUNT_PATH",
     "NOT_FOUND_ROUTE",
     "OPS",
+    "ORIGIN_REFUSED",
     "OVERLAY_COMPONENTS",
     "PAGE",
     "PAGE_HEADER",
@@ -65,6 +66,9 @@ EVENT = "event"  # client → server: call one handler
 PAGE = "page"  # client → server: the tab navigated to another page of the app
 STATE = "state"  # server → client: the full state of the page's states (on connect and navigation)
 UPDATE = "update"  # server → client: a delta, actions, an error, the end of an event
+# The code in a refused connection's connect_error data when the page's Origin is not allowed: the tab
+# shows it was refused instead of reconnecting in silence.
+ORIGIN_REFUSED = "origin_refused"
 # Development mode only (`pyreact run --dev`), server → client; a client sending either is refused like any
 # unknown event: nothing a client sends can start a rebuild.
 RELOAD = "reload"  # the app was rebuilt: import its new module (its path under the mount) and re-render
@@ -189,6 +193,7 @@ class ClientContract(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
         root_id: The id of the element React renders into.
         storage: The kinds of stored vars.
         stored_key_separator: Splits a stored var's key at its last occurrence.
+        origin_refused: The code of a connection refused for its Origin.
     """
 
     event_path: str = DEFAULT_EVENT_PATH
@@ -200,6 +205,7 @@ class ClientContract(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     root_id: str = ROOT_ID
     storage: StorageKinds = StorageKinds()
     stored_key_separator: str = STORED_KEY_SEPARATOR
+    origin_refused: str = ORIGIN_REFUSED
 
 
 def client_contract(event_path: str = DEFAULT_EVENT_PATH) -> ClientContract:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -21,15 +22,19 @@ from pyreact_asgi.build.manifest import CodeRecord
 from pyreact_asgi.build.pipeline import Bundle, build_bundle, compile_recorded, load_current
 from pyreact_asgi.config import BuildMode, Config
 from pyreact_asgi.discovery.mount import TrustedProxies, forwarded_prefix, split_path
-from pyreact_asgi.exceptions import AlreadyStartedError, ConfigError, NotStartedError
+from pyreact_asgi.exceptions import AlreadyStartedError, ConfigError, NotStartedError, ProtocolError
 from pyreact_asgi.page import Page, PageFn, as_page, decorated_page, default_route, page
 from pyreact_asgi.routes import RouteTable, normalise_route
+from pyreact_asgi.runtime.binding import CLIENT_KEY
 from pyreact_asgi.runtime.engine import Engine
-from pyreact_asgi.runtime.manager import MemoryStateManager
+from pyreact_asgi.runtime.manager import MemoryStateManager, StateManager
+from pyreact_asgi.runtime.messages import Update
+from pyreact_asgi.runtime.redis_manager import RedisStateManager
 from pyreact_asgi.runtime.transport import SocketTransport
 from pyreact_asgi.runtime.upload import UploadEndpoint
+from pyreact_asgi.runtime.workers import worker_count
 from pyreact_asgi.serving import UserAssets, http_response
-from pyreact_asgi.state import EventSpec, State, registered_states
+from pyreact_asgi.state import EventSpec, State, StateTree, registered_states
 
 __all__ = ["AuthResult", "AuthRule", "PyApp"]
 
@@ -100,13 +105,7 @@ class PyApp:
                 raise ConfigError(f"Expected states= to list State classes, but got {state!r}.")
         self._states = tuple(states)
         self._trusted = TrustedProxies(self.config.trusted_proxies)
-        self._manager = MemoryStateManager(
-            self.config.state_ttl,
-            max_clients=self.config.max_clients,
-            max_state_bytes=self.config.max_state_bytes,
-            max_total_state_bytes=self.config.max_total_state_bytes,
-            sweep_interval=self.config.sweep_interval,
-        )
+        self._manager = _state_manager(self.config)
         self._start_lock = anyio.Lock()
         self._engine: Engine | None = None
         self._bundle: Bundle | None = None
@@ -238,6 +237,8 @@ class PyApp:
         async with self._start_lock:
             if self._transport is not None:
                 return
+            await self._manager.start()
+            self._warn_single_process()
             self._freeze()
             pages, theme, path = self._ordered_pages(), self.config.theme, self.config.event_path
             # A restart whose code has not changed finds its build current without compiling the pages.
@@ -308,6 +309,56 @@ class PyApp:
             transport, self._transport = self._transport, None
             if transport is not None:
                 await transport.shutdown()
+                await self._manager.close()
+
+    def _warn_single_process(self) -> None:
+        workers = worker_count()
+        if workers > 1 and not self._manager.shared:
+            logger.warning(
+                "%r runs in one of %d worker processes, but keeps client states in this process's memory: a tab "
+                "that reconnects to another worker, an upload or a background task there, finds no state. Set "
+                "Config.redis_url (or PYREACT_REDIS_URL) to share them; see docs/deploy.md.",
+                self,
+                workers,
+            )
+
+    @asynccontextmanager
+    async def modify_state(self, client_key: str) -> AsyncIterator[StateTree]:
+        """Changes a client's states from outside an event: a webhook route of the host, a job's callback.
+
+        ``client_key`` is the one a handler reads as ``self.router.client_key`` (store it with the user's id,
+        say). The block holds the client's lock, as an event does, on whichever worker it runs; on exit the
+        changes are saved and sent to every tab of the client, wherever it is connected. If the block raises,
+        they are undone::
+
+            async with ui.modify_state(key) as tree:
+                counter = await tree.get(Counter)
+                counter.count += 1
+
+        Args:
+            client_key: The client's key.
+
+        Yields:
+            The client's states: ``await tree.get(StateClass)`` returns one, loaded under the lock.
+
+        Raises:
+            NotStartedError: The app has not started.
+            ProtocolError: ``client_key`` is not a client key.
+            LimitError: The changes would make the client's state larger than ``Config.max_state_bytes``.
+            StateStoreError: Redis cannot be reached, or the lock was lost ("conflict").
+        """
+        transport = self._transport
+        if transport is None:
+            raise NotStartedError('Cannot call "modify_state" before the app has started.')
+        engine = self._get_engine()
+        session = self._manager.session(_checked_key(client_key))
+        async with session as tree:
+            yield tree
+            delta = await engine.commit(tree, lambda t: self._manager.check(client_key, t))
+            if delta:
+                await session.save()  # kept before any tab is shown it
+                # Under the lock, so it cannot overtake the update of a later event.
+                await transport.deliver(client_key, Update(delta=delta))
 
     def lifespan(self, app: object = None) -> AbstractAsyncContextManager[None]:
         """Returns a context manager that starts the app on entry and stops it on exit.
@@ -470,5 +521,39 @@ class PyApp:
         return 0 if self._transport is None else self._transport.connections
 
     def stored_clients(self) -> int:
-        """Returns how many client tokens have a state kept in this process, connected or not."""
-        return len(self._manager)
+        """Returns how many client tokens have a state kept in this process, connected or not (0 with Redis)."""
+        return len(self._manager) if isinstance(self._manager, MemoryStateManager) else 0
+
+    @property
+    def state_manager(self) -> StateManager:
+        """Where this app keeps its clients' states: in memory, or in Redis (``Config.redis_url``)."""
+        return self._manager
+
+
+def _state_manager(config: Config) -> StateManager:
+    url = config.redis_url or os.environ.get("PYREACT_REDIS_URL") or None
+    if url is None:
+        return MemoryStateManager(
+            config.state_ttl,
+            max_clients=config.max_clients,
+            max_state_bytes=config.max_state_bytes,
+            max_total_state_bytes=config.max_total_state_bytes,
+            sweep_interval=config.sweep_interval,
+        )
+    if config.redis_url is None:
+        Config(redis_url=url)  # PYREACT_REDIS_URL is checked as the field is: a ConfigError names what is wrong
+    return RedisStateManager(
+        url,
+        config.state_ttl,
+        prefix=config.redis_prefix,
+        lock_expiry=config.lock_expiry,
+        max_state_bytes=config.max_state_bytes,
+        max_clients=config.max_clients,
+        sweep_interval=config.sweep_interval,
+    )
+
+
+def _checked_key(key: str) -> str:
+    if not isinstance(key, str) or not CLIENT_KEY.match(key):
+        raise ProtocolError(f"Expected a client key (a handler's self.router.client_key), but got {str(key)[:80]!r}.")
+    return key

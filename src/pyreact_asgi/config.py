@@ -4,6 +4,7 @@ import os
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
 
@@ -12,11 +13,24 @@ from pyreact_asgi.discovery.mount import TrustedProxies
 from pyreact_asgi.exceptions import ConfigError
 from pyreact_asgi.theme import Theme
 
-__all__ = ["BuildMode", "Config"]
+__all__ = ["BuildMode", "Config", "redact_url"]
 
 BuildMode = Literal["auto", "always", "never"]
 
 _EVENT_PATH = re.compile(r"^/[A-Za-z0-9_\-]+$")
+_REDIS_URL = re.compile(r"^(redis|rediss|unix)://\S*$")
+_REDIS_PREFIX = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
+
+
+def redact_url(url: str) -> str:
+    """Returns ``url`` with its password (and user) replaced by ``***``, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None and parts.username is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=f"***@{host}"))
 
 
 class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
@@ -72,6 +86,17 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
         expose_errors: Also tell the client the exception's type and message (``ValueError: ...``); for
             development, since messages can reveal internals.
         theme: Accent colour, corner radius, font and initial colour mode of the built-in components.
+        redis_url: Keep clients' states in this Redis (or Valkey) instead of this process's memory, so
+            several workers or machines serve the same clients (``"redis://localhost:6379/0"``,
+            ``"rediss://:password@host:6380/0"``, ``"unix:///run/redis.sock"``). None reads the environment
+            variable ``PYREACT_REDIS_URL``; when that is unset too, states stay in memory (one process).
+            Needs ``pip install 'pyreact-asgi[redis]'``; see docs/deploy.md.
+        redis_prefix: Prefix of every Redis key and channel this app uses; give two apps that share one Redis
+            database different prefixes.
+        lock_expiry: Seconds a client's lock in Redis lasts unless renewed. The worker holding it renews it
+            while the event runs, so it bounds only how long a crashed worker can keep a client waiting. An
+            event whose lock expired anyway (its worker stalled past it) and was taken by another has its
+            changes refused (error "conflict") rather than overwrite newer state.
     """
 
     title: str = "pyreact app"
@@ -98,6 +123,9 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
     handler_error_message: str = "The event failed on the server."
     expose_errors: bool = False
     theme: Theme = msgspec.field(default_factory=Theme)
+    redis_url: str | None = None
+    redis_prefix: str = "pyreact"
+    lock_expiry: float = 10.0
 
     def __post_init__(self) -> None:
         for name in ("build_dir", "upload_dir", "assets_dir"):
@@ -115,6 +143,15 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
             raise ConfigError(f'Expected event_path like "/_event", but got {self.event_path!r}.')
         if self.ping_interval != int(self.ping_interval):
             raise ConfigError(f"Expected ping_interval in whole seconds, but got {self.ping_interval!r}.")
+        if self.redis_url is not None and not _REDIS_URL.match(self.redis_url):
+            raise ConfigError(
+                'Expected redis_url like "redis://host:6379/0", "rediss://…" or "unix:///path", but got '
+                f"{redact_url(self.redis_url)!r}."
+            )
+        if not _REDIS_PREFIX.match(self.redis_prefix):
+            raise ConfigError(
+                f'Expected redis_prefix of 1-64 letters, digits or "_.:-", but got {self.redis_prefix!r}.'
+            )
         for origin in self.allowed_origins:
             if not re.match(r"^https?://[^/\s]+$", origin):
                 raise ConfigError(f'Expected each allowed origin as "scheme://host[:port]", but got {origin!r}.')
@@ -138,6 +175,7 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
             "handler_timeout",
             "ping_interval",
             "ping_timeout",
+            "lock_expiry",
         ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"Expected {name} to be positive, but got {getattr(self, name)!r}.")

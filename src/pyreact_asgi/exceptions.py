@@ -14,7 +14,8 @@ PyReactError
  ├── HandlerError (TypeError)        a handler returned, yielded or passed something of the wrong kind
  ├── StateError (RuntimeError)       a state was used where it cannot be (outside its event or lock)
  ├── VarError (AttributeError)       a var that a State does not have, or that cannot be assigned
- └── LimitError (RuntimeError)       a client reached a configured limit (state size, clients, time)
+ ├── LimitError (RuntimeError)       a client reached a configured limit (state size, clients, time)
+ └── StateStoreError (RuntimeError)  the shared state store (Redis) failed or refused a write
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "ProtocolError",
     "PyReactError",
     "StateError",
+    "StateStoreError",
     "UploadError",
     "VarError",
 ]
@@ -157,6 +159,27 @@ class LimitError(PyReactError, RuntimeError):
         code: Stable machine-readable reason, sent to the client: "too_large" (``max_state_bytes``),
             "too_many_clients" (``max_clients``), "overloaded" (``max_pending_events``) or "timeout"
             (``handler_timeout``).
+    """
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.args[0]!r}, code={self.code!r})"
+
+
+class StateStoreError(PyReactError, RuntimeError):
+    """The shared state store (Redis) could not be reached, or refused what an event would write.
+
+    The event in flight fails with this error and its changes are not kept.
+
+    Args:
+        message: What failed, and what to do.
+        code: Stable machine-readable reason, sent to the client: "unavailable" (the store cannot be
+            reached), "conflict" (the client's lock expired while the event ran and another event took it:
+            its changes were refused rather than overwrite newer state) or "unencodable" (a var holds a
+            value msgpack cannot encode).
     """
 
     def __init__(self, message: str, code: str) -> None:

@@ -52,7 +52,7 @@ class Router:
             them (``router.route == "/post/[slug]"``, ``router.params == {"slug": "hello"}``).
     """
 
-    __slots__ = ("_page", "connection", "mount", "params", "route")
+    __slots__ = ("_page", "client_key", "connection", "mount", "params", "route")
 
     def __init__(
         self,
@@ -61,8 +61,13 @@ class Router:
         mount: str = "",
         page: str = "/",
         routes: RouteTable | None = None,
+        client_key: str | None = None,
     ) -> None:
         self.connection = HTTPConnection(scope)
+        #: The key this client's state is kept under: store it (with the user's id, say) to change the
+        #: client's state later from outside an event, with ``PyApp.modify_state(client_key)``. Not a token:
+        #: it cannot be used to connect as the client. None outside a client's event.
+        self.client_key = client_key
         self.mount = mount
         self._page = urlsplit(page if _is_page(page) else "/")
         matched = None if routes is None else routes.match(self._page.path or "/")

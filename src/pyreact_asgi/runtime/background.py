@@ -3,14 +3,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 from functools import partial
 from typing import Any
 
 from pyreact_asgi.actions import collect
 from pyreact_asgi.router import Router
 from pyreact_asgi.runtime.engine import Call, Engine
-from pyreact_asgi.runtime.manager import StateManager
+from pyreact_asgi.runtime.manager import Session, StateManager
 from pyreact_asgi.runtime.messages import Update
 from pyreact_asgi.state import State, StateTree, detached
 
@@ -30,7 +29,7 @@ class _Link:
         self._token = token
         self.router = router
         self._state = state
-        self._session: AbstractAsyncContextManager[StateTree] | None = None
+        self._session: Session | None = None
         self._tree: StateTree | None = None
 
     async def enter(self) -> State:
@@ -57,6 +56,7 @@ class _Link:
                     exc = failed  # undone on the way out, as an event past its limits is
                     raise
                 if delta:
+                    await session.save()  # kept before any tab is shown it
                     # Sent under the lock, so it cannot overtake the update of a later event.
                     await self._tasks.deliver(self._token, Update(delta=delta))
         finally:

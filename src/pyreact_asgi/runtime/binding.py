@@ -12,7 +12,10 @@ from starlette.requests import HTTPConnection
 from pyreact_asgi._types import Scope
 from pyreact_asgi.exceptions import ProtocolError
 
-__all__ = ["client_key", "cookie_headers", "cookie_name"]
+__all__ = ["CLIENT_KEY", "client_key", "cookie_headers", "cookie_name"]
+
+#: Every key `client_key` returns, and nothing else: "c" or "a" and 43 base64url characters.
+CLIENT_KEY = re.compile(r"^[ac][A-Za-z0-9_-]{43}$")
 
 # 32 random bytes, base64url without padding: what `cookie_headers` issues and the only value accepted back.
 _KEY = re.compile(r"^[A-Za-z0-9_-]{43}$")

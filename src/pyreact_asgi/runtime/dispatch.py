@@ -11,7 +11,7 @@ from typing import Any
 import anyio
 
 from pyreact_asgi.config import Config
-from pyreact_asgi.exceptions import LimitError
+from pyreact_asgi.exceptions import LimitError, StateStoreError
 from pyreact_asgi.router import Router
 from pyreact_asgi.runtime.engine import Call, Engine
 from pyreact_asgi.runtime.manager import StateManager
@@ -65,14 +65,18 @@ class Dispatcher:
         error: ErrorInfo | None = None
         with anyio.move_on_after(self._timeout) as scope:
             try:
-                async with self.manager.session(token, router) as tree:
+                session = self.manager.session(token, router)
+                async with session as tree:
                     steps = engine.process(
                         tree, call, run_sync=self._in_thread, check=partial(self.manager.check, token)
                     )
                     async for step in steps:
+                        if step.done:
+                            # Saved before the client is told the event is done: what it was told is kept.
+                            await session.save(last=True)
                         await reply(Update(id=call.id, delta=step.delta, actions=step.actions, done=step.done))
                 return
-            except LimitError as exc:
+            except (LimitError, StateStoreError) as exc:
                 logger.warning('Event handler "%s" refused: %s', _name(call), exc)
                 error = ErrorInfo(exc.code, str(exc))
             except Exception as exc:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import abc
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from functools import partial
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 import msgspec
+from anyio.abc import TaskStatus
 
 from pyreact_asgi.exceptions import LimitError
 from pyreact_asgi.state import State
@@ -18,31 +19,76 @@ from pyreact_asgi.state.tree import StateTree
 
 if TYPE_CHECKING:
     from pyreact_asgi.router import Router
+    from pyreact_asgi.runtime.messages import Update
 
-__all__ = ["MemoryStateManager", "StateManager", "state_size"]
+__all__ = ["Deliver", "Fence", "MemoryStateManager", "Session", "StateManager", "state_size"]
+
+# What a lock hands its holder, and store checks: None for a manager whose lock cannot expire (one process).
+Fence = str | None
+# Sends an update to every tab of a client token connected to this process.
+Deliver = Callable[[str, "Update"], Awaitable[None]]
 
 
 class StateManager(abc.ABC):
     """Where each client's states live, one record per (client token, state), and the token's lock.
 
     An event holds its token's lock from start to end, loads only the states it touches, and stores only
-    those. A manager for several processes (Redis) implements the three methods below: `lock` with an
-    expiring lock, `load`/`store` of one state each, encoded with msgspec.
+    those. A manager for several processes (Redis, `pyreact_asgi.runtime.redis_manager`) implements the three
+    methods below with an expiring lock whose fence `store` checks, and overrides `broadcast` and `listen`
+    so an update made on one process reaches tabs connected to another.
     """
 
+    #: Whether several processes share this manager's states (and so may each hold a tab of a client).
+    shared = False
+
     @abc.abstractmethod
-    def lock(self, token: str) -> AbstractAsyncContextManager[None]:
-        """Returns a context manager that holds the token's lock: one event or task of a client at a time."""
+    def lock(self, token: str) -> AbstractAsyncContextManager[Fence]:
+        """Returns a context manager that holds the token's lock: one event or task of a client at a time.
+
+        It yields the lock's fence, which `store` is given: a manager whose lock can expire refuses a store
+        whose fence is no longer the lock's.
+        """
 
     @abc.abstractmethod
     async def load(self, token: str, state: type[State]) -> State | None:
         """Returns the client's stored instance of ``state``, or None if it has none yet. Called under the lock."""
 
     @abc.abstractmethod
-    async def store(self, token: str, states: Iterable[State]) -> None:
-        """Saves the client's instances of these states, which are committed. Called under the lock."""
+    async def store(self, token: str, states: Iterable[State], fence: Fence = None) -> None:
+        """Saves the client's instances of these states, which are committed. Called under the lock.
 
-    def session(self, token: str, router: Router | None = None) -> AbstractAsyncContextManager[StateTree]:
+        Raises:
+            StateStoreError: The lock of ``fence`` expired and another holder took it (code "conflict"), or
+                the store cannot be reached (code "unavailable"); nothing was saved.
+        """
+
+    async def start(self) -> None:  # noqa: B027 - nothing to connect to in memory
+        """Connects to the store, when there is one; called from the app's startup.
+
+        Raises:
+            StateStoreError: The store cannot be reached.
+        """
+
+    async def close(self) -> None:  # noqa: B027
+        """Lets go of the store's connections; called from the app's shutdown."""
+
+    async def broadcast(self, token: str, update: Update, local: Deliver) -> None:
+        """Sends an update no event asked for to every tab of ``token``, on whichever process it is connected.
+
+        Args:
+            token: The client.
+            update: What to send.
+            local: Sends it to the tabs connected to this process.
+        """
+        await local(token, update)
+
+    async def listen(self, local: Deliver, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Hands ``local`` the updates other processes broadcast, until cancelled; the app runs it for its
+        lifespan. ``task_status`` is told once it receives them."""
+        task_status.started()
+        await anyio.sleep_forever()
+
+    def session(self, token: str, router: Router | None = None) -> Session:
         """Returns a context manager that holds the token's lock and yields a tree loading states as they are used.
 
         On exit the loaded states are stored. If the block raises, uncommitted changes are undone first.
@@ -75,10 +121,29 @@ class StateManager(abc.ABC):
         return state() if instance is None else instance
 
 
-class _Session:
+class Session(AbstractAsyncContextManager[StateTree]):
+    """A client's states under its lock: `StateManager.session`."""
+
+    @abc.abstractmethod
+    async def save(self, last: bool = False) -> None:
+        """Stores the loaded states now, still holding the lock.
+
+        Called before a client is told an event is done (or sent what a task or push changed), so that what
+        it was told is kept even if the store fails on the way out.
+
+        Args:
+            last: Nothing changes in the block after this: a manager shared by several processes lets them
+                take the lock now (this process's own events still wait for the block to end).
+
+        Raises:
+            StateStoreError: The store refused or cannot be reached; the caller fails the event.
+        """
+
+
+class _Session(Session):
     # A class rather than an @asynccontextmanager: this runs for every event, and generator-based
     # context managers nested two deep cost more than the rest of the engine's bookkeeping.
-    __slots__ = ("_lock", "_manager", "_router", "_token", "_tree")
+    __slots__ = ("_fence", "_lock", "_manager", "_router", "_token", "_tree")
 
     def __init__(self, manager: StateManager, token: str, router: Router | None) -> None:
         self._manager = manager
@@ -86,11 +151,16 @@ class _Session:
         self._router = router
         self._lock = manager.lock(token)
         self._tree: StateTree | None = None
+        self._fence: Fence = None
 
     async def __aenter__(self) -> StateTree:
-        await self._lock.__aenter__()
+        self._fence = await self._lock.__aenter__()
         self._tree = StateTree(partial(self._manager._load_or_create, self._token), self._router)
         return self._tree
+
+    async def save(self, last: bool = False) -> None:
+        assert self._tree is not None
+        await self._manager.store(self._token, self._tree.states, self._fence)
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
         tree = self._tree
@@ -98,7 +168,7 @@ class _Session:
         try:
             if exc is not None:
                 tree.rollback()
-            await self._manager.store(self._token, tree.states)
+            await self._manager.store(self._token, tree.states, self._fence)
         finally:
             await self._lock.__aexit__(exc_type, exc, tb)
 
@@ -184,7 +254,7 @@ class MemoryStateManager(StateManager):
         """The size of every client's states as last measured."""
         return self._total
 
-    def lock(self, token: str) -> AbstractAsyncContextManager[None]:
+    def lock(self, token: str) -> AbstractAsyncContextManager[Fence]:
         return _EntryLock(self._use(token))
 
     def connect(self, token: str) -> None:
@@ -227,7 +297,7 @@ class MemoryStateManager(StateManager):
         entry = self._entries.get(token)
         return None if entry is None else entry.states.get(state)
 
-    async def store(self, token: str, states: Iterable[State]) -> None:
+    async def store(self, token: str, states: Iterable[State], fence: Fence = None) -> None:
         # The live instances are kept, so storing only records states created during the session.
         entry = self._entries.get(token)
         if entry is not None:

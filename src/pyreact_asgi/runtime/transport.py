@@ -14,10 +14,10 @@ import socketio
 from starlette.status import WS_1003_UNSUPPORTED_DATA
 
 from pyreact_asgi._codec import MalformedFrame, MsgspecPacket
-from pyreact_asgi._contract import EVENT, PAGE, RELOAD, RELOAD_ERROR, STATE, UPDATE
+from pyreact_asgi._contract import EVENT, ORIGIN_REFUSED, PAGE, RELOAD, RELOAD_ERROR, STATE, UPDATE
 from pyreact_asgi._types import Message, Receive, Scope, Send
 from pyreact_asgi.config import Config
-from pyreact_asgi.exceptions import LimitError, ProtocolError
+from pyreact_asgi.exceptions import LimitError, ProtocolError, StateStoreError
 from pyreact_asgi.router import Router
 from pyreact_asgi.routes import RouteTable
 from pyreact_asgi.runtime.background import BackgroundTasks
@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 _MOUNT_KEY = "pyreact.mount"
 # Malformed frames a connection may send before it is disconnected; a browser sends none.
 _MAX_MALFORMED = 100
+# Distinct (Origin, Host) pairs whose refusal is logged; a client sending new ones cannot fill the log.
+_MAX_ORIGIN_WARNINGS = 32
 
 
 Job = Callable[[], Awaitable[None]]
@@ -163,6 +165,8 @@ class SocketTransport:
         self._connections: dict[str, _Connection] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._origins_warned: set[tuple[str, str]] = set()
         self.dispatcher = Dispatcher(config, engine, manager)
         self.background = BackgroundTasks(manager, engine, self.deliver)
         self.sio = _Server(
@@ -172,7 +176,10 @@ class SocketTransport:
             # answer pings; python-socketio's own per-event tasks would lose the order of events.
             async_handlers=False,
             transports=["websocket"],
-            cors_allowed_origins=self._origin_allowed,
+            # The Origin is checked in _on_connect instead, which can tell the tab why it was refused: a
+            # handshake refused here is a bare 403 the browser retries in silence. Either way no handler
+            # runs and no state is reached for a refused origin.
+            cors_allowed_origins="*",
             max_http_buffer_size=config.max_event_bytes,
             ping_interval=config.ping_interval,
             ping_timeout=config.ping_timeout,
@@ -205,6 +212,9 @@ class SocketTransport:
         """Starts the timer that drops expired client states; called from the app's startup, in its loop."""
         if self._sweeper is None:
             self._sweeper = asyncio.create_task(self._manager.run_sweeper(), name="pyreact state sweeper")
+        if self._listener is None:
+            # Updates for this worker's tabs that other workers publish (a shared manager only).
+            self._listener = asyncio.create_task(self._manager.listen(self._deliver_here), name="pyreact listener")
 
     async def shutdown(self) -> None:
         """Disconnects the clients still connected (they reconnect to whichever server runs next) and stops
@@ -212,16 +222,32 @@ class SocketTransport:
         await self.background.shutdown()
         for sid in list(self._connections):
             await self.sio.disconnect(sid)
-        tasks = [*self._tasks, *([self._sweeper] if self._sweeper else [])]
+        tasks = [*self._tasks, *(t for t in (self._sweeper, self._listener) if t is not None)]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._sweeper = None
+        self._sweeper = self._listener = None
         self.dispatcher.shutdown()
         await self.sio.shutdown()
 
-    def _origin_allowed(self, origin: str | None, environ: dict[str, Any]) -> bool:
-        return origin_allowed(origin, environ.get("HTTP_HOST", ""), self.allowed_origins)
+    def _refuse_origin(self, environ: dict[str, Any]) -> None:
+        origin: str | None = environ.get("HTTP_ORIGIN")
+        host: str = environ.get("HTTP_HOST", "")
+        if origin_allowed(origin, host, self.allowed_origins):
+            return
+        pair = (str(origin)[:200], host[:200])
+        if pair not in self._origins_warned and len(self._origins_warned) < _MAX_ORIGIN_WARNINGS:
+            self._origins_warned.add(pair)
+            logger.warning(
+                "Refused a websocket from Origin %r: it is not the Host the request arrived with (%r), nor in "
+                "Config.allowed_origins. Behind a proxy, forward the browser's Host header (nginx: "
+                "proxy_set_header Host $http_host;), or list the origin in Config.allowed_origins.",
+                *pair,
+            )
+        raise socketio.exceptions.ConnectionRefusedError(
+            "The server refused this page's connection: its origin is not allowed (the server's log says why).",
+            {"code": ORIGIN_REFUSED},
+        )
 
     def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         task = asyncio.create_task(coro, name=name)
@@ -232,6 +258,7 @@ class SocketTransport:
     # --- connection lifecycle ------------------------------------------------------------------------
 
     async def _on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        self._refuse_origin(environ)
         token = auth.get("token") if isinstance(auth, dict) else None
         if not isinstance(token, str) or not TOKEN.match(token):
             raise socketio.exceptions.ConnectionRefusedError("Expected auth {token: <16-64 URL-safe characters>}.")
@@ -242,7 +269,11 @@ class SocketTransport:
             raise socketio.exceptions.ConnectionRefusedError(str(exc)) from None
         page = auth.get("page")
         router = Router(
-            scope, mount=scope[_MOUNT_KEY], page=page if isinstance(page, str) else "/", routes=self._routes
+            scope,
+            mount=scope[_MOUNT_KEY],
+            page=page if isinstance(page, str) else "/",
+            routes=self._routes,
+            client_key=token,
         )
         engine = self._engine()
         # A client that names no usable page (not a browser) receives every state the pages use.
@@ -357,6 +388,11 @@ class SocketTransport:
             async with self._manager.session(conn.token, conn.router) as tree:
                 await engine.restore(tree, storage)
                 full = await engine.full_state(tree, conn.states)
+        except StateStoreError as exc:
+            # The tab shows it is offline and reconnects until the store answers again.
+            logger.warning("Could not send client %s its state (%s); disconnected it.", conn.sid, exc)
+            self._drop(conn)
+            return
         except Exception:
             logger.exception("Could not send client %s its state; disconnected it.", conn.sid)
             self._drop(conn)
@@ -368,18 +404,30 @@ class SocketTransport:
 
     async def _start_background(self, conn: _Connection, call: Call) -> None:
         # Acknowledged at once: the task's changes come later, in updates of their own.
-        await self.background.start(conn.token, conn.router, call)
+        try:
+            await self.background.start(conn.token, conn.router, call)
+        except StateStoreError as exc:
+            await self._send_update(conn, Update(id=call.id, error=ErrorInfo(exc.code, str(exc))))
+            return
         await self._send_update(conn, Update(id=call.id))
 
     async def _navigate(self, conn: _Connection, page: str) -> None:
         # The tab navigated to another of the app's pages without reloading: handlers now read that page,
         # and the tab is sent the states it uses (in full, as on connect).
-        router = Router(conn.router.scope, mount=conn.router.mount, page=page, routes=self._routes)
+        router = Router(
+            conn.router.scope, mount=conn.router.mount, page=page, routes=self._routes, client_key=conn.token
+        )
         engine = self._engine()
         conn.states = engine.page_states(router.route or router.page)
         conn.router = router
-        async with self._manager.session(conn.token, router) as tree:
-            full = await engine.full_state(tree, conn.states)
+        try:
+            async with self._manager.session(conn.token, router) as tree:
+                full = await engine.full_state(tree, conn.states)
+        except StateStoreError as exc:
+            # As on connect: the tab shows it is offline, and reconnects until the store answers again.
+            logger.warning("Could not send client %s its state (%s); disconnected it.", conn.sid, exc)
+            self._drop(conn)
+            return
         await self._emit(conn, STATE, full)
 
     # --- development mode (devreload.py) --------------------------------------------------------------
@@ -404,7 +452,11 @@ class SocketTransport:
     # --- sending -------------------------------------------------------------------------------------
 
     async def deliver(self, token: str, update: Update) -> None:
-        """Sends an update no event asked for to every connected tab of ``token``, each its page's share."""
+        """Sends an update no event asked for to every connected tab of ``token``, each its page's share, on
+        whichever worker it is connected (through the state manager's `broadcast`)."""
+        await self._manager.broadcast(token, update, self._deliver_here)
+
+    async def _deliver_here(self, token: str, update: Update) -> None:
         for conn in list(self._connections.values()):
             if conn.token == token:
                 await self._send_update(conn, Update(delta=update.delta, actions=update.actions, error=update.error))

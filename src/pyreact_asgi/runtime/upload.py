@@ -305,7 +305,9 @@ class UploadEndpoint:
 
         try:
             call = engine.resolve_upload(handler, files)
-            router = Router(scope, mount=mount, page=headers.get(PAGE_HEADER, "/"), routes=self._routes)
+            router = Router(
+                scope, mount=mount, page=headers.get(PAGE_HEADER, "/"), routes=self._routes, client_key=token
+            )
             await self._dispatcher.run(token, router, call, collect)
         finally:
             discard(files)

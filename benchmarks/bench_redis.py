@@ -1,0 +1,194 @@
+"""The Redis state manager against the memory manager, in the same run, at 1, 10 and 100 clients.
+
+Two uvicorn processes serve the README's counter, one keeping states in memory and one in a redis-server this
+benchmark starts (no persistence, on a free port). Closed-loop clients (benchmarks/_eio.py's light client)
+send their next event when the previous one is answered; runs alternate between the two servers (ABBA) so
+that drift on the shared machine hits both. Also measured: Redis round trips per event (Redis's own
+``total_reads_processed``, which counts one read for a pipeline; ``total_commands_processed`` counts each
+command), and bytes per client in Redis for the counter and the dashboard example.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from benchmarks._common import Report, Row, ServerProcess, cpu_seconds, finish, percentile, uvicorn_process
+from benchmarks._eio import LightClient, session
+from tests.servers import RedisServer
+
+SUBJECT = "benchmarks._apps:counter_app"
+HANDLER = "counter.increment"
+LEVELS = (1, 10, 100)
+
+
+@contextmanager
+def _server(redis_url: str | None, build_dir: Path) -> Iterator[ServerProcess]:
+    # The app reads PYREACT_REDIS_URL, as a deployment would; the process inherits this environment.
+    before = os.environ.get("PYREACT_REDIS_URL")
+    os.environ["PYREACT_REDIS_URL"] = redis_url or ""
+    try:
+        with uvicorn_process(SUBJECT, build_dir=build_dir) as server:
+            yield server
+    finally:
+        if before is None:
+            os.environ.pop("PYREACT_REDIS_URL", None)
+        else:
+            os.environ["PYREACT_REDIS_URL"] = before
+
+
+async def _loop(client: LightClient, until: float, samples: list[float]) -> None:
+    while time.perf_counter() < until:
+        started = time.perf_counter()
+        reply = await client.call(HANDLER, 1)
+        if "error" in reply:
+            raise RuntimeError(f"unexpected reply {reply!r}")
+        samples.append(time.perf_counter() - started)
+
+
+async def _run(
+    clients: list[LightClient], warmup: float, duration: float, pids: list[int]
+) -> tuple[int, float, list[float], list[float]]:
+    """Returns the events, seconds, latencies, and the CPU seconds each of ``pids`` used meanwhile."""
+    discard: list[float] = []
+    until = time.perf_counter() + warmup
+    await asyncio.gather(*(_loop(c, until, discard) for c in clients))
+    samples: list[float] = []
+    cpu = [cpu_seconds(pid) for pid in pids]
+    started = time.perf_counter()
+    await asyncio.gather(*(_loop(c, started + duration, samples) for c in clients))
+    seconds = time.perf_counter() - started
+    return len(samples), seconds, samples, [cpu_seconds(pid) - before for pid, before in zip(pids, cpu, strict=True)]
+
+
+def _info(redis: RedisServer, *names: str) -> dict[str, int]:
+    stats = dict(
+        line.split(":", 1) for line in redis.cli("INFO", "stats").splitlines() if ":" in line and line[0] != "#"
+    )
+    return {name: int(stats[name]) for name in names}
+
+
+async def _round_trips(server: ServerProcess, redis: RedisServer, events: int = 200) -> tuple[float, float]:
+    async with session() as http:
+        client = await LightClient.open(http, server.url)
+        await client.call(HANDLER, 1)
+        before = _info(redis, "total_reads_processed", "total_commands_processed")
+        for _ in range(events):
+            await client.call(HANDLER, 1)
+        after = _info(redis, "total_reads_processed", "total_commands_processed")
+        await client.close()
+    return tuple((after[k] - before[k]) / events for k in before)  # type: ignore[return-value]
+
+
+def _bytes_per_client(redis: RedisServer) -> tuple[float, float]:
+    """Returns the records' bytes and Redis's MEMORY USAGE per client hash, averaged over the stored clients."""
+    keys = [k for k in redis.cli("--raw", "KEYS", "pyreact:s:*").split() if not k.endswith((":lock", ":wake"))]
+    records = memory = 0
+    for key in keys:
+        fields = redis.cli("--raw", "HKEYS", key).split()
+        records += sum(int(redis.cli("HSTRLEN", key, f)) for f in fields)
+        memory += int(redis.cli("MEMORY", "USAGE", key, "SAMPLES", "0"))
+    return records / max(1, len(keys)), memory / max(1, len(keys))
+
+
+def _dashboard_bytes() -> int:
+    """The records of a dashboard client that changed each of its states (a client that changes none has none)."""
+    from examples import dashboard
+    from pyreact_asgi.runtime.redis_manager import RedisStateManager
+    from pyreact_asgi.state import State
+
+    manager = RedisStateManager("redis://127.0.0.1:1/0", 60)  # only encodes: never connects
+
+    def every(cls: type[State]) -> list[type[State]]:
+        return [cls, *(c for sub in cls.__subclasses__() for c in every(sub))]
+
+    states = [cls for cls in every(State) if cls.__module__ == dashboard.__name__]
+    return sum(len(manager.encode(cls())) for cls in states)
+
+
+async def bench(levels: tuple[int, ...], rounds: int, warmup: float, duration: float) -> Report:
+    report = Report(
+        name="bench_redis",
+        subject="Redis state manager (redis-server on 127.0.0.1, no persistence)",
+        baseline="memory state manager, same app, same uvicorn",
+    )
+    with tempfile.TemporaryDirectory(prefix="pyreact-bench-") as tmp:
+        redis = RedisServer(Path(tmp))
+        redis.start()
+        try:
+            with _server(redis.url, Path(tmp)) as subject, _server(None, Path(tmp)) as baseline:
+                for n in levels:
+                    totals: dict[str, list[tuple[int, float, list[float], list[float]]]] = {
+                        "subject": [],
+                        "baseline": [],
+                    }
+                    assert redis.process is not None
+                    pids = {"subject": [subject.pid, redis.process.pid], "baseline": [baseline.pid]}
+                    async with session() as http:
+                        pools = {
+                            "subject": await asyncio.gather(*(LightClient.open(http, subject.url) for _ in range(n))),
+                            "baseline": await asyncio.gather(*(LightClient.open(http, baseline.url) for _ in range(n))),
+                        }
+                        order = [
+                            ("baseline", "subject") if r % 2 == 0 else ("subject", "baseline") for r in range(rounds)
+                        ]
+                        for kind in (k for pair in order for k in pair):
+                            run = await _run(pools[kind], warmup, duration, pids[kind])
+                            totals[kind].append(run)
+                            print(f"{n:>3} clients  {kind:<8}  {run[0] / run[1]:6.0f} events/s", flush=True)
+                        for pool in pools.values():
+                            await asyncio.gather(*(c.close() for c in pool))
+                    s = sum(r[0] for r in totals["subject"]) / sum(r[1] for r in totals["subject"])
+                    b = sum(r[0] for r in totals["baseline"]) / sum(r[1] for r in totals["baseline"])
+                    label = "1 client" if n == 1 else f"{n} clients"
+                    row = report.add(Row(f"events/s, {label}", "", s, b, "≥ 0.7x"))
+                    row.passed = row.ratio is not None and row.ratio >= 0.7
+                    p50 = {k: percentile(sorted(x for r in v for x in r[2]), 50) * 1000 for k, v in totals.items()}
+                    report.add(Row(f"p50 latency, {label}", "ms", p50["subject"], p50["baseline"]))
+                    events = {k: sum(r[0] for r in v) for k, v in totals.items()}
+                    server_us = {k: sum(r[3][0] for r in v) / events[k] * 1e6 for k, v in totals.items()}
+                    report.add(Row(f"server CPU per event, {label}", "µs", server_us["subject"], server_us["baseline"]))
+                    redis_us = sum(r[3][1] for r in totals["subject"]) / events["subject"] * 1e6
+                    report.add(Row(f"redis-server CPU per event, {label}", "µs", redis_us))
+                reads, commands = await _round_trips(subject, redis)
+                trips = report.add(Row("Redis round trips per event", "", reads, None, "≤ 3"))
+                trips.passed = reads <= 3.2  # the lock renewal and expiry refresh add a few reads of their own
+                report.add(Row("Redis commands per event", "", commands))
+                records, memory = _bytes_per_client(redis)
+                report.add(Row("counter: record bytes per client", "B", records))
+                report.add(Row("counter: Redis MEMORY USAGE per client", "B", memory))
+        finally:
+            redis.stop()
+    report.add(Row("dashboard: record bytes per client (every state changed)", "B", _dashboard_bytes()))
+    report.notes.append(
+        f"{rounds} rounds per level and manager, alternating, each {warmup:g} s warm-up + {duration:g} s measured."
+    )
+    report.notes.append(
+        "Round trips: Redis's total_reads_processed per event over 200 sequential events of one client "
+        "(a pipeline arrives in one read); commands: total_commands_processed per event."
+    )
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_redis", description=__doc__)
+    parser.add_argument("--levels", type=int, nargs="+", default=list(LEVELS), help="concurrent clients per level")
+    parser.add_argument("--rounds", type=int, default=4, help="runs per level and manager, alternating")
+    parser.add_argument("--warmup", type=float, default=0.2, help="seconds of unmeasured events per run")
+    parser.add_argument("--duration", type=float, default=1.5, help="measured seconds per run")
+    args = parser.parse_args(argv)
+    if shutil.which("redis-server") is None:
+        print("redis-server is missing: apt-get install redis-server")
+        return 1
+    return finish(asyncio.run(bench(tuple(args.levels), args.rounds, args.warmup, args.duration)))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
