@@ -98,7 +98,8 @@ class LightClient:
         await self.ws.send_str(
             "42" + encode(["event", {"id": self._next_id, "handler": handler, "args": list(args)}]).decode()
         )
-        return await future
+        reply: dict[str, Any] = await future
+        return reply
 
     async def close(self) -> None:
         await self.ws.close()

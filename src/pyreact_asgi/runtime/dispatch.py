@@ -148,9 +148,9 @@ class _Job:
         self.guard = threading.Lock()
         self.future: asyncio.Future[Any] | None = None
 
-    def wait_briefly(self, timeout: float = _BRIEF_WAIT) -> bool:
+    def wait_briefly(self, timeout: float) -> bool:
         """Waits up to ``timeout`` for the call to return; if it has not, sets `future`, resolved when it does."""
-        if self.done.acquire(timeout=timeout):
+        if timeout > 0 and self.done.acquire(timeout=timeout):
             return True
         with self.guard:
             if self.done.acquire(blocking=False):
@@ -182,8 +182,9 @@ class _Threads:
     joined at interpreter exit, so one sync handler that never returns would keep the process from exiting.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, brief_wait: float = _BRIEF_WAIT) -> None:
         self._size = size
+        self.brief_wait = brief_wait
         self._work: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._threads = 0
@@ -209,8 +210,8 @@ class _Threads:
         skip = self._skip.get(key)
         if skip:
             self._skip[key] = skip - 1
-            return job.wait_briefly(0)
-        if job.wait_briefly():
+            return job.wait_briefly(0.0)
+        if job.wait_briefly(self.brief_wait):
             if skip is not None:
                 del self._skip[key]
             return True
