@@ -223,7 +223,9 @@ class Engine:
                     result = await run_sync(handler.call, state, args)
                 else:
                     result = handler.call(state, args)
-                if isinstance(result, (types.AsyncGeneratorType, types.GeneratorType)):
+                if result is None:
+                    pass  # most handlers: no abstract-class checks needed
+                elif isinstance(result, (types.AsyncGeneratorType, types.GeneratorType)):
                     async for item in _items(result, run_sync):
                         events, yielded = _split(cls, handler, item)
                         chained += events
