@@ -263,3 +263,39 @@ async def test_dispatch_raises_what_a_quick_sync_handler_raised_and_undoes_it(lo
     assert [u.error.code for u in updates if u.error] == ["handler_error"]
     assert await _value(manager) == 3
     logged_errors.clear()
+
+
+class Basket(pr.State):
+    items: list[str] = []  # noqa: RUF012
+    tags: dict[str, list[int]] = {}  # noqa: RUF012
+
+    @pr.event
+    def fill_then_fail(self) -> None:
+        self.items.append("lost")
+        self.tags.setdefault("a", []).append(1)
+        raise ValueError("after changing containers in place")
+
+    @pr.event
+    def fill(self) -> None:
+        self.items.append("kept")
+        self.tags.setdefault("a", []).append(2)
+
+
+async def test_dispatch_undoes_in_place_changes_of_a_sync_handler_that_raised(logged_errors: list[Any]) -> None:
+    # The handler runs in a worker thread; its in-place changes (a list, a list inside a dict) are undone on the
+    # loop, and the next event's delta is computed against the state as it was before the failed one.
+    engine = Engine({"basket": Basket})
+    manager = MemoryStateManager(60)
+    dispatcher = Dispatcher(pr.Config(), lambda: engine, manager)
+    updates: list[Update] = []
+
+    async def reply(update: Update) -> None:
+        updates.append(update)
+
+    for handler in ("fill_then_fail", "fill"):
+        call = engine.resolve({"id": 1, "handler": f"basket.{handler}", "args": []})
+        await dispatcher.run("t", None, call, reply)
+    assert [u.error.code for u in updates if u.error] == ["handler_error"]
+    assert updates[-1].delta == {"basket": {"items": ["kept"], "tags": {"a": [2]}}}
+    logged_errors.clear()
+    dispatcher.shutdown()
