@@ -97,6 +97,33 @@ def _wide_substate(i: int, parent: type[pr.State]) -> type[pr.State]:
     return cls
 
 
+LIST_ITEMS = 1000
+LIST_HANDLER = "big_list.touch"
+
+
+def list_app() -> pr.PyApp:
+    """A state with a list of 1,000 strings (and a counter), whose event changes one item in place."""
+
+    def touch(self: Any, by: int = 1) -> None:
+        self.n += by
+        self.items[self.n % LIST_ITEMS] = f"event {self.n}"
+
+    namespace = {
+        "__module__": __name__,
+        "__annotations__": {"n": "int", "items": "list[str]"},
+        "n": 0,
+        "items": [f"item {i}" for i in range(LIST_ITEMS)],
+        "touch": pr.event(touch),
+    }
+    state: Any = types.new_class("BigList", (pr.State,), {}, lambda ns: ns.update(namespace))
+
+    def index() -> pr.Component:
+        return pr.vstack(pr.heading(state.n), pr.foreach(state.items, lambda item: pr.text(item)))
+
+    config = pr.Config(title="List", build_dir=Path(os.environ[BUILD_DIR_ENV]))
+    return pr.PyApp(pages={"/": index}, config=config)
+
+
 def generated_pages(count: int = 100) -> dict[str, PageFn]:
     """Returns ``count`` pages, each with its own State (3 vars, 2 handlers, a generated setter) and 14 components.
 

@@ -159,13 +159,36 @@ class ServerProcess:
     pid: int
 
 
+def cores() -> tuple[int, int] | None:
+    """Returns a (server, client) pair of distinct CPUs this process may run on, or None with only one."""
+    allowed = sorted(os.sched_getaffinity(0))
+    return (allowed[0], allowed[1]) if len(allowed) >= 2 else None
+
+
 @contextmanager
-def uvicorn_process(factory: str, *, build_dir: Path | None = None, timeout: float = 60.0) -> Iterator[ServerProcess]:
+def pinned(cpu: int | None) -> Iterator[None]:
+    """Keeps this process (the load generator) on ``cpu`` until the block ends; does nothing for None."""
+    if cpu is None:
+        yield
+        return
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {cpu})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+@contextmanager
+def uvicorn_process(
+    factory: str, *, build_dir: Path | None = None, timeout: float = 60.0, cpu: int | None = None
+) -> Iterator[ServerProcess]:
     """Runs ``uvicorn --factory <factory>`` in its own process on 127.0.0.1 until the block ends.
 
     A separate process gives the server its own GIL, so client and server do not slow each other down
-    beyond sharing the machine's cores. uvicorn binds only after the app's lifespan startup, so an
-    accepted TCP connection means the app is built and serving.
+    beyond sharing the machine's cores; ``cpu`` pins it to one core, away from the load generator's. uvicorn
+    binds only after the app's lifespan startup, so an accepted TCP connection means the app is built and
+    serving.
     """
     port = free_port()
     env = dict(os.environ)
@@ -177,6 +200,9 @@ def uvicorn_process(factory: str, *, build_dir: Path | None = None, timeout: flo
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL)
     try:
+        if cpu is not None:
+            # At once, before the interpreter starts threads: each new thread inherits its creator's affinity.
+            os.sched_setaffinity(process.pid, {cpu})
         wait_until(
             lambda: port_open(port), alive=lambda: process.poll() is None, what=factory, timeout=timeout, interval=0.05
         )

@@ -42,6 +42,8 @@ class LightClient:
         self._replies: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._next_id = 0
         self._reader: asyncio.Task[None] | None = None
+        self.state_bytes = 0  # the frame of the full state received on connect
+        self.update_bytes = 0  # every update frame received, as the server put it on the websocket
 
     @classmethod
     async def open(
@@ -61,6 +63,8 @@ class LightClient:
                 raise ConnectionError(f"connection refused: {frame[2:]}")
             if frame.startswith(("40", '42["state"')):
                 seen.add(frame[:2])
+                if frame.startswith("42"):
+                    client.state_bytes = len(frame.encode())
         client._reader = asyncio.create_task(client._read())
         return client
 
@@ -72,6 +76,7 @@ class LightClient:
             if data == "2":  # engine.io ping
                 await self.ws.send_str("3")
             elif data.startswith('42["update"'):
+                self.update_bytes += len(data.encode())
                 _, update = decode(data[2:])
                 if update.get("done", True):
                     future = self._replies.pop(update.get("id", -1), None)
@@ -81,6 +86,11 @@ class LightClient:
             if not future.done():
                 future.set_exception(ConnectionError("the connection closed"))
 
+    @property
+    def events(self) -> int:
+        """How many events this client sent."""
+        return self._next_id
+
     async def call(self, handler: str, *args: Any) -> dict[str, Any]:
         """Sends an event and returns its last update."""
         self._next_id += 1
@@ -88,7 +98,8 @@ class LightClient:
         await self.ws.send_str(
             "42" + encode(["event", {"id": self._next_id, "handler": handler, "args": list(args)}]).decode()
         )
-        return dict(await future)
+        reply: dict[str, Any] = await future
+        return reply
 
     async def close(self) -> None:
         await self.ws.close()

@@ -72,3 +72,9 @@ def test_codec_malformed_frame_keeps_the_event_id_it_can_read(frame: str, event_
         MsgspecPacket(encoded_packet=frame)
     assert refused.value.event_id == event_id
     assert refused.value.code == "malformed"
+
+
+def test_event_frame_is_what_python_socketio_emits() -> None:
+    data = Update(id=7, delta={"counter": {"count": 1, "items": ["a", {"b": None}]}}, error=ErrorInfo("x", "é"))
+    expected = MsgspecPacket(packet.EVENT, namespace="/", data=["update", data]).encode()
+    assert _codec.event_frame("update", data) == expected

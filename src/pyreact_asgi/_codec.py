@@ -21,6 +21,16 @@ def decode(data: bytes | str) -> Any:
     return _decoder.decode(data)
 
 
+def event_frame(event: str, data: Any) -> str:
+    """Returns the socket.io EVENT packet ``event(data)`` on the default namespace, as engine.io sends it.
+
+    The text python-socketio's ``emit`` makes (``2["update",{...}]``), framed here so that sending one update
+    to one connection costs neither its per-recipient task nor its scan of the data for binary attachments
+    (the wire protocol has none).
+    """
+    return "2" + _encoder.encode([event, data]).decode()
+
+
 class _MsgspecJSON:
     """The ``json`` module interface python-socketio calls, backed by msgspec."""
 

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 import pyreact_asgi as pr
@@ -201,3 +202,100 @@ async def test_dispatch_threads_are_reused_and_end_on_shutdown() -> None:
     assert dispatcher._threads._threads == 1, "one event at a time needs one thread"
     dispatcher.shutdown()
     assert dispatcher._threads._threads == 0
+
+
+async def test_dispatch_lets_the_loop_run_while_a_sync_handler_blocks() -> None:
+    # The loop waits only briefly for a sync handler; a blocking one hands it back to every other task.
+    released.clear()
+    dispatcher, engine, manager = _dispatcher()
+    updates: list[Update] = []
+
+    async def reply(update: Update) -> None:
+        updates.append(update)
+
+    call = engine.resolve({"id": 1, "handler": "job.sync_wait", "args": []})
+    async with anyio.create_task_group() as group:
+        group.start_soon(dispatcher.run, "t", None, call, reply)
+        for _ in range(20):  # tasks on the loop make progress while the handler's thread is blocked
+            await anyio.lowlevel.checkpoint()
+        assert updates == []
+        released.set()
+    assert updates == [Update(id=1, delta={"job": {"value": 97}})]
+    assert await _value(manager) == 97
+
+
+async def test_dispatch_waits_again_for_a_slow_sync_handler_only_after_a_while() -> None:
+    # A handler that ran past the brief wait is not waited for in its next calls, so a slow or blocking handler
+    # cannot hold up the loop event after event; its outcome still arrives, through the loop.
+    from pyreact_asgi.runtime import dispatch
+
+    gate = threading.Event()
+    threads_ = dispatch._Threads(2)
+    job = threads_.run(gate.wait, 5)
+    assert not threads_.wait_briefly(job, "slow")
+    gate.set()
+    assert job.future is not None
+    assert await job.future is True
+    second = threading.Event()
+    skipped = threads_.run(second.wait, 5)
+    assert not threads_.wait_briefly(skipped, "slow")
+    assert threads_._skip["slow"] == dispatch._SKIP - 1, "not waited for: it was slow lately"
+    second.set()
+    assert skipped.future is not None
+    assert await skipped.future is True
+    threads_.brief_wait = 10.0  # long enough for a loaded machine: the fast function below is waited for
+    for _ in range(dispatch._SKIP - 1):
+        job = threads_.run(lambda: 2)
+        if not threads_.wait_briefly(job, "slow"):
+            assert job.future is not None
+            assert await job.future == 2
+    job = threads_.run(lambda: 3)
+    assert threads_.wait_briefly(job, "slow"), "a handler fast again is waited for again"
+    assert job.outcome() == 3
+    assert "slow" not in threads_._skip
+    threads_.shutdown()
+
+
+async def test_dispatch_raises_what_a_quick_sync_handler_raised_and_undoes_it(logged_errors: list[Any]) -> None:
+    dispatcher, engine, manager = _dispatcher()
+    await _run(dispatcher, engine, "sync_set", 3)
+    updates = await _run(dispatcher, engine, "sync_fail")
+    assert [u.error.code for u in updates if u.error] == ["handler_error"]
+    assert await _value(manager) == 3
+    logged_errors.clear()
+
+
+class Basket(pr.State):
+    items: list[str] = []  # noqa: RUF012
+    tags: dict[str, list[int]] = {}  # noqa: RUF012
+
+    @pr.event
+    def fill_then_fail(self) -> None:
+        self.items.append("lost")
+        self.tags.setdefault("a", []).append(1)
+        raise ValueError("after changing containers in place")
+
+    @pr.event
+    def fill(self) -> None:
+        self.items.append("kept")
+        self.tags.setdefault("a", []).append(2)
+
+
+async def test_dispatch_undoes_in_place_changes_of_a_sync_handler_that_raised(logged_errors: list[Any]) -> None:
+    # The handler runs in a worker thread; its in-place changes (a list, a list inside a dict) are undone on the
+    # loop, and the next event's delta is computed against the state as it was before the failed one.
+    engine = Engine({"basket": Basket})
+    manager = MemoryStateManager(60)
+    dispatcher = Dispatcher(pr.Config(), lambda: engine, manager)
+    updates: list[Update] = []
+
+    async def reply(update: Update) -> None:
+        updates.append(update)
+
+    for handler in ("fill_then_fail", "fill"):
+        call = engine.resolve({"id": 1, "handler": f"basket.{handler}", "args": []})
+        await dispatcher.run("t", None, call, reply)
+    assert [u.error.code for u in updates if u.error] == ["handler_error"]
+    assert updates[-1].delta == {"basket": {"items": ["kept"], "tags": {"a": [2]}}}
+    logged_errors.clear()
+    dispatcher.shutdown()

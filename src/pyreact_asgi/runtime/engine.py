@@ -102,6 +102,7 @@ class Engine:
                 for param in var.param_states():
                     dependents.setdefault(param, set()).add(cls)
         self._dependents = {cls: tuple(deps) for cls, deps in dependents.items()}
+        self._async: dict[EventHandler, bool] = {}
         self._handlers = {
             f"{name}.{handler_name}": (cls, handler)
             for name, cls in self.states.items()
@@ -250,11 +251,13 @@ class Engine:
             chained: list[_Pending] = []
             actions: list[Action] = []
             try:
-                if run_sync is not None and not _is_async(handler):
+                if run_sync is not None and not self._is_async(handler):
                     result = await run_sync(handler.call, state, args)
                 else:
                     result = handler.call(state, args)
-                if isinstance(result, (types.AsyncGeneratorType, types.GeneratorType)):
+                if result is None:
+                    pass  # most handlers: no abstract-class checks needed
+                elif isinstance(result, (types.AsyncGeneratorType, types.GeneratorType)):
                     async for item in _items(result, run_sync):
                         events, yielded = _split(cls, handler, item)
                         chained += events
@@ -298,6 +301,13 @@ class Engine:
 
     def _dependents_of(self, state: type[State]) -> tuple[type[State], ...]:
         return self._dependents.get(state, ())
+
+    def _is_async(self, handler: EventHandler) -> bool:
+        # Asked for every event: inspect's checks cost more than a lookup.
+        found = self._async.get(handler)
+        if found is None:
+            found = self._async[handler] = _is_async(handler)
+        return found
 
 
 def _is_async(handler: EventHandler) -> bool:

@@ -176,7 +176,8 @@ class _Session(Session):
 @dataclass(slots=True)
 class _Entry:
     states: dict[type[State], State] = field(default_factory=dict)
-    lock: anyio.Lock = field(default_factory=anyio.Lock)
+    # fast_acquire: an uncontended lock is taken without a trip through the event loop, once per event.
+    lock: anyio.Lock = field(default_factory=partial(anyio.Lock, fast_acquire=True))
     last_seen: float = field(default_factory=time.monotonic)
     connections: int = 0  # open websocket connections of the token: while any, it is never dropped
     sizes: dict[type[State], int] = field(default_factory=dict)  # each state's size when last measured

@@ -11,9 +11,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import socketio
+from engineio import packet as eio_packet
 from starlette.status import WS_1003_UNSUPPORTED_DATA
 
-from pyreact_asgi._codec import MalformedFrame, MsgspecPacket
+from pyreact_asgi._codec import MalformedFrame, MsgspecPacket, event_frame
 from pyreact_asgi._contract import EVENT, ORIGIN_REFUSED, PAGE, RELOAD, RELOAD_ERROR, STATE, UPDATE
 from pyreact_asgi._types import Message, Receive, Scope, Send
 from pyreact_asgi.config import Config
@@ -471,7 +472,10 @@ class SocketTransport:
     async def _emit(self, conn: _Connection, event: str, data: Any) -> None:
         if conn.dropped:
             return
-        if self._backlog(conn) > self._max_outgoing:
+        socket = self.sio.eio.sockets.get(conn.eio_sid)
+        if socket is None:
+            return
+        if self._backlog(socket) > self._max_outgoing:
             logger.warning(
                 "Client %s reads slower than its updates come (over %d bytes wait to be sent); disconnected it.",
                 conn.sid,
@@ -479,12 +483,12 @@ class SocketTransport:
             )
             self._drop(conn)
             return
-        await self.sio.emit(event, data, to=conn.sid)
+        # Straight to the connection's engine.io socket: the sid is this process's own, so python-socketio's
+        # emit (a room lookup and a task per recipient, awaited) would only add to every update's cost.
+        await socket.send(eio_packet.Packet(eio_packet.MESSAGE, data=event_frame(event, data)))
 
-    def _backlog(self, conn: _Connection) -> int:
-        socket = self.sio.eio.sockets.get(conn.eio_sid)
-        if socket is None:
-            return 0
+    @staticmethod
+    def _backlog(socket: Any) -> int:
         # engine.io's queue of packets to write is an unbounded asyncio.Queue, whose items live in its deque
         # _queue: the one place to see how much waits. Each packet's data is the encoded socket.io packet.
         return sum(len(p.data) for p in socket.queue._queue if p is not None and isinstance(p.data, (str, bytes)))
