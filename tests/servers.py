@@ -163,6 +163,13 @@ def nginx_static(root: Path, tmp: Path, *, port: int | None = None, timeout: flo
     conf = tmp / "nginx-static.conf"
     user = "user root root;" if os.geteuid() == 0 else ""
     conf.write_text(_NGINX_STATIC_CONF.format(user=user, tmp=tmp, port=port, root=root))
+    with _nginx(conf, port, timeout) as server:
+        yield server
+
+
+@contextmanager
+def _nginx(conf: Path, port: int, timeout: float) -> Iterator[LiveServer]:
+    """Runs nginx with ``conf`` in the foreground until the block ends, once it listens on ``port``."""
     process = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE)
     try:
         wait_until(
@@ -170,6 +177,7 @@ def nginx_static(root: Path, tmp: Path, *, port: int | None = None, timeout: flo
             alive=lambda: process.poll() is None,
             what="nginx",
             timeout=timeout,
+            # stderr is read only once nginx has exited: reading a live one would block.
             detail=lambda: process.stderr.read().decode() if process.stderr and process.poll() is not None else "",
         )
         yield LiveServer("127.0.0.1", port)
@@ -233,22 +241,8 @@ def nginx_proxy(
             host_header=host_header,
         )
     )
-    process = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE)
-    try:
-        wait_until(
-            lambda: port_open(port),
-            alive=lambda: process.poll() is None,
-            what="nginx",
-            timeout=timeout,
-            # stderr is read only once nginx has exited: reading a live one would block.
-            detail=lambda: process.stderr.read().decode() if process.stderr and process.poll() is not None else "",
-        )
-        yield LiveServer("127.0.0.1", port)
-    finally:
-        process.terminate()
-        process.wait(timeout)
-        if process.stderr:
-            process.stderr.close()
+    with _nginx(conf, port, timeout) as server:
+        yield server
 
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
