@@ -252,8 +252,10 @@ class UploadEndpoint:
     describes the exchange. A page of another origin listed in ``allowed_origins`` (an exported frontend) may
     upload too: its CORS preflight (``OPTIONS``) is answered, and every reply to it, refusals included, names
     its origin in ``Access-Control-Allow-Origin`` so the browser lets the page read it. No other origin is
-    ever named, and credentials are never allowed (an export's tokens are unbound, see docs/security.md). The handler runs through the same `Dispatcher` as websocket events, so errors,
-    undo, timeout, limits and logging are the same; the answer is one update with all the event changed.
+    ever named, and credentials are never allowed (an export's tokens are unbound, see docs/security.md).
+
+    The handler runs through the same `Dispatcher` as websocket events, so errors, undo, timeout, limits and
+    logging are the same; the answer is one update with all the event changed.
 
     Args:
         config: The app's settings.
