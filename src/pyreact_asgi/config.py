@@ -44,8 +44,9 @@ class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=Tr
             directory, which must be writable; the installed package itself is never written to. A string
             is accepted and turned into a Path.
         event_path: Path of the websocket endpoint under the mount path.
-        allowed_origins: Extra origins (``"https://example.com"``) allowed to open the websocket;
-            the page's own origin is always allowed.
+        allowed_origins: Extra origins (``"https://example.com"``) allowed to open the websocket and to
+            upload (their CORS preflight is answered, without credentials); the page's own origin is always
+            allowed.
         trusted_proxies: Addresses or networks (``"127.0.0.1"``, ``"10.0.0.0/8"``, or ``"*"`` for any) of
             reverse proxies whose ``X-Forwarded-Prefix`` header is honoured. Empty by default: the header is
             ignored, since any client could send it. A proxy that strips a prefix before forwarding sends it

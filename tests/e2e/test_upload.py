@@ -149,7 +149,7 @@ async def test_upload_that_is_not_multipart_is_refused(live_server: LiveServer) 
 
 async def test_upload_get_is_not_allowed(live_server: LiveServer) -> None:
     async with aiohttp.ClientSession() as session, session.get(f"{live_server.url}/ui/_upload") as response:
-        assert (response.status, response.headers["Allow"]) == (405, "POST")
+        assert (response.status, response.headers["Allow"]) == (405, "POST, OPTIONS")
 
 
 async def test_upload_handler_cannot_be_called_as_an_event(live_server: LiveServer) -> None:

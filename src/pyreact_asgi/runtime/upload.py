@@ -37,6 +37,13 @@ _MAX_NAME = 200
 _OVERHEAD_PER_FILE = 16 * 1024
 # The most of a refused upload read (and thrown away) so the browser can read the refusal.
 _DRAIN_LIMIT = 256 * 1024 * 1024
+# What a CORS preflight from an exported frontend (`pyreact export`) is told: the request headers the browser
+# runtime sets on an upload, and nothing else. The body is FormData, whose multipart/form-data Content-Type is
+# one browsers send cross-origin without asking, so it needs no allowing.
+_ALLOWED_HEADERS = f"{TOKEN_HEADER}, {PAGE_HEADER}"
+# How long a browser may reuse a preflight's answer, in seconds (Chromium caps it at 2 hours). An origin later
+# dropped from Config.allowed_origins gains nothing from a cached answer: the upload itself is still refused.
+_PREFLIGHT_MAX_AGE = "3600"
 
 
 def safe_filename(raw: str) -> str:
@@ -242,8 +249,13 @@ class UploadEndpoint:
     """``POST <mount>/_upload?handler=<state>.<handler>``: receives files and runs their handler like an event.
 
     The client's token comes in ``X-Pyreact-Token``, its page in ``X-Pyreact-Page``; docs/protocol.md
-    describes the exchange. The handler runs through the same `Dispatcher` as websocket events, so errors,
-    undo, timeout, limits and logging are the same; the answer is one update with all the event changed.
+    describes the exchange. A page of another origin listed in ``allowed_origins`` (an exported frontend) may
+    upload too: its CORS preflight (``OPTIONS``) is answered, and every reply to it, refusals included, names
+    its origin in ``Access-Control-Allow-Origin`` so the browser lets the page read it. No other origin is
+    ever named, and credentials are never allowed (an export's tokens are unbound, see docs/security.md).
+
+    The handler runs through the same `Dispatcher` as websocket events, so errors, undo, timeout, limits and
+    logging are the same; the answer is one update with all the event changed.
 
     Args:
         config: The app's settings.
@@ -270,12 +282,29 @@ class UploadEndpoint:
         self._max_files = config.max_upload_files
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, mount: str) -> None:
-        response = await self._respond(scope, receive, mount)
+        cross_origin = self._cross_origin(scope)
+        if scope["type"] == "http" and scope["method"] == "OPTIONS":
+            response = _preflight(cross_origin)
+        else:
+            response = await self._respond(scope, receive, mount)
+            if cross_origin is not None:
+                response.headers["Access-Control-Allow-Origin"] = cross_origin
+        # Whether a reply may be read, and what it says, depend on the request's Origin: no cache may reuse it
+        # for another.
+        response.headers["Vary"] = "Origin"
         await response(scope, receive, send)
+
+    def _cross_origin(self, scope: Scope) -> str | None:
+        # The request's Origin if it is one of Config.allowed_origins (compared as origin_allowed does), else
+        # None. The page's own origin needs no CORS; any other is never named in a reply.
+        origin = HTTPConnection(scope).headers.get("origin")
+        if origin is None or origin.lower() not in self._allowed_origins:
+            return None
+        return origin.lower()
 
     async def _respond(self, scope: Scope, receive: Receive, mount: str) -> Response:
         if scope["type"] != "http" or scope["method"] != "POST":
-            return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "POST"})
+            return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "POST, OPTIONS"})
         request = HTTPConnection(scope)
         headers = request.headers
         if not origin_allowed(headers.get("origin"), headers.get("host", ""), self._allowed_origins):
@@ -320,6 +349,27 @@ class UploadEndpoint:
                 merged.setdefault(name, {}).update(changed)
             actions += update.actions
         return _reply(200, Update(delta=merged, actions=actions))
+
+
+def _preflight(origin: str | None) -> Response:
+    # A browser asks before a cross-origin upload, since the upload sets headers of its own. Only an origin of
+    # Config.allowed_origins is answered; any other (a foreign site, "null", a listed host on another port or
+    # scheme, a request without Origin) gets a refusal without CORS headers, so its browser sends nothing.
+    if origin is None:
+        return PlainTextResponse(
+            "Uploads are accepted only from this app's own pages and the origins in Config.allowed_origins.",
+            status_code=403,
+            headers={"Cache-Control": "no-store"},
+        )
+    return Response(
+        status_code=204,
+        headers={
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Allow-Methods": "POST",
+            "Access-Control-Allow-Headers": _ALLOWED_HEADERS,
+            "Access-Control-Max-Age": _PREFLIGHT_MAX_AGE,
+        },
+    )
 
 
 # The HTTP status of an upload whose handler failed, by error code.
