@@ -123,5 +123,5 @@ async def test_closed_tab_cannot_send(shared_build_dir: Path) -> None:
 
 
 async def test_client_takes_only_a_pyapp() -> None:
-    with pytest.raises(TypeError, match=r"Expected a pyreact_asgi\.PyApp"):
+    with pytest.raises(pr.ConfigError, match=r"Expected a pyreact_asgi\.PyApp"):
         AppClient(object())  # type: ignore[arg-type]

@@ -27,6 +27,7 @@ import anyio
 from pyreact_asgi._types import ASGIApp, Message, Receive, Scope, Send
 from pyreact_asgi.app import PyApp
 from pyreact_asgi.build.pipeline import build_bundle, compile_recorded
+from pyreact_asgi.exceptions import ConfigError
 
 __all__ = ["DevServer", "Reloader"]
 
@@ -92,7 +93,7 @@ class Reloader:
             for part in attribute.split("."):
                 value = getattr(value, part)
             if not isinstance(value, PyApp):
-                raise TypeError(f"Expected {self.target!r} to be a PyApp, but got {type(value).__name__}.")
+                raise ConfigError(f"Expected {self.target!r} to be a PyApp, but got {type(value).__name__}.")
         except BaseException:
             # The running app keeps the code it has: the half-imported new modules go, the old ones come back.
             for name in self._modules():

@@ -45,6 +45,7 @@ from pyreact_asgi._contract import (
 )
 from pyreact_asgi._types import Message, Scope
 from pyreact_asgi.app import PyApp
+from pyreact_asgi.exceptions import ConfigError, StateError
 from pyreact_asgi.runtime.binding import cookie_name
 from pyreact_asgi.state.base import State
 from pyreact_asgi.state.events import EventSpec
@@ -152,7 +153,7 @@ class AppClient:
         self, app: PyApp, *, headers: Mapping[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT
     ) -> None:
         if not isinstance(app, PyApp):
-            raise TypeError(f"Expected a pyreact_asgi.PyApp, but got {type(app).__name__}; pass the app itself.")
+            raise ConfigError(f"Expected a pyreact_asgi.PyApp, but got {type(app).__name__}; pass the app itself.")
         self.app = app
         self.timeout = timeout
         self._headers = {name.lower(): value for name, value in (headers or {}).items()}
@@ -404,7 +405,7 @@ class Tab:
         """The vars of one state as the tab holds them (``tab.vars(Counter)["count"]``)."""
         name = state if isinstance(state, str) else state.state_name()
         if name not in self.state:
-            raise KeyError(f"Page {self.page!r} does not use state {name!r}; it uses {sorted(self.state)}.")
+            raise StateError(f"Page {self.page!r} does not use state {name!r}; it uses {sorted(self.state)}.")
         return self.state[name]
 
     async def send(self, handler: EventSpec | str, *args: Any) -> int:
