@@ -102,7 +102,8 @@ def _hypercorn(app: ASGIApp, sock: socket.socket, root_path: str, lifespan: Lite
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
-_NGINX_CONF = """\
+# What both nginx configurations start with: one worker, every file under the test's tmp directory.
+_NGINX_HTTP = """\
 {user}
 worker_processes 1;
 pid {tmp}/nginx.pid;
@@ -115,6 +116,11 @@ http {{
     fastcgi_temp_path {tmp}/fastcgi;
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
+"""
+
+_NGINX_CONF = (
+    _NGINX_HTTP
+    + """\
     map $http_upgrade $connection_upgrade {{ default upgrade; "" close; }}
     server {{
         listen 127.0.0.1:{port};
@@ -129,21 +135,12 @@ http {{
     }}
 }}
 """
+)
 
 
-_NGINX_STATIC_CONF = """\
-{user}
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
+_NGINX_STATIC_CONF = (
+    _NGINX_HTTP
+    + """\
     types {{ text/html html; text/javascript js; }}
     server {{
         listen 127.0.0.1:{port};
@@ -152,6 +149,7 @@ http {{
     }}
 }}
 """
+)
 
 
 @contextmanager
