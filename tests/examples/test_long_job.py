@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
 import pytest
@@ -11,12 +10,6 @@ from pyreact_asgi import PyApp
 from pyreact_asgi.testing import AppClient, Tab
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest.fixture
-def example() -> ModuleType:
-    """The example as imported now: its classes are the ones its app uses, even if another test reloaded it."""
-    return importlib.import_module("examples.long_job")
 
 
 @pytest.fixture

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
 import pytest
 
-from pyreact_asgi import PyApp
 from pyreact_asgi.testing import AppClient
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest.fixture
-def example() -> ModuleType:
-    """The example as imported now: its classes are the ones its app uses, even if another test reloaded it."""
-    return importlib.import_module("examples.todos")
-
-
-@pytest.fixture
-def pyreact_app(example: ModuleType) -> PyApp:
-    return example.ui  # type: ignore[no-any-return]
 
 
 async def test_todos_add_toggle_remove(example: ModuleType, pyreact_client: AppClient) -> None:

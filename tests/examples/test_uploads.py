@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from types import ModuleType
 
@@ -12,12 +11,6 @@ from pyreact_asgi import PyApp
 from pyreact_asgi.testing import AppClient, EventError
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest.fixture
-def example() -> ModuleType:
-    """The example as imported now: its classes are the ones its app uses, even if another test reloaded it."""
-    return importlib.import_module("examples.uploads")
 
 
 @pytest.fixture
