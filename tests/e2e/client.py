@@ -11,6 +11,7 @@ import aiohttp
 import anyio
 import socketio
 
+from pyreact_asgi._codec import decode, encode
 from pyreact_asgi._contract import DEFAULT_EVENT_PATH, EVENT, STATE, UPDATE
 from tests.servers import LiveServer
 
@@ -128,3 +129,52 @@ async def connect(
                 yield client
             finally:
                 await sio.disconnect()
+
+
+class RawClient:
+    """Engine.io v4 / socket.io v5 by hand over a websocket, so a test can send what no library would."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.frames: list[str] = []
+        self.updates: dict[int | None, dict[str, Any]] = {}  # the last update of each event, as they come
+
+    async def receive(self) -> str:
+        while True:
+            message = await self.ws.receive()
+            if message.type != aiohttp.WSMsgType.TEXT:
+                raise ConnectionError(f"websocket closed: {message.type!r}")
+            self.frames.append(message.data)
+            if message.data == "2":  # engine.io ping
+                await self.ws.send_str("3")
+                continue
+            return str(message.data)
+
+    async def send_frame(self, frame: str) -> None:
+        await self.ws.send_str(frame)
+
+    async def emit(self, *args: Any) -> None:
+        await self.ws.send_str("42" + encode(list(args)).decode())
+
+    async def update(self, event_id: int | None) -> dict[str, Any]:
+        """Waits for the last update of ``event_id`` (None: an update with no id) and returns it."""
+        while event_id not in self.updates:
+            frame = await self.receive()
+            if frame.startswith("42"):
+                name, data = decode(frame[2:].encode())
+                if name == "update" and data.get("done", True):
+                    self.updates[data.get("id")] = data
+        return self.updates.pop(event_id)
+
+    async def call(self, event_id: int, handler: str, *args: Any) -> dict[str, Any]:
+        await self.emit("event", {"id": event_id, "handler": handler, "args": list(args)})
+        return await self.update(event_id)
+
+    async def closed_by_server(self) -> bool:
+        """Waits until the server ends the socket.io session (a DISCONNECT packet or a closed websocket)."""
+        try:
+            while await self.receive() != "41":
+                pass
+        except ConnectionError:
+            pass
+        return True

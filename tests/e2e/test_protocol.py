@@ -11,8 +11,8 @@ import anyio
 import pytest
 import socketio
 
-from pyreact_asgi._codec import decode, encode
-from tests.e2e.client import connect, new_token
+from pyreact_asgi._codec import encode
+from tests.e2e.client import RawClient, connect, new_token
 from tests.servers import LiveServer
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.e2e]
@@ -178,40 +178,12 @@ async def test_connect_with_malformed_storage_still_works(live_server: LiveServe
         assert (await client.first_state())["prefs"]["theme"] == "light"
 
 
-class RawSocket:
-    """Engine.io v4 / socket.io v5 spoken by hand over a websocket, to see exactly what is on the wire."""
-
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        self.ws = ws
-        self.frames: list[str] = []
-
-    async def receive(self) -> str:
-        while True:
-            message = await self.ws.receive()
-            if message.type != aiohttp.WSMsgType.TEXT:
-                raise ConnectionError(f"websocket closed: {message.type!r} {message.data!r}")
-            self.frames.append(message.data)
-            if message.data == "2":  # engine.io ping
-                await self.ws.send_str("3")
-                continue
-            return str(message.data)
-
-    async def receive_event(self) -> tuple[str, Any]:
-        frame = await self.receive()
-        assert frame.startswith("42"), frame
-        name, data = decode(frame[2:].encode())
-        return name, data
-
-    async def emit(self, data: Any) -> None:
-        await self.ws.send_str("42" + encode(["event", data]).decode())
-
-
 @asynccontextmanager
-async def raw_connect(server: LiveServer, origin: str | None = None) -> AsyncIterator[RawSocket]:
+async def raw_connect(server: LiveServer, origin: str | None = None) -> AsyncIterator[RawClient]:
     url = f"ws://{server.host}:{server.port}{SOCKET_PATH}/?EIO=4&transport=websocket"
     headers = {"Origin": origin} if origin else {}
     async with aiohttp.ClientSession() as session, session.ws_connect(url, headers=headers) as ws:
-        raw = RawSocket(ws)
+        raw = RawClient(ws)
         with anyio.fail_after(5):
             assert (await raw.receive()).startswith("0{")
             await ws.send_str("40" + encode({"token": new_token()}).decode())
@@ -225,10 +197,8 @@ async def raw_connect(server: LiveServer, origin: str | None = None) -> AsyncIte
 async def test_backend_vars_never_reach_the_wire(live_server: LiveServer) -> None:
     async with raw_connect(live_server, origin=live_server.url) as raw:
         for event_id in range(1, 4):
-            await raw.emit({"id": event_id, "handler": "counter.increment", "args": [1]})
-            name, update = await raw.receive_event()
-            assert name == "update"
-            assert update["id"] == event_id
+            await raw.emit("event", {"id": event_id, "handler": "counter.increment", "args": [1]})
+            update = await raw.update(event_id)  # the "update" event that answers this id
     assert update["delta"] == {"counter": {"count": 3}}
     assert not [frame for frame in raw.frames if "clicks_ever" in frame]
 
@@ -236,7 +206,7 @@ async def test_backend_vars_never_reach_the_wire(live_server: LiveServer) -> Non
 async def test_oversized_message_is_refused_and_others_keep_working(live_server: LiveServer) -> None:
     async with connect(live_server) as bystander:
         async with raw_connect(live_server) as raw:
-            await raw.emit({"id": 1, "handler": "counter.set_name", "args": ["x" * 20_000]})
+            await raw.emit("event", {"id": 1, "handler": "counter.set_name", "args": ["x" * 20_000]})
             with pytest.raises(ConnectionError, match="CLOSE"):
                 await raw.receive()
         assert (await bystander.call("counter.increment"))["delta"] == {"counter": {"count": 1}}

@@ -23,8 +23,8 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
 
 import pyreact_asgi as pr
-from pyreact_asgi._codec import decode, encode
-from tests.e2e.client import new_token
+from pyreact_asgi._codec import encode
+from tests.e2e.client import RawClient, new_token
 from tests.servers import LiveServer, serve
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.e2e]
@@ -66,53 +66,15 @@ def vault_server(shared_build_dir: Path) -> Iterator[LiveServer]:
         yield server
 
 
-class _Guest:
-    """A logged-in guest speaking engine.io and socket.io by hand, so it can send what no library would."""
-
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        self.ws = ws
-
-    async def receive(self) -> str:
-        while True:
-            message = await self.ws.receive()
-            if message.type != aiohttp.WSMsgType.TEXT:
-                raise ConnectionError(f"websocket closed: {message.type!r}")
-            if message.data == "2":  # engine.io ping
-                await self.ws.send_str("3")
-                continue
-            return str(message.data)
-
-    async def emit(self, *args: Any) -> None:
-        await self.ws.send_str("42" + encode(list(args)).decode())
-
-    async def call(self, event_id: int, handler: str) -> dict[str, Any]:
-        await self.emit("event", {"id": event_id, "handler": handler, "args": []})
-        while True:
-            frame = await self.receive()
-            if frame.startswith("42"):
-                name, data = decode(frame[2:].encode())
-                if name == "update" and data.get("id") == event_id:
-                    return dict(data)
-
-    async def closed_by_server(self) -> bool:
-        """Waits until the server ends the socket.io session (a DISCONNECT packet or a closed websocket)."""
-        try:
-            while True:
-                if await self.receive() == "41":
-                    return True
-        except ConnectionError:
-            return True
-
-
 @asynccontextmanager
-async def _guest(server: LiveServer) -> AsyncIterator[_Guest]:
+async def _guest(server: LiveServer) -> AsyncIterator[RawClient]:
     # unsafe=True: aiohttp keeps no cookies of an IP address host otherwise.
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         async with session.get(f"{server.url}/login") as response:
             assert response.status == 200
         url = f"ws://{server.host}:{server.port}/ui/_event/?EIO=4&transport=websocket"
         async with session.ws_connect(url, headers={"Origin": server.url}) as ws:
-            guest = _Guest(ws)
+            guest = RawClient(ws)
             with anyio.fail_after(5):
                 assert (await guest.receive()).startswith("0{")
                 await ws.send_str("40" + encode({"token": new_token()}).decode())
