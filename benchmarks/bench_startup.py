@@ -58,6 +58,19 @@ def read_raw(build_dir: Path) -> int:
     return total
 
 
+def _against_raw_read(check: Callable[[], None], build_dir: Path, raw_first: bool, times: dict[str, float]) -> None:
+    """Runs ``check`` and the baseline raw read of the build, in the order given, and prints the times."""
+
+    def raw() -> None:
+        started = time.perf_counter()
+        read_raw(build_dir)
+        times["raw_ms"] = _ms(started)
+
+    for step in (raw, check) if raw_first else (check, raw):
+        step()
+    sys.stdout.write(msgspec.json.encode(times).decode())
+
+
 def child(app: str, build_dir: Path, raw_first: bool) -> None:
     """Runs in a fresh process: times one fresh start and one raw read, prints them as JSON."""
     pages = APPS[app]()
@@ -72,14 +85,7 @@ def child(app: str, build_dir: Path, raw_first: bool) -> None:
         if bundle.built:
             raise RuntimeError("expected a fresh bundle, but build_bundle rebuilt it")
 
-    def raw() -> None:
-        started = time.perf_counter()
-        read_raw(build_dir)
-        times["raw_ms"] = _ms(started)
-
-    for step in (raw, check) if raw_first else (check, raw):
-        step()
-    sys.stdout.write(msgspec.json.encode(times).decode())
+    _against_raw_read(check, build_dir, raw_first, times)
 
 
 def fresh_start(app: str, runs: int) -> dict[str, list[float]]:
@@ -118,14 +124,7 @@ def restart_child(module_dir: Path, build_dir: Path, raw_first: bool) -> None:
         if current is None:
             raise RuntimeError("expected the build to be current")
 
-    def raw() -> None:
-        started = time.perf_counter()
-        read_raw(build_dir)
-        times["raw_ms"] = _ms(started)
-
-    for step in (raw, check) if raw_first else (check, raw):
-        step()
-    sys.stdout.write(msgspec.json.encode(times).decode())
+    _against_raw_read(check, build_dir, raw_first, times)
 
 
 def restart(runs: int) -> dict[str, list[float]]:
