@@ -49,8 +49,12 @@ def _app(build_dir: Path, **config: object) -> pr.PyApp:
         ("redis://:secret@host:6379/0", "redis://***@host:6379/0"),
         ("rediss://user:secret@host/1", "rediss://***@host/1"),
         ("redis://host:6379/0", "redis://host:6379/0"),
+        (
+            "rediss://host:6380/0?password=hunter2&ssl_keyfile_password=x&ssl_ca_certs=/ca.pem",
+            "rediss://host:6380/0?password=***&ssl_keyfile_password=***&ssl_ca_certs=/ca.pem",
+        ),
     ],
-    ids=["password", "user-and-password", "none"],
+    ids=["password", "user-and-password", "none", "query-password"],
 )
 async def test_redact_url_hides_the_password(url: str, shown: str) -> None:
     assert redact_url(url) == shown
