@@ -376,17 +376,37 @@ def uvicorn_workers(
     """Runs ``uvicorn <app> --workers N`` as a subprocess on a free port, as a deployment does, with its
     stderr written to ``log``."""
     port = free_port()
+    argv = [
+        *(sys.executable, "-m", "uvicorn", app, "--workers", str(workers), "--port", str(port)),
+        *("--log-level", "warning", "--timeout-graceful-shutdown", "2"),
+    ]
+    with _supervisor("uvicorn", argv, port, env, log, timeout) as running:
+        yield running
+
+
+@contextmanager
+def gunicorn_workers(
+    argv: list[str], env: dict[str, str], log: Path, *, timeout: float = 30.0
+) -> Iterator[tuple[LiveServer, subprocess.Popen[bytes]]]:
+    """Runs gunicorn with ``argv`` (its arguments, without "gunicorn") as a subprocess, on the port of its
+    ``-b 127.0.0.1:PORT``, with its stderr written to ``log``."""
+    port = int(argv[argv.index("-b") + 1].rpartition(":")[2])
+    # Test-only options after the deployment's: less log, and a quick stop of workers with open websockets.
+    command = [sys.executable, "-m", "gunicorn", *argv, "--log-level", "warning", "--graceful-timeout", "2"]
+    with _supervisor("gunicorn", command, port, env, log, timeout) as running:
+        yield running
+
+
+@contextmanager
+def _supervisor(
+    what: str, argv: list[str], port: int, env: dict[str, str], log: Path, timeout: float
+) -> Iterator[tuple[LiveServer, subprocess.Popen[bytes]]]:
+    """Runs a server that supervises worker processes until the block ends; stops it with SIGTERM, as a
+    deployment's service manager does."""
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "uvicorn", app, "--workers", str(workers), "--port", str(port)),
-                *("--log-level", "warning", "--timeout-graceful-shutdown", "2"),
-            ],
-            env={**os.environ, **env},
-            stderr=out,
-        )
+        process = subprocess.Popen(argv, env={**os.environ, **env}, stderr=out)
     try:
-        wait_until(lambda: port_open(port), alive=lambda: process.poll() is None, what="uvicorn", timeout=timeout)
+        wait_until(lambda: port_open(port), alive=lambda: process.poll() is None, what=what, timeout=timeout)
         yield LiveServer("127.0.0.1", port), process
     finally:
         if process.poll() is None:
