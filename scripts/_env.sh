@@ -18,7 +18,8 @@ apt_install() {
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then
         if sudo -n true 2>/dev/null; then sudo="sudo -n"; else
-            echo "Missing Debian packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2
+            echo "Missing Debian packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" \
+                "(on Debian 12, valkey-server is in bookworm-backports: apt-get install -t bookworm-backports)" >&2
             return 1
         fi
     fi
