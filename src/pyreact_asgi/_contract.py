@@ -64,7 +64,7 @@ __all__ = [
 # --- socket.io events (docs/protocol.md) ----------------------------------------------------------------
 EVENT = "event"  # client → server: call one handler
 PAGE = "page"  # client → server: the tab navigated to another page of the app
-STATE = "state"  # server → client: the full state of the page's states (on connect and navigation)
+STATE = "state"  # server → client: the full state of the page's states (on connect, navigation, conflict)
 UPDATE = "update"  # server → client: a delta, actions, an error, the end of an event
 # The code in a refused connection's connect_error data when the page's Origin is not allowed: the tab
 # shows it was refused instead of reconnecting in silence.

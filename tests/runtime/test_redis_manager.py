@@ -1,4 +1,5 @@
-"""The Redis state manager against a real redis-server: records, the lock and its fence, expiry, failures."""
+"""The Redis state manager against a real redis-server and a real valkey-server (every test runs against both):
+records, the lock and its fence, expiry, pub/sub, failures."""
 
 from __future__ import annotations
 
@@ -56,14 +57,22 @@ def _manager(server: RedisServer, prefix: str, **options: Any) -> RedisStateMana
 
 
 @pytest_asyncio.fixture
-async def workers(redis_session: RedisServer, redis_prefix: str) -> AsyncIterator[list[RedisStateManager]]:
+async def workers(store_session: RedisServer, redis_prefix: str) -> AsyncIterator[list[RedisStateManager]]:
     """Two managers on one Redis, as two worker processes would have."""
-    managers = [_manager(redis_session, redis_prefix), _manager(redis_session, redis_prefix)]
+    managers = [_manager(store_session, redis_prefix), _manager(store_session, redis_prefix)]
     for manager in managers:
         await manager.start()
     yield managers
     for manager in managers:
         await manager.close()
+
+
+async def test_redis_manager_runs_against_the_server_it_is_parametrized_with(
+    workers: list[RedisStateManager], store_session: RedisServer
+) -> None:
+    # Valkey reports a redis_version too (the Redis it is compatible with), and a valkey_version of its own.
+    info = await workers[0].redis.info("server")
+    assert ("valkey_version" in info) == (store_session.kind == "valkey")
 
 
 async def _count(manager: RedisStateManager, token: str = A) -> int:
@@ -85,18 +94,18 @@ async def test_redis_manager_state_written_on_one_worker_loads_on_another(worker
 
 
 async def test_redis_manager_keeps_clients_apart_and_writes_nothing_for_untouched_defaults(
-    workers: list[RedisStateManager], redis_session: RedisServer, redis_prefix: str
+    workers: list[RedisStateManager], store_session: RedisServer, redis_prefix: str
 ) -> None:
     one, _ = workers
     async with one.session(A) as tree:
         await tree.get(Box)  # read, never changed: no record, only the lock's wake-up list, for 5 s at most
-    assert redis_session.cli("--raw", "KEYS", f"{redis_prefix}:*").split() == [f"{redis_prefix}:s:{{{A}}}:wake"]
-    assert 0 < int(redis_session.cli("PTTL", f"{redis_prefix}:s:{{{A}}}:wake")) <= 5000
+    assert store_session.cli("--raw", "KEYS", f"{redis_prefix}:*").split() == [f"{redis_prefix}:s:{{{A}}}:wake"]
+    assert 0 < int(store_session.cli("PTTL", f"{redis_prefix}:s:{{{A}}}:wake")) <= 5000
     async with one.session(B) as tree:
         (await tree.get(Box)).count = 1
     assert await _count(one, A) == 0
     # One hash per client, plus the short-lived wake-up list of its lock; the lock itself is gone.
-    keys = sorted(redis_session.cli("--raw", "KEYS", f"{redis_prefix}:*").split())
+    keys = sorted(store_session.cli("--raw", "KEYS", f"{redis_prefix}:*").split())
     assert keys == [f"{redis_prefix}:s:{{{A}}}:wake", f"{redis_prefix}:s:{{{B}}}", f"{redis_prefix}:s:{{{B}}}:wake"]
 
 
@@ -130,12 +139,12 @@ async def test_redis_manager_orders_events_of_a_client_across_workers(workers: l
     assert await _count(one) == 3
 
 
-async def test_redis_manager_lock_of_a_crashed_worker_expires(redis_session: RedisServer, redis_prefix: str) -> None:
-    manager = _manager(redis_session, redis_prefix, lock_expiry=0.2)
+async def test_redis_manager_lock_of_a_crashed_worker_expires(store_session: RedisServer, redis_prefix: str) -> None:
+    manager = _manager(store_session, redis_prefix, lock_expiry=0.2)
     await manager.start()
     try:
         # A worker killed while holding the lock: its key stays until it expires, and nothing renews it.
-        redis_session.cli("SET", f"{redis_prefix}:s:{{{A}}}:lock", "dead worker", "PX", "200")
+        store_session.cli("SET", f"{redis_prefix}:s:{{{A}}}:lock", "dead worker", "PX", "200")
         with anyio.fail_after(5):
             assert await _count(manager) == 0
     finally:
@@ -143,12 +152,12 @@ async def test_redis_manager_lock_of_a_crashed_worker_expires(redis_session: Red
 
 
 async def test_redis_manager_refuses_the_store_of_a_holder_whose_lock_was_taken(
-    redis_session: RedisServer, redis_prefix: str
+    store_session: RedisServer, redis_prefix: str
 ) -> None:
     # The first worker stalls (it never renews: not started), its lock expires, a second worker takes it and
     # saves; the first one's late save must not overwrite that.
-    stalled = _manager(redis_session, redis_prefix, lock_expiry=0.2)
-    other = _manager(redis_session, redis_prefix, lock_expiry=0.2)
+    stalled = _manager(store_session, redis_prefix, lock_expiry=0.2)
+    other = _manager(store_session, redis_prefix, lock_expiry=0.2)
     await other.start()
     try:
         session = stalled.session(A)
@@ -167,12 +176,12 @@ async def test_redis_manager_refuses_the_store_of_a_holder_whose_lock_was_taken(
 
 
 async def test_dispatch_ends_an_event_whose_lock_was_taken_with_an_error_update(
-    redis_session: RedisServer, redis_prefix: str, caplog: pytest.LogCaptureFixture
+    store_session: RedisServer, redis_prefix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     gate["entered"], gate["go"] = anyio.Event(), anyio.Event()
     engine = Engine({"box": Box})
-    stalled = _manager(redis_session, redis_prefix, lock_expiry=0.2)  # never renews its locks
-    other = _manager(redis_session, redis_prefix, lock_expiry=0.2)
+    stalled = _manager(store_session, redis_prefix, lock_expiry=0.2)  # never renews its locks
+    other = _manager(store_session, redis_prefix, lock_expiry=0.2)
     await other.start()
     dispatcher = Dispatcher(pr.Config(), lambda: engine, stalled)
     updates: list[Update] = []
@@ -201,7 +210,7 @@ async def test_dispatch_ends_an_event_whose_lock_was_taken_with_an_error_update(
 
 
 async def test_redis_manager_loads_an_old_record_with_defaults_for_what_no_longer_fits(
-    workers: list[RedisStateManager], redis_session: RedisServer, redis_prefix: str, caplog: pytest.LogCaptureFixture
+    workers: list[RedisStateManager], store_session: RedisServer, redis_prefix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     old = msgspec.msgpack.encode({"count": "not an int any more", "label": "kept", "gone": 1, "items": [1, 2]})
     await workers[0].redis.hset(f"{redis_prefix}:s:{{{A}}}", "box", old)
@@ -231,7 +240,7 @@ async def test_redis_manager_loads_an_old_record_with_defaults_for_what_no_longe
 )
 async def test_redis_manager_loads_a_corrupt_record_as_defaults(
     workers: list[RedisStateManager],
-    redis_session: RedisServer,
+    store_session: RedisServer,
     redis_prefix: str,
     record: bytes,
     caplog: pytest.LogCaptureFixture,
@@ -274,18 +283,18 @@ async def test_redis_manager_refuses_a_state_past_max_state_bytes(workers: list[
 
 
 async def test_redis_manager_records_expire_after_state_ttl_and_are_refreshed_on_use(
-    redis_session: RedisServer, redis_prefix: str
+    store_session: RedisServer, redis_prefix: str
 ) -> None:
-    manager = RedisStateManager(redis_session.url, 30, prefix=redis_prefix)
+    manager = RedisStateManager(store_session.url, 30, prefix=redis_prefix)
     await manager.start()
     try:
         key = f"{redis_prefix}:s:{{{A}}}"
         async with manager.session(A) as tree:
             (await tree.get(Box)).count = 1
-        assert 0 < int(redis_session.cli("PTTL", key)) <= 30_000
-        redis_session.cli("PEXPIRE", key, "5000")
+        assert 0 < int(store_session.cli("PTTL", key)) <= 30_000
+        store_session.cli("PEXPIRE", key, "5000")
         assert await _count(manager) == 1
-        assert int(redis_session.cli("PTTL", key)) > 5000  # reading refreshed it
+        assert int(store_session.cli("PTTL", key)) > 5000  # reading refreshed it
     finally:
         await manager.close()
 
@@ -320,9 +329,9 @@ async def test_redis_manager_names_the_url_without_password_when_redis_is_down()
 
 
 async def test_redis_manager_fails_events_while_redis_is_gone_and_resumes_when_it_returns(
-    tmp_path: Any, redis_prefix: str, caplog: pytest.LogCaptureFixture
+    tmp_path: Any, store_session: RedisServer, redis_prefix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server = RedisServer(tmp_path)
+    server = RedisServer(tmp_path, kind=store_session.kind)  # one of its own, of the same kind, to stop
     server.start()
     manager = _manager(server, redis_prefix)
     await manager.start()
@@ -347,23 +356,23 @@ async def test_redis_manager_fails_events_while_redis_is_gone_and_resumes_when_i
 
 
 async def test_redis_manager_refreshes_the_expiry_of_connected_clients(
-    redis_session: RedisServer, redis_prefix: str
+    store_session: RedisServer, redis_prefix: str
 ) -> None:
-    manager = RedisStateManager(redis_session.url, 30, prefix=redis_prefix, sweep_interval=0.05)
+    manager = RedisStateManager(store_session.url, 30, prefix=redis_prefix, sweep_interval=0.05)
     await manager.start()
     key = f"{redis_prefix}:s:{{{A}}}"
     try:
         async with manager.session(A) as tree:
             (await tree.get(Box)).count = 1
         manager.connect(A)
-        redis_session.cli("PEXPIRE", key, "2000")
+        store_session.cli("PEXPIRE", key, "2000")
         async with anyio.create_task_group() as tg:
             tg.start_soon(manager.run_sweeper)
             # Redis offers no event for a changed expiry: poll it against a deadline.
             await anyio.to_thread.run_sync(
                 partial(
                     wait_until,
-                    lambda: int(redis_session.cli("PTTL", key)) > 2000,
+                    lambda: int(store_session.cli("PTTL", key)) > 2000,
                     alive=lambda: True,
                     what="the expiry refresh",
                     timeout=5,

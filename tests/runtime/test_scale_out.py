@@ -109,11 +109,12 @@ async def test_modify_state_needs_a_started_app_and_a_client_key(shared_build_di
                     pass  # pragma: no cover - refused
 
 
-@pytest.fixture(params=["memory", "redis"])
-def manager_config(request: pytest.FixtureRequest, redis_session: RedisServer, redis_prefix: str) -> dict[str, object]:
+@pytest.fixture(params=["memory", "redis", "valkey"])
+def manager_config(request: pytest.FixtureRequest, redis_prefix: str) -> dict[str, object]:
     if request.param == "memory":
         return {}
-    return {"redis_url": redis_session.url, "redis_prefix": redis_prefix}
+    server: RedisServer = request.getfixturevalue(f"{request.param}_session")
+    return {"redis_url": server.url, "redis_prefix": redis_prefix}
 
 
 def _host(ui: pr.PyApp) -> Starlette:
