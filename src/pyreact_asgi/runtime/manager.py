@@ -181,6 +181,7 @@ class _Entry:
     last_seen: float = field(default_factory=time.monotonic)
     connections: int = 0  # open websocket connections of the token: while any, it is never dropped
     sizes: dict[type[State], int] = field(default_factory=dict)  # each state's size when last measured
+    slack: dict[type[State], int] = field(default_factory=dict)  # how much of it may be an over-estimate
     size: int = 0
 
     def idle(self) -> bool:
@@ -282,8 +283,32 @@ class MemoryStateManager(StateManager):
         entry = self._entries.get(token)
         if entry is None or (self.max_state_bytes is None and self.max_total_state_bytes is None):
             return
-        loaded = {type(state): state_size(state) for state in tree.states}
-        size = sum(loaded.values()) + sum(n for cls, n in entry.sizes.items() if cls not in loaded)
+        sizes, slack = entry.sizes, entry.slack
+        loaded: dict[type[State], int] = {}
+        for state in tree.states:
+            cls = type(state)
+            known = sizes.get(cls)
+            record = tracker(state)
+            # A state none of whose vars can have changed keeps its size; one whose lists and dicts changed
+            # only by patch ops grows by at most what the ops hold (`Tracker.growth`). Such an upper bound is
+            # used until it may be a quarter too large, or would break the limit: then the state is encoded.
+            if known is not None and record.unchanged():
+                loaded[cls] = known
+                continue
+            growth = None if known is None else record.growth()
+            if known is not None and growth is not None and slack.get(cls, 0) + growth <= known // 4:
+                loaded[cls] = known + growth
+                slack[cls] = slack.get(cls, 0) + growth
+            else:
+                loaded[cls] = state_size(state)
+                slack[cls] = 0
+        size = sum(loaded.values()) + sum(n for cls, n in sizes.items() if cls not in loaded)
+        if self.max_state_bytes is not None and size > self.max_state_bytes and any(slack.get(c) for c in loaded):
+            for state in tree.states:
+                if slack.get(type(state)):
+                    loaded[type(state)] = state_size(state)
+                    slack[type(state)] = 0
+            size = sum(loaded.values()) + sum(n for cls, n in sizes.items() if cls not in loaded)
         if self.max_state_bytes is not None and size > self.max_state_bytes:
             raise LimitError(
                 f"Expected the client's state to stay within {self.max_state_bytes} bytes, but the event would "
@@ -334,6 +359,7 @@ class MemoryStateManager(StateManager):
                 moved[new_cls] = new
             entry.states = moved
             entry.sizes = {}
+            entry.slack = {}
 
     def sweep(self, now: float | None = None) -> int:
         """Drops the states of clients without a connection that were last used more than ``ttl`` ago.

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from pyreact_asgi._contract import PATCH_APPEND, PATCH_DEL, PATCH_PREFIX, PATCH_SET, PATCH_TRUNCATE
+from pyreact_asgi.exceptions import ProtocolError
+
+__all__ = ["PatchError", "apply_delta", "apply_patch"]
+
+
+class PatchError(ProtocolError):
+    """A patch in a delta does not fit the value it patches: the client must ask for the full state."""
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def apply_patch(value: Any, ops: Any) -> Any:
+    """Returns a new value: ``value`` changed by the patch ops of a delta (docs/protocol.md, "Patches").
+
+    ``value`` itself is left as it was, as the browser runtime leaves its store.
+
+    Raises:
+        PatchError: The ops are malformed, or do not fit ``value`` (an index past its end, a key it lacks).
+    """
+    if not isinstance(ops, list):
+        raise PatchError(f"Expected a list of patch ops, but got {ops!r}.", code="malformed")
+    if isinstance(value, list):
+        items = list(value)
+        for op in ops:
+            code = op[0] if isinstance(op, list) and op and _int(op[0]) else None
+            if code == PATCH_SET and len(op) == 3 and _int(op[1]) and 0 <= op[1] < len(items):
+                items[op[1]] = op[2]
+            elif code == PATCH_APPEND:
+                items.extend(op[1:])
+            elif code == PATCH_TRUNCATE and len(op) == 2 and _int(op[1]) and 0 <= op[1] <= len(items):
+                del items[op[1] :]
+            else:
+                raise PatchError(
+                    f"Expected a patch op of a list of {len(items)} items, but got {op!r}.", code="malformed"
+                )
+        return items
+    if isinstance(value, dict):
+        mapping = dict(value)
+        for op in ops:
+            code = op[0] if isinstance(op, list) and op and _int(op[0]) else None
+            if code == PATCH_SET and len(op) == 3:
+                mapping[op[1]] = op[2]
+            elif code == PATCH_DEL and len(op) == 2 and op[1] in mapping:
+                del mapping[op[1]]
+            else:
+                raise PatchError(
+                    f"Expected a patch op of a dict with keys {list(mapping)!r}, but got {op!r}.", code="malformed"
+                )
+        return mapping
+    raise PatchError(f"Expected a list or a dict to patch, but got {value!r}.", code="malformed")
+
+
+def apply_delta(store: dict[str, dict[str, Any]], delta: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Applies an update's delta to a client's store, as the browser runtime does, patches included.
+
+    Args:
+        store: State name → var name → value; changed in place.
+        delta: The update's delta.
+
+    Returns:
+        The vars the delta changed, by state, with their new values (patched ones as values).
+
+    Raises:
+        PatchError: A patch does not fit the store's value; what came before it in the delta is applied.
+    """
+    changed: dict[str, dict[str, Any]] = {}
+    for state, values in delta.items():
+        target = store.setdefault(state, {})
+        out = changed.setdefault(state, {})
+        for key, value in values.items():
+            if key.startswith(PATCH_PREFIX):
+                name = key[len(PATCH_PREFIX) :]
+                target[name] = out[name] = apply_patch(target.get(name), value)
+            else:
+                target[key] = out[key] = value
+    return changed
