@@ -347,7 +347,9 @@ async def test_containers_engine_sends_a_patch_and_recomputes_what_reads_the_var
     shelf.items.append("one more")
     shelf.items[0] = "first"
     delta = await engine.commit(tree)
-    assert delta == {"shelf": {PATCH_PREFIX + "items": [[PATCH_APPEND, "one more"], [PATCH_SET, 0, "first"]], "total": 43}}
+    assert delta == {
+        "shelf": {PATCH_PREFIX + "items": [[PATCH_APPEND, "one more"], [PATCH_SET, 0, "first"]], "total": 43}
+    }
     shelf.nested["rows"].pop()
     assert await engine.commit(tree) == {"shelf": {"nested": {"rows": [{"v": 1}]}, "total": 42}}
     shelf.items[1] = "x"
@@ -367,7 +369,9 @@ async def test_containers_escaped_reference_changes_reach_the_next_event() -> No
     escaped["list"] = shelf.items
     await engine.commit(tree)
     escaped["list"].append("from outside")
-    assert await engine.commit(tree) == {"shelf": {PATCH_PREFIX + "items": [[PATCH_APPEND, "from outside"]], "total": 43}}
+    assert await engine.commit(tree) == {
+        "shelf": {PATCH_PREFIX + "items": [[PATCH_APPEND, "from outside"]], "total": 43}
+    }
     shelf.items = []
     await engine.commit(tree)
     escaped["list"].append("ignored")  # no longer the var's value
