@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,14 +41,15 @@ def test_list_and_dict_changed_in_place_show_in_the_browser(server: LiveServer, 
     tab.page.goto(f"{server.url}/ui/")
     items, table = list(ITEMS), dict(TABLE)
     _expect_board(tab.page, items, table)
-    for button, change in [
+    changes: list[tuple[str, Callable[[], object]]] = [
         ("set", lambda: items.__setitem__(2, "two")),
         ("append", lambda: items.append("added")),
         ("pop", items.pop),
         ("append", lambda: items.append("added")),
         ("put", lambda: table.__setitem__("k05", "five")),
         ("drop", lambda: table.pop("k07")),
-    ]:
+    ]
+    for button, change in changes:
         change()
         tab.click(button)
         _expect_board(tab.page, items, table)

@@ -93,7 +93,7 @@ SET_CHANGES: dict[str, Callable[[set[str]], object]] = {
     "isub": lambda s: s.__isub__({"b"}),
     "ixor": lambda s: s.__ixor__({"b", "w"}),
 }
-CHANGES = [("items", name, change) for name, change in LIST_CHANGES.items()]
+CHANGES: list[tuple[str, str, Callable[[Any], object]]] = [("items", n, c) for n, c in LIST_CHANGES.items()]
 CHANGES += [("table", name, change) for name, change in DICT_CHANGES.items()]
 CHANGES += [("tags", name, change) for name, change in SET_CHANGES.items()]
 
