@@ -163,6 +163,17 @@ def test_containers_container_put_in_is_tracked_from_the_next_read() -> None:
     assert take_delta(shelf)["nested"]["rows"][2] == {"v": 7}
 
 
+def test_containers_augmented_assignment_is_a_change_in_place() -> None:
+    shelf = Shelf()
+    commit(shelf)
+    items = shelf.items
+    shelf.items += ["x", "y"]
+    assert shelf.items is items
+    assert tracker(shelf).patch("items") == [[PATCH_APPEND, "x", "y"]]
+    rollback(shelf)
+    assert shelf.items == BIG
+
+
 def test_containers_small_or_large_changes_are_sent_whole() -> None:
     shelf = Shelf()
     shelf.small.append(4)

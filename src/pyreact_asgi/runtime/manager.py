@@ -203,6 +203,10 @@ class _EntryLock:
         self._entry.lock.release()
 
 
+# States smaller than this are measured by encoding them: it costs about what bounding their growth would.
+_ESTIMATE_FROM = 2048
+
+
 def state_size(state: State) -> int:
     """Returns the size of a state's vars (backend-only ones included) encoded as msgpack.
 
@@ -288,26 +292,29 @@ class MemoryStateManager(StateManager):
         for state in tree.states:
             cls = type(state)
             known = sizes.get(cls)
-            record = tracker(state)
-            # A state none of whose vars can have changed keeps its size; one whose lists and dicts changed
-            # only by patch ops grows by at most what the ops hold (`Tracker.growth`). Such an upper bound is
-            # used until it may be a quarter too large, or would break the limit: then the state is encoded.
-            if known is not None and record.unchanged():
-                loaded[cls] = known
-                continue
-            growth = None if known is None else record.growth()
-            if known is not None and growth is not None and slack.get(cls, 0) + growth <= known // 4:
-                loaded[cls] = known + growth
-                slack[cls] = slack.get(cls, 0) + growth
-            else:
-                loaded[cls] = state_size(state)
-                slack[cls] = 0
+            # A state none of whose vars can have changed keeps its size. A large one whose lists and dicts
+            # changed only by patch ops (and scalars by assignment) grows by at most what they hold
+            # (`Tracker.growth`): that upper bound is used until it may be a quarter too large, or would break
+            # the limit; then the state is encoded. A small one is encoded as fast as its growth is bounded.
+            if known is not None:
+                record = tracker(state)
+                if record.unchanged():
+                    loaded[cls] = known
+                    continue
+                if known >= _ESTIMATE_FROM:
+                    growth = record.growth()
+                    if growth is not None and (extra := slack.get(cls, 0) + growth) <= known // 4:
+                        loaded[cls] = known + growth
+                        slack[cls] = extra
+                        continue
+            loaded[cls] = state_size(state)
+            if cls in slack:
+                del slack[cls]
         size = sum(loaded.values()) + sum(n for cls, n in sizes.items() if cls not in loaded)
         if self.max_state_bytes is not None and size > self.max_state_bytes and any(slack.get(c) for c in loaded):
             for state in tree.states:
-                if slack.get(type(state)):
+                if slack.pop(type(state), 0):
                     loaded[type(state)] = state_size(state)
-                    slack[type(state)] = 0
             size = sum(loaded.values()) + sum(n for cls, n in sizes.items() if cls not in loaded)
         if self.max_state_bytes is not None and size > self.max_state_bytes:
             raise LimitError(

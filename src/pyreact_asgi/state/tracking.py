@@ -197,8 +197,11 @@ class Tracker:
             value = plain(value)
         if name not in self.dirty:
             old = self.values[name]
-            if not isinstance(old, SCALARS) and name not in self.snapshots and not self._live(name, old):
-                self.snapshots[name] = encode(old)
+            if not isinstance(old, SCALARS):
+                if value is old and self._live(name, old):
+                    return  # ``self.items += [x]``: the list changed in place (and told), the var is the same
+                if name not in self.snapshots and not self._live(name, old):
+                    self.snapshots[name] = encode(old)
             self.dirty[name] = old
         self.values[name] = value
 
@@ -278,9 +281,10 @@ class Tracker:
             after = encode(new)
             if before is None or after is None or before != after:
                 changed[name] = new
-        for name in touched:
-            if name not in changed:
-                changed[name] = values[name]
+        if touched:
+            for name in touched:
+                if name not in changed:
+                    changed[name] = values[name]
         for name, before in snapshots.items():
             if name in self.dirty or before is None:
                 continue
