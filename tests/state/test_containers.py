@@ -336,6 +336,19 @@ def test_containers_random_changes_patch_and_undo_like_plain_containers(seed: in
         assert client == {"items": _plain(shelf.items), "table": _plain(shelf.table)}
 
 
+def test_containers_var_assigned_another_vars_container_gets_its_own() -> None:
+    shelf = Shelf()
+    shelf.small = shelf.items  # the same list in two vars: each var tracks a copy of its own from the next read
+    commit(shelf)
+    shelf.small.append("only small")
+    assert list(tracker(shelf).changes()) == ["small"]
+    assert shelf.items == BIG
+
+
+def test_containers_patch_of_integer_keys_names_the_json_keys() -> None:
+    assert apply_patch({"1": "a", "2": "b"}, [[PATCH_SET, 1, "x"], [PATCH_DEL, 2]]) == {"1": "x"}
+
+
 def test_containers_patch_that_does_not_fit_is_refused() -> None:
     with pytest.raises(PatchError, match="Expected a patch op"):
         apply_patch([1, 2], [[PATCH_SET, 5, "x"]])

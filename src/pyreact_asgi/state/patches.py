@@ -16,10 +16,19 @@ def _int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _key(key: Any) -> str | None:
+    if isinstance(key, str):
+        return key
+    if _int(key):
+        return str(key)
+    return None
+
+
 def apply_patch(value: Any, ops: Any) -> Any:
     """Returns a new value: ``value`` changed by the patch ops of a delta (docs/protocol.md, "Patches").
 
-    ``value`` itself is left as it was, as the browser runtime leaves its store.
+    ``value`` itself is left as it was, as the browser runtime leaves its store. ``value`` and ``ops`` are as
+    decoded from JSON: a dict's keys are strings (a key sent as an integer names the key it prints as).
 
     Raises:
         PatchError: The ops are malformed, or do not fit ``value`` (an index past its end, a key it lacks).
@@ -45,10 +54,12 @@ def apply_patch(value: Any, ops: Any) -> Any:
         mapping = dict(value)
         for op in ops:
             code = op[0] if isinstance(op, list) and op and _int(op[0]) else None
-            if code == PATCH_SET and len(op) == 3:
-                mapping[op[1]] = op[2]
-            elif code == PATCH_DEL and len(op) == 2 and op[1] in mapping:
-                del mapping[op[1]]
+            # A JSON object's keys are strings: a number names the key it prints as, as in JavaScript.
+            key = _key(op[1]) if code is not None and len(op) > 1 else None
+            if code == PATCH_SET and len(op) == 3 and key is not None:
+                mapping[key] = op[2]
+            elif code == PATCH_DEL and len(op) == 2 and key in mapping:
+                del mapping[key]
             else:
                 raise PatchError(
                     f"Expected a patch op of a dict with keys {list(mapping)!r}, but got {op!r}.", code="malformed"

@@ -120,7 +120,7 @@ class Tracker:
         value = self.values[name]
         if value.__class__ in TRACKED:
             link = value._pr_link
-            if link is not None and link.top is value and link.tracker is self:
+            if link is not None and link.top is value and link.tracker is self and link.name == name:
                 if link.stale and name not in self.dirty:
                     self._adopt(name, value)
                 return value
