@@ -524,7 +524,10 @@ class Tab:
             raise EventError(path, str(response.status), response.text[:200])
         self._next_id += 1
         update = {**update, "id": self._next_id}
+        resyncs = self.resyncs
         self._on_update(update)
+        if self.resyncs != resyncs:
+            await self._send("42" + encode([PAGE, self.page]).decode())
         self._notify()
         reply = self._replies[self._next_id]
         if response.status != 200 or reply.error is not None:

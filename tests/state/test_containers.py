@@ -16,7 +16,7 @@ from pyreact_asgi._contract import PATCH_APPEND, PATCH_DEL, PATCH_PREFIX, PATCH_
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.state import StateTree, tracker
 from pyreact_asgi.state.containers import TrackedDict, TrackedList
-from pyreact_asgi.state.patches import PatchError, apply_delta, apply_patch
+from pyreact_asgi.state.patches import PatchError, apply_delta, apply_patch, merge_delta
 from pyreact_asgi.state.testing import commit, rollback, take_delta
 from pyreact_asgi.state.tracking import MIN_PATCH_ITEMS
 
@@ -380,6 +380,42 @@ async def test_containers_engine_sends_a_patch_and_recomputes_what_reads_the_var
     tree.rollback()
     assert await engine.commit(tree) == {}
     assert shelf.items[1] == "item 1"
+
+
+class Stream(pr.State):
+    rows: list[str] = [f"row {i}" for i in range(30)]  # noqa: RUF012
+
+    @pr.event
+    async def grow(self) -> Any:
+        self.rows.append("a")
+        yield
+        self.rows = [*self.rows, "b"]  # reassigned: whole
+        yield
+        self.rows[0] = "c"  # read again: a tracked copy now, so a patch after a plain value
+        yield
+        self.rows.append("d")
+        self.rows.append("e")
+
+
+@pytest.mark.asyncio
+async def test_containers_patches_of_several_steps_merge_into_one_update() -> None:
+    engine = Engine({"stream": Stream})
+    tree = StateTree()
+    client = _plain((await tree.get(Stream)).rows)
+    await engine.commit(tree)
+    merged: dict[str, dict[str, Any]] = {}
+    steps = []
+    async for step in engine.process(tree, engine.resolve({"id": 1, "handler": "stream.grow"})):
+        steps.append(step.delta)
+        merge_delta(merged, step.delta)
+    assert [list(d["stream"]) for d in steps if d] == [["~rows"], ["rows"], ["~rows"], ["~rows"]]
+    store = {"stream": {"rows": client}}
+    apply_delta(store, _plain(merged))
+    assert store["stream"]["rows"] == ["c", *(f"row {i}" for i in range(1, 30)), "a", "b", "d", "e"]
+    only_patches: dict[str, dict[str, Any]] = {}
+    merge_delta(only_patches, {"s": {"~v": [[PATCH_APPEND, 1]]}})
+    merge_delta(only_patches, {"s": {"~v": [[PATCH_TRUNCATE, 0]]}})
+    assert only_patches == {"s": {"~v": [[PATCH_APPEND, 1], [PATCH_TRUNCATE, 0]]}}
 
 
 @pytest.mark.asyncio

@@ -4,8 +4,9 @@ from typing import Any
 
 from pyreact_asgi._contract import PATCH_APPEND, PATCH_DEL, PATCH_PREFIX, PATCH_SET, PATCH_TRUNCATE
 from pyreact_asgi.exceptions import ProtocolError
+from pyreact_asgi.state.containers import TRACKED
 
-__all__ = ["PatchError", "apply_delta", "apply_patch"]
+__all__ = ["PatchError", "apply_delta", "apply_patch", "merge_delta"]
 
 
 class PatchError(ProtocolError):
@@ -24,11 +25,12 @@ def _key(key: Any) -> str | None:
     return None
 
 
-def apply_patch(value: Any, ops: Any) -> Any:
+def apply_patch(value: Any, ops: Any, *, json_keys: bool = True) -> Any:
     """Returns a new value: ``value`` changed by the patch ops of a delta (docs/protocol.md, "Patches").
 
-    ``value`` itself is left as it was, as the browser runtime leaves its store. ``value`` and ``ops`` are as
-    decoded from JSON: a dict's keys are strings (a key sent as an integer names the key it prints as).
+    ``value`` itself is left as it was, as the browser runtime leaves its store. With ``json_keys``, ``value``
+    and ``ops`` are as decoded from JSON: a dict's keys are strings (a key sent as an integer names the key it
+    prints as); without, they are a var's own Python values.
 
     Raises:
         PatchError: The ops are malformed, or do not fit ``value`` (an index past its end, a key it lacks).
@@ -55,7 +57,7 @@ def apply_patch(value: Any, ops: Any) -> Any:
         for op in ops:
             code = op[0] if isinstance(op, list) and op and _int(op[0]) else None
             # A JSON object's keys are strings: a number names the key it prints as, as in JavaScript.
-            key = _key(op[1]) if code is not None and len(op) > 1 else None
+            key = (_key(op[1]) if json_keys else op[1]) if code is not None and len(op) > 1 else None
             if code == PATCH_SET and len(op) == 3 and key is not None:
                 mapping[key] = op[2]
             elif code == PATCH_DEL and len(op) == 2 and key in mapping:
@@ -92,3 +94,27 @@ def apply_delta(store: dict[str, dict[str, Any]], delta: dict[str, dict[str, Any
             else:
                 target[key] = out[key] = value
     return changed
+
+
+def merge_delta(into: dict[str, dict[str, Any]], delta: dict[str, dict[str, Any]]) -> None:
+    """Adds the delta of a later step of an event to the merged delta of the steps before it, so that one
+    update carries both (an upload's reply does), patches included.
+
+    The values in a delta are the vars' own objects, not yet encoded: a list or dict that records its
+    changes is the var's value now, later changes included, so a later patch of it is dropped; a patch
+    after a plain value (which the var held before it became a tracked copy) is applied to that value.
+    """
+    for state, values in delta.items():
+        target = into.setdefault(state, {})
+        for key, value in values.items():
+            if not key.startswith(PATCH_PREFIX):
+                target.pop(PATCH_PREFIX + key, None)
+                target[key] = value
+                continue
+            name = key[len(PATCH_PREFIX) :]
+            if key in target:
+                target[key] = [*target[key], *value]
+            elif name not in target:
+                target[key] = list(value)
+            elif not isinstance(target[name], TRACKED):
+                target[name] = apply_patch(target[name], value, json_keys=False)
