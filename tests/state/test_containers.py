@@ -237,6 +237,21 @@ def test_containers_struct_values_are_compared_by_encoding() -> None:
     assert shelf.spots == [Spot(5)]
 
 
+def test_containers_struct_put_in_a_tracked_list_is_compared_from_then_on() -> None:
+    shelf = Shelf()
+    shelf.items.append(Spot(1))
+    commit(shelf)
+    spot = shelf.items[-1]  # the list now holds what cannot tell it changed: compared by its encoding
+    spot.x = 2
+    assert shelf.items[-1] == Spot(2)
+    assert take_delta(shelf) == {"items": [*BIG, Spot(2)]}
+    shelf.items[-1].x = 3
+    shelf.items[0] = "changed"
+    rollback(shelf)
+    # Restored from its encoding with the var's annotation, list[Any]: the Struct's fields as a dict.
+    assert shelf.items == [*BIG, {"x": 2}]
+
+
 def test_containers_copies_are_plain() -> None:
     shelf = Shelf()
     items = shelf.items
@@ -254,6 +269,10 @@ def test_containers_failed_change_records_nothing() -> None:
         shelf.items[99] = "x"
     with pytest.raises(KeyError):
         del shelf.table["missing"]
+    with pytest.raises(TypeError):
+        shelf.items["a"] = "x"  # type: ignore[call-overload]
+    with pytest.raises(TypeError):
+        shelf.items.pop("a")  # type: ignore[arg-type]
     assert shelf.table.pop("missing", None) is None
     shelf.small.clear()
     with pytest.raises(IndexError):

@@ -165,8 +165,8 @@ class TrackedList(list[Any], _Tracked):
             for item in values:
                 _inserted(self, item)
             return
+        old = list.__getitem__(self, index)  # IndexError, TypeError before anything is recorded
         i = _index(index, len(self))
-        old = list.__getitem__(self, index)  # IndexError before anything is recorded
         self._record(list.__setitem__, (i, old), self._top_op([PATCH_SET, i, value]))
         list.__setitem__(self, i, value)
         _inserted(self, value)
@@ -179,9 +179,9 @@ class TrackedList(list[Any], _Tracked):
             self._record(None, (), None)
             list.__delitem__(self, index)
             return
+        old = list.__getitem__(self, index)
         size = len(self)
         i = _index(index, size)
-        old = list.__getitem__(self, index)
         self._record(list.insert, (i, old), self._top_op([PATCH_TRUNCATE, i]) if i == size - 1 else None)
         list.__delitem__(self, i)
 
@@ -228,9 +228,9 @@ class TrackedList(list[Any], _Tracked):
     def pop(self, index: SupportsIndex = -1) -> Any:
         if self._pr_link is None:
             return list.pop(self, index)
+        value = list.__getitem__(self, index)  # IndexError, TypeError before anything is recorded
         size = len(self)
         i = _index(index, size)
-        value = list.__getitem__(self, index)  # IndexError before anything is recorded
         self._record(list.insert, (i, value), self._top_op([PATCH_TRUNCATE, i]) if i == size - 1 else None)
         list.__delitem__(self, i)
         return value

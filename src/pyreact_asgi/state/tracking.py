@@ -121,7 +121,7 @@ class Tracker:
         if value.__class__ in TRACKED:
             link = value._pr_link
             if link is not None and link.top is value and link.tracker is self and link.name == name:
-                if link.stale and name not in self.dirty:
+                if link.stale and name not in self.dirty and name not in self.snapshots:
                     self._adopt(name, value)
                 return value
         if name in self.dirty or name in self.snapshots:
