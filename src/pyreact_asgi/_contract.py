@@ -40,7 +40,6 @@ __all__ = [
     "PAGE_HEADER",
     "PATCH_APPEND",
     "PATCH_DEL",
-    "PATCH_OPS",
     "PATCH_PREFIX",
     "PATCH_SET",
     "PATCH_TRUNCATE",
@@ -117,7 +116,6 @@ PATCH_SET = 0  # [PATCH_SET, index or key, value]: a list's item (an index < its
 PATCH_DEL = 1  # [PATCH_DEL, key]: a dict's key, which it has
 PATCH_APPEND = 2  # [PATCH_APPEND, value, ...]: values added at the end of a list
 PATCH_TRUNCATE = 3  # [PATCH_TRUNCATE, length]: a list keeps its first ``length`` items (at most its length)
-PATCH_OPS = frozenset({PATCH_SET, PATCH_DEL, PATCH_APPEND, PATCH_TRUNCATE})
 
 # --- names the compiled app module takes from the runtime (JavaScript identifiers) ----------------------
 # Components the runtime exports; every other tag of a page is a lowercase HTML element.
