@@ -76,6 +76,7 @@ def test_random_changes_patched_by_the_browser_match_python(server: LiveServer, 
             _expect_board(tab.page, items, table)
     updates = [frame for frame in frames if '"update"' in frame]
     assert sum('"~items"' in frame for frame in updates) > 10, "most rounds went as patches"
+    assert sum('"~table"' in frame for frame in updates) > 5, "the dict's too"
     assert any('"items"' in frame for frame in updates), "some went whole (insert, sort)"
 
 
