@@ -369,3 +369,43 @@ async def test_state_used_before_it_was_loaded_is_an_error() -> None:
     async with manager.session("token") as tree:
         with pytest.raises(RuntimeError, match=r'State "rates" is used before it was loaded'):
             tree.require(Rates)
+
+
+class _Other(dict[str, Any]):
+    """A payload resolve's quick check leaves to `EventMessage` (it checks plain dicts only)."""
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param({"id": 1, "handler": "counter.increment", "args": [2]}, id="usual"),
+        pytest.param({"id": 0, "handler": "counter.increment"}, id="no-args"),
+        pytest.param({"handler": "counter.increment", "id": 2**53, "args": []}, id="largest-id"),
+        pytest.param({"id": 2**53 + 1, "handler": "counter.increment"}, id="id-too-large"),
+        pytest.param({"id": -1, "handler": "counter.increment"}, id="negative-id"),
+        pytest.param({"id": True, "handler": "counter.increment"}, id="bool-id"),
+        pytest.param({"id": 1.0, "handler": "counter.increment"}, id="float-id"),
+        pytest.param({"id": None, "handler": "counter.increment"}, id="null-id"),
+        pytest.param({"handler": "counter.increment"}, id="no-id"),
+        pytest.param({"id": 1}, id="no-handler"),
+        pytest.param({"id": 1, "handler": ["counter.increment"]}, id="handler-a-list"),
+        pytest.param({"id": 1, "handler": {"a": 1}}, id="handler-an-object"),
+        pytest.param({"id": 1, "handler": "counter.nope"}, id="unknown-handler"),
+        pytest.param({"id": 1, "handler": "Counter.increment"}, id="handler-off-pattern"),
+        pytest.param({"id": 1, "handler": "counter." + "x" * 300}, id="handler-too-long"),
+        pytest.param({"id": 1, "handler": "counter.increment", "args": {"by": 1}}, id="args-an-object"),
+        pytest.param({"id": 1, "handler": "counter.increment", "args": None}, id="args-null"),
+        pytest.param({"id": 1, "handler": "counter.increment", "args": ["x"]}, id="args-wrong-type"),
+        pytest.param({"id": 1, "handler": "counter.increment", "extra": 1}, id="unknown-field"),
+        pytest.param({"id": 1, "handler": "log.write", "args": ["a"]}, id="other-state"),
+    ],
+)
+async def test_resolve_checks_the_usual_payload_as_event_message_does(payload: dict[str, Any]) -> None:
+    # The quick check of a plain dict must accept and refuse exactly what EventMessage does, with its errors.
+    def outcome(raw: dict[str, Any]) -> Any:
+        try:
+            return ENGINE.resolve(raw)
+        except ProtocolError as exc:
+            return (exc.code, str(exc))
+
+    assert outcome(payload) == outcome(_Other(payload))
