@@ -205,7 +205,7 @@ _SKIP = 100
 class _Job:
     """One call handed to a worker thread: its outcome, and how the loop learns of it."""
 
-    __slots__ = ("args", "done", "error", "fn", "future", "guard", "loop", "result")
+    __slots__ = ("args", "done", "error", "fn", "future", "loop", "result")
 
     def __init__(self, loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self.loop = loop
@@ -216,19 +216,19 @@ class _Job:
         # Held until the call returns: the loop waits on it briefly (`wait_briefly`), releasing the GIL.
         self.done = threading.Lock()
         self.done.acquire()
-        # Orders the worker's "finished" against the loop's "call me back instead" (`future`).
-        self.guard = threading.Lock()
         self.future: asyncio.Future[Any] | None = None
 
     def wait_briefly(self, timeout: float) -> bool:
         """Waits up to ``timeout`` for the call to return; if it has not, sets `future`, resolved when it does."""
         if timeout > 0 and self.done.acquire(timeout=timeout):
             return True
-        with self.guard:
-            if self.done.acquire(blocking=False):
-                return True
-            self.future = self.loop.create_future()
-            return False
+        # Set before `done` is looked at again, and the worker looks at it after releasing `done`: either the
+        # worker sees it and settles it, or `done` is seen released here (or both: then it is not needed).
+        future = self.future = self.loop.create_future()
+        if self.done.acquire(blocking=False):
+            future.cancel()
+            return True
+        return False
 
     def outcome(self) -> Any:
         if self.error is not None:
@@ -236,9 +236,8 @@ class _Job:
         return self.result
 
     def finish(self) -> None:
-        with self.guard:
-            self.done.release()
-            future = self.future
+        self.done.release()
+        future = self.future
         if future is not None:
             try:
                 self.loop.call_soon_threadsafe(_settle, future, self.result, self.error)

@@ -90,7 +90,8 @@ _REFUSED_PACKETS = frozenset({"4", "5", "6"})
 async def _checked_receive(receive: Receive) -> Message:
     message = await receive()
     text = message.get("text") if message["type"] == "websocket.receive" else None
-    if text is not None and not _ENGINE_FRAME.match(text):
+    # "42": a socket.io event, by far the most frames, and one the pattern takes.
+    if text is not None and text[:2] != "42" and not _ENGINE_FRAME.match(text):
         logger.warning("A client sent a frame that is no engine.io packet (%r); closed its connection.", text[:40])
         return {"type": "websocket.disconnect", "code": WS_1003_UNSUPPORTED_DATA}
     return message
@@ -518,10 +519,11 @@ class SocketTransport:
                 await self._send_update(conn, Update(delta=update.delta, actions=update.actions, error=update.error))
 
     async def _send_update(self, conn: _Connection, update: Update) -> None:
-        delta = {name: vars for name, vars in update.delta.items() if name in conn.states}
+        delta = update.delta
+        if not delta.keys() <= conn.states:  # else, as usual, every state it changed is on the page
+            delta = {name: vars for name, vars in delta.items() if name in conn.states}
+            update = Update(id=update.id, delta=delta, error=update.error, actions=update.actions, done=update.done)
         if delta or update.actions or update.error or (update.done and update.id is not None):
-            if len(delta) != len(update.delta):
-                update = Update(id=update.id, delta=delta, error=update.error, actions=update.actions, done=update.done)
             await self._emit(conn, UPDATE, update)
 
     async def _emit(self, conn: _Connection, event: str, data: Any) -> None:
@@ -530,7 +532,7 @@ class SocketTransport:
         socket = self.sio.eio.sockets.get(conn.eio_sid)
         if socket is None:
             return
-        if self._backlog(socket) > self._max_outgoing:
+        if socket.queue._queue and self._backlog(socket) > self._max_outgoing:
             logger.warning(
                 "Client %s reads slower than its updates come (over %d bytes wait to be sent); disconnected it.",
                 conn.sid,
