@@ -73,14 +73,18 @@ class Dispatcher:
             try:
                 session = self.manager.session(token, router)
                 async with session as tree:
-                    steps = engine.process(
-                        tree, call, run_sync=self._in_thread, check=partial(self.manager.check, token)
-                    )
-                    async for step in steps:
-                        if step.done:
-                            # Saved before the client is told the event is done: what it was told is kept.
-                            await session.save(last=True)
-                        await reply(Update(id=call.id, delta=step.delta, actions=step.actions, done=step.done))
+                    check = partial(self.manager.check, token)
+                    only, steps = await engine.begin(tree, call, run_sync=self._in_thread, check=check)
+                    if only is not None:
+                        # Saved before the client is told the event is done: what it was told is kept.
+                        await session.save(last=True)
+                        await reply(Update(id=call.id, delta=only.delta, done=True))
+                    else:
+                        assert steps is not None
+                        async for step in steps:
+                            if step.done:
+                                await session.save(last=True)  # as above
+                            await reply(Update(id=call.id, delta=step.delta, actions=step.actions, done=step.done))
                 return
             except (LimitError, StateStoreError) as exc:
                 logger.warning('Event handler "%s" refused: %s', _name(call), exc)
