@@ -268,7 +268,7 @@ class Engine:
         except BaseException:
             tree.rollback()
             raise
-        return None, self._process(tree, call, run_sync, check, (result, awaited))
+        return None, self._steps(tree, call, run_sync, check, (result, awaited))
 
     def process(
         self, tree: StateTree, call: Call, *, run_sync: RunSync | None = None, check: Check | None = None
@@ -293,9 +293,9 @@ class Engine:
             Exception: A handler or computed var raised, or a handler returned something that is not an
                 event. The changes since the last step are undone; later events of the chain do not run.
         """
-        return self._process(tree, call, run_sync, check, None)
+        return self._steps(tree, call, run_sync, check, None)
 
-    async def _process(
+    async def _steps(
         self,
         tree: StateTree,
         call: Call,
