@@ -320,22 +320,32 @@ class _Threads:
 
     def _serve(self, wake: _Wake) -> None:
         try:
+            job = self._next(wake)
             while True:
-                with self._lock:
-                    job = self._jobs.popleft() if self._jobs else None
-                    if job is None and self._wake is wake:
-                        self._idle += 1
                 if job is None:
                     if not os.read(wake.read, 1):
                         return  # shut down
-                    continue  # the job woken for, unless a busy thread took it first (then idle again)
+                    # The job woken for, unless a busy thread took it first (then this one is idle again).
+                    job = self._next(wake)
+                    continue
                 try:
                     job.result = job.fn(*job.args)
                 except BaseException as exc:
                     job.error = exc
-                job.finish()
+                # The next job is taken, or this thread counted idle, before the loop learns this one is done,
+                # so that the loop's next job finds it idle rather than starting another thread.
+                done, job = job, self._next(wake)
+                done.finish()
         finally:
             wake.thread_ended()
+
+    def _next(self, wake: _Wake) -> _Job | None:
+        with self._lock:
+            if self._jobs:
+                return self._jobs.popleft()
+            if self._wake is wake:  # after a shutdown, the thread is not counted: it ends
+                self._idle += 1
+            return None
 
 
 class _Wake:
