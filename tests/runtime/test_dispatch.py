@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -12,7 +13,7 @@ import pyreact_asgi as pr
 from pyreact_asgi.runtime.dispatch import Dispatcher
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.manager import MemoryStateManager
-from pyreact_asgi.runtime.messages import Update
+from pyreact_asgi.runtime.messages import ErrorInfo, Update
 
 pytestmark = pytest.mark.asyncio
 
@@ -200,8 +201,34 @@ async def test_dispatch_threads_are_reused_and_end_on_shutdown() -> None:
     for value in range(20):
         await _run(dispatcher, engine, "sync_set", value)
     assert dispatcher._threads._threads == 1, "one event at a time needs one thread"
+    wake = dispatcher._threads._wake
+    assert wake is not None
     dispatcher.shutdown()
     assert dispatcher._threads._threads == 0
+    assert wake.ended.wait(5), "the thread read the end of its pipe and ended, and the pipe is closed"
+    # Started again (an app's second lifespan): new threads, on a new pipe.
+    assert await _run(dispatcher, engine, "sync_set", 5) == [Update(id=7, delta={"job": {"value": 5}})]
+    assert dispatcher._threads._threads == 1
+    dispatcher.shutdown()
+
+
+async def test_dispatch_threads_each_take_one_job_of_many_at_once() -> None:
+    # More sync handlers at once than idle threads: each is run once, by a new thread or a busy one when done.
+    from pyreact_asgi.runtime import dispatch
+
+    threads_ = dispatch._Threads(3)
+    gate = threading.Event()
+    jobs = [threads_.run(lambda i=i: gate.wait(5) and i) for i in range(20)]
+    gate.set()
+    results = []
+    for job in jobs:
+        if not threads_.wait_briefly(job, None):
+            assert job.future is not None
+            await job.future
+        results.append(job.result)
+    assert results == list(range(20))
+    assert threads_._threads == 3
+    threads_.shutdown()
 
 
 async def test_dispatch_lets_the_loop_run_while_a_sync_handler_blocks() -> None:
@@ -299,3 +326,89 @@ async def test_dispatch_undoes_in_place_changes_of_a_sync_handler_that_raised(lo
     assert updates[-1].delta == {"basket": {"items": ["kept"], "tags": {"a": [2]}}}
     logged_errors.clear()
     dispatcher.shutdown()
+
+
+async def test_dispatch_times_out_overlapping_events_each_at_its_own_deadline() -> None:
+    # One timer serves every running event: it is set for the oldest, and set again for the next when it goes
+    # off. Events finishing between (the fast ones) must not stop it.
+    dispatcher, engine, manager = _dispatcher(handler_timeout=0.2)
+    outcomes: dict[str, list[Update]] = {}
+
+    async def run(token: str, handler: str, *args: Any) -> None:
+        outcomes[token] = await _run(dispatcher, engine, handler, *args, token=token)
+
+    with anyio.fail_after(10):
+        async with anyio.create_task_group() as group:
+            for i in range(3):
+                group.start_soon(run, f"fast{i}", "async_set", i + 1)
+                group.start_soon(run, f"slow{i}", "slow")
+                await anyio.sleep(0.05)  # staggered: each slow event has a deadline of its own
+    for i in range(3):
+        assert outcomes[f"fast{i}"] == [Update(id=7, delta={"job": {"value": i + 1}})]
+        error = outcomes[f"slow{i}"][-1].error
+        assert error is not None
+        assert error.code == "timeout"
+        assert await _value(manager, f"slow{i}") == 1
+    assert dispatcher._deadlines is not None
+    assert not dispatcher._deadlines.running, "every event forgot its deadline"
+
+
+async def test_dispatch_leaves_a_cancelled_event_cancelled_and_times_out_the_next() -> None:
+    # A client that goes away cancels its event: that is no timeout, and its deadline, forgotten, cancels
+    # nothing later.
+    dispatcher, engine, _ = _dispatcher(handler_timeout=0.2)
+    call = engine.resolve({"id": 1, "handler": "job.slow", "args": []})
+    updates: list[Update] = []
+
+    async def reply(update: Update) -> None:
+        updates.append(update)
+
+    with anyio.fail_after(10):
+        with anyio.CancelScope() as scope:
+            async with anyio.create_task_group() as group:
+                group.start_soon(dispatcher.run, "gone", None, call, reply)
+                await anyio.sleep(0.05)
+                scope.cancel()
+        assert [u.error for u in updates] == [None], "cancelled, not timed out"
+        later = await _run(dispatcher, engine, "slow", token="later")
+    assert later[-1].error is not None
+    assert later[-1].error.code == "timeout"
+
+
+async def test_dispatch_passes_on_a_cancellation_that_comes_with_the_timeout() -> None:
+    # The client disconnects as the deadline passes: both cancel the task, and the disconnect wins (the task
+    # ends cancelled, as with asyncio.timeout), rather than being answered with "timeout".
+    dispatcher, engine, _ = _dispatcher(handler_timeout=0.2)
+    call = engine.resolve({"id": 1, "handler": "job.slow", "args": []})
+    task: asyncio.Task[ErrorInfo | None] | None = None
+
+    async def reply(update: Update) -> None:
+        assert update.error is None, "no reply after the cancellation"
+        assert task is not None
+        deadlines = dispatcher._deadlines
+        assert deadlines is not None
+        [deadline] = deadlines.running
+        deadline.when = 0.0  # past: the timer, when it runs, cancels the task
+        deadlines._expire()
+        task.cancel()  # and so does the client
+
+    task = asyncio.create_task(dispatcher.run("t", None, call, reply))
+    with anyio.fail_after(10):
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+async def test_dispatch_times_out_events_in_a_second_event_loop() -> None:
+    # An app may be started again in another loop (tests do): the deadlines follow the loop the event runs in,
+    # even while the first loop still has its timer set (for the fast event here).
+    dispatcher, engine, _ = _dispatcher(handler_timeout=0.5)
+
+    def in_new_loop() -> list[Update]:
+        # Bounded here: a thread cannot be cancelled from this loop.
+        return asyncio.run(asyncio.wait_for(_run(dispatcher, engine, "slow", token="b"), 5))
+
+    with anyio.fail_after(10):
+        assert await _run(dispatcher, engine, "async_set", 3) == [Update(id=7, delta={"job": {"value": 3}})]
+        updates = await anyio.to_thread.run_sync(in_new_loop)
+    assert updates[-1].error is not None
+    assert updates[-1].error.code == "timeout"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -9,6 +10,7 @@ import pyreact_asgi as pr
 from pyreact_asgi.exceptions import ConfigError, ProtocolError
 from pyreact_asgi.runtime.engine import MAX_CHAIN, Engine, Step
 from pyreact_asgi.runtime.manager import MemoryStateManager
+from pyreact_asgi.state.tracking import tracker
 from pyreact_asgi.state.tree import StateTree
 
 pytestmark = pytest.mark.asyncio
@@ -369,3 +371,111 @@ async def test_state_used_before_it_was_loaded_is_an_error() -> None:
     async with manager.session("token") as tree:
         with pytest.raises(RuntimeError, match=r'State "rates" is used before it was loaded'):
             tree.require(Rates)
+
+
+class _Other(dict[str, Any]):
+    """A payload resolve's quick check leaves to `EventMessage` (it checks plain dicts only)."""
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param({"id": 1, "handler": "counter.increment", "args": [2]}, id="usual"),
+        pytest.param({"id": 0, "handler": "counter.increment"}, id="no-args"),
+        pytest.param({"handler": "counter.increment", "id": 2**53, "args": []}, id="largest-id"),
+        pytest.param({"id": 2**53 + 1, "handler": "counter.increment"}, id="id-too-large"),
+        pytest.param({"id": -1, "handler": "counter.increment"}, id="negative-id"),
+        pytest.param({"id": True, "handler": "counter.increment"}, id="bool-id"),
+        pytest.param({"id": 1.0, "handler": "counter.increment"}, id="float-id"),
+        pytest.param({"id": None, "handler": "counter.increment"}, id="null-id"),
+        pytest.param({"handler": "counter.increment"}, id="no-id"),
+        pytest.param({"id": 1}, id="no-handler"),
+        pytest.param({"id": 1, "handler": ["counter.increment"]}, id="handler-a-list"),
+        pytest.param({"id": 1, "handler": {"a": 1}}, id="handler-an-object"),
+        pytest.param({"id": 1, "handler": "counter.nope"}, id="unknown-handler"),
+        pytest.param({"id": 1, "handler": "Counter.increment"}, id="handler-off-pattern"),
+        pytest.param({"id": 1, "handler": "counter." + "x" * 300}, id="handler-too-long"),
+        pytest.param({"id": 1, "handler": "counter.increment", "args": {"by": 1}}, id="args-an-object"),
+        pytest.param({"id": 1, "handler": "counter.increment", "args": None}, id="args-null"),
+        pytest.param({"id": 1, "handler": "counter.increment", "args": ["x"]}, id="args-wrong-type"),
+        pytest.param({"id": 1, "handler": "counter.increment", "extra": 1}, id="unknown-field"),
+        pytest.param({"id": 1, "handler": "log.write", "args": ["a"]}, id="other-state"),
+    ],
+)
+async def test_resolve_checks_the_usual_payload_as_event_message_does(payload: dict[str, Any]) -> None:
+    # The quick check of a plain dict must accept and refuse exactly what EventMessage does, with its errors.
+    def outcome(raw: dict[str, Any]) -> Any:
+        try:
+            return ENGINE.resolve(raw)
+        except ProtocolError as exc:
+            return (exc.code, str(exc))
+
+    assert outcome(payload) == outcome(_Other(payload))
+
+
+class Odd(pr.State):
+    value: int = 0
+
+    @pr.event
+    async def returns_a_generator(self) -> Any:
+        # Awaited, an async handler's value is events or actions: a generator there is an error, not a stream.
+        self.value = 1
+        return (x for x in [Counter.increment(1)])
+
+    @pr.event
+    async def returns_an_action(self) -> Any:
+        self.value = 2
+        return pr.toast("saved")
+
+    @pr.event
+    def sync_chains(self) -> Any:
+        self.value = 3
+        return Odd.returns_an_action
+
+
+BEGIN_ENGINE = Engine({"counter": Counter, "log": Log, "chat": Chat, "bad": Bad, "job": Job, "odd": Odd})
+
+
+@pytest.mark.parametrize(
+    ("handler", "args"),
+    [
+        pytest.param("counter.increment", [3], id="sync-returns-none"),
+        pytest.param("chat.update_other", [], id="async-returns-none"),
+        pytest.param("counter.twice", [], id="sync-returns-events"),
+        pytest.param("log.nested", [], id="sync-chain-depth-first"),
+        pytest.param("chat.stream", [["a", " b"]], id="async-generator"),
+        pytest.param("chat.stream_sync", [], id="sync-generator"),
+        pytest.param("job.run", [], id="async-generator-actions"),
+        pytest.param("odd.returns_an_action", [], id="async-returns-action"),
+        pytest.param("odd.sync_chains", [], id="sync-chains-async"),
+        pytest.param("odd.returns_a_generator", [], id="async-returns-generator"),
+        pytest.param("bad.returns_number", [], id="returns-number"),
+        pytest.param("bad.boom", [], id="raises"),
+        pytest.param("bad.fails_in_chain", [], id="fails-in-chain"),
+        pytest.param("chat.stream_then_fail", [], id="stream-then-fail"),
+    ],
+)
+async def test_begin_runs_an_event_as_process_does(handler: str, args: list[Any]) -> None:
+    # Dispatcher.run starts every event with `begin`, which finishes the usual one (its handler returns
+    # nothing) without process's async generator: the steps, the error and the states must be the same.
+    async def run(use_begin: bool) -> tuple[list[Step], Any, dict[str, Any]]:
+        tree = StateTree()
+        call = BEGIN_ENGINE.resolve({"id": 1, "handler": handler, "args": args})
+        sent: list[Step] = []
+        error = None
+        try:
+            if use_begin:
+                only, rest = await BEGIN_ENGINE.begin(tree, call)
+                if only is not None:
+                    sent.append(only)
+                else:
+                    assert rest is not None
+                    sent += [step async for step in rest]
+            else:
+                sent += [step async for step in BEGIN_ENGINE.process(tree, call)]
+        except Exception as exc:
+            error = (type(exc), re.sub(r" at 0x[0-9a-f]+", "", str(exc)))  # a generator's repr has its address
+        states = {type(s).__name__: tracker(s).values for s in tree.states}
+        return sent, error, states
+
+    assert await run(use_begin=True) == await run(use_begin=False)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 import anyio
 import pytest
 
@@ -98,6 +100,50 @@ async def test_manager_orders_sessions_of_one_token() -> None:
         tg.start_soon(first)
         tg.start_soon(second)
     assert log == ["first in", "first out", "second in"]
+
+
+async def test_manager_hands_the_lock_to_the_waiting_session_which_nothing_drops_meanwhile() -> None:
+    # Between one session's end and the start of the next (when its task runs), the lock is the waiter's:
+    # a sweep in that moment must not drop the states it is about to use.
+    manager = MemoryStateManager(ttl=1e-9)
+    seen: list[int] = []
+
+    async def waiter() -> None:
+        async with manager.session("t") as tree:
+            seen.append((await tree.get(Cart)).items)
+
+    async with anyio.create_task_group() as tg:
+        async with manager.session("t") as tree:
+            (await tree.get(Cart)).items = 5
+            await tree.commit()
+            tg.start_soon(waiter)
+            await anyio.wait_all_tasks_blocked()  # the waiter waits for the lock
+        assert manager.sweep() == 0, "the waiter holds the lock now"
+    assert seen == [5]
+    assert manager.sweep() == 1, "free once the waiter is done"
+
+
+async def test_manager_lock_skips_or_hands_on_for_cancelled_waiters() -> None:
+    manager = MemoryStateManager(ttl=60)
+    entered: list[str] = []
+
+    async def waiter(name: str) -> None:
+        async with manager.session("t"):
+            entered.append(name)
+
+    async with manager.session("t"):
+        tasks = {name: asyncio.create_task(waiter(name)) for name in ("cancelled early", "cancelled late", "last")}
+        await anyio.wait_all_tasks_blocked()
+        tasks["cancelled early"].cancel()  # cancelled while it waits: it leaves the queue
+        await anyio.wait_all_tasks_blocked()
+    # The lock was just handed to "cancelled late", whose task has not run yet: cancelled now, it hands the lock
+    # on to "last".
+    tasks["cancelled late"].cancel()
+    with anyio.fail_after(5):
+        results = await asyncio.gather(*tasks.values(), return_exceptions=True)
+    assert [type(r) for r in results] == [asyncio.CancelledError, asyncio.CancelledError, type(None)]
+    assert entered == ["last"]
+    assert manager.sweep(now=float("inf")) == 1, "the lock is free in the end"
 
 
 class Notes(pr.State):

@@ -7,10 +7,12 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
+import aiohttp
 import anyio
 import pytest
 
-from tests.e2e.client import connect
+from pyreact_asgi._codec import encode
+from tests.e2e.client import RawClient, connect, new_token
 from tests.security.apps import raw_connect, serve_board
 from tests.servers import LiveServer
 
@@ -72,6 +74,60 @@ async def test_quiet_failures_of_shape_get_an_error_reply(board: LiveServer, fra
             after = await raw.call(1, "board.store", "fine")
     assert reply["error"]["code"] == "malformed"
     assert after["delta"] == {"board": {"blob": "fine"}}
+
+
+@pytest.mark.parametrize(
+    ("frame", "event_id"),
+    [
+        pytest.param('42["event",{"id":22,"handler":"board.store","args":["x"]},5]', 22, id="event-extra-item"),
+        pytest.param('42["event",5,{"id":23}]', None, id="event-extra-item-no-id"),
+        pytest.param('42["page","/",5]', None, id="page-extra-item"),
+        pytest.param('42["event"]', None, id="event-no-payload"),
+        pytest.param('42["event",{"id":24,"handler":"board.store","args":[NaN]}]', 24, id="event-nan"),
+        pytest.param('42["event",{"id":25,"handler":"board.nope","args":[]}]', 25, id="event-unknown-handler"),
+    ],
+)
+async def test_quiet_failures_of_the_event_frame_get_an_error_reply_without_traceback(
+    board: LiveServer, frame: str, event_id: int | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The usual frame, 42["event",{...}], is decoded by the transport itself; these are the shapes around it,
+    # which python-socketio used to pass on as extra arguments (and log a TypeError with its traceback).
+    caplog.set_level(logging.INFO)
+    async with connect(board, mount="") as bystander, raw_connect(board) as raw:
+        with anyio.fail_after(5):
+            await raw.send_frame(frame)
+            reply = await raw.update(event_id)
+            after = await raw.call(1, "board.store", "fine")
+            other = await bystander.call("board.increment")
+    assert reply["error"]["code"] in ("malformed", "unknown_handler")
+    assert after["delta"] == {"board": {"blob": "fine"}}
+    assert other["delta"] == {"board": {"count": 1}}
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_quiet_failures_event_with_an_ack_id_is_run_and_acknowledged(board: LiveServer) -> None:
+    # An event asking for socket.io's acknowledgement (no runtime of ours does) takes python-socketio's way.
+    async with raw_connect(board) as raw:
+        with anyio.fail_after(5):
+            await raw.send_frame('427["event",{"id":26,"handler":"board.store","args":["acked"]}]')
+            reply = await raw.update(26)
+    assert reply["delta"] == {"board": {"blob": "acked"}}
+    assert "437[]" in raw.frames
+
+
+async def test_quiet_failures_event_before_the_socket_io_connect_is_ignored(board: LiveServer) -> None:
+    url = f"ws://{board.host}:{board.port}/_event/?EIO=4&transport=websocket"
+    async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+        raw = RawClient(ws)
+        with anyio.fail_after(5):
+            assert (await raw.receive()).startswith("0{")
+            await raw.send_frame('42["event",{"id":27,"handler":"board.store","args":["early"]}]')
+            await raw.send_frame('42["page","/"]')
+            await raw.send_frame("40" + encode({"token": new_token()}).decode())
+            after = await raw.call(1, "board.store", "fine")
+    assert after["delta"] == {"board": {"blob": "fine"}}, "the early ones changed nothing"
+    assert not [f for f in raw.frames if '"id":27' in f]
+    assert len([f for f in raw.frames if f.startswith('42["state"')]) == 1, "the early page change did nothing"
 
 
 async def test_quiet_failures_are_logged_once_without_traceback(

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import abc
+import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -173,11 +175,52 @@ class _Session(Session):
             await self._lock.__aexit__(exc_type, exc, tb)
 
 
+class _TokenLock:
+    """One client token's lock in one process: first come, first served.
+
+    Not ``asyncio.Lock``: it is free between its release and the moment the next waiter's task runs, and a
+    free lock lets the sweeper or an eviction drop the client's states the waiter is about to use. This one, as
+    anyio's, hands itself to the next waiter, for about a tenth of anyio's cost per event (no task lookups, no
+    cancellation checkpoint: an event takes it once).
+    """
+
+    __slots__ = ("_locked", "_waiters")
+
+    def __init__(self) -> None:
+        self._locked = False
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    def locked(self) -> bool:
+        return self._locked
+
+    async def acquire(self) -> None:
+        if not self._locked:
+            self._locked = True
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.cancelled():
+                self._waiters.remove(waiter)
+            else:  # handed the lock, then cancelled before it could run: hand it on
+                self.release()
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # still locked: the lock is now the waiter's
+                return
+        self._locked = False
+
+
 @dataclass(slots=True)
 class _Entry:
     states: dict[type[State], State] = field(default_factory=dict)
-    # fast_acquire: an uncontended lock is taken without a trip through the event loop, once per event.
-    lock: anyio.Lock = field(default_factory=partial(anyio.Lock, fast_acquire=True))
+    lock: _TokenLock = field(default_factory=_TokenLock)
     last_seen: float = field(default_factory=time.monotonic)
     connections: int = 0  # open websocket connections of the token: while any, it is never dropped
     sizes: dict[type[State], int] = field(default_factory=dict)  # each state's size when last measured
@@ -205,6 +248,51 @@ class _EntryLock:
 
 # States smaller than this are measured by encoding them: it costs about what bounding their growth would.
 _ESTIMATE_FROM = 2048
+
+
+class _MemorySession(Session):
+    """`MemoryStateManager.session`: the client's entry is found once, and the states the tree loads are
+    the entry's own instances, so there is nothing to copy back on the way out."""
+
+    __slots__ = ("_entry", "_manager", "_router", "_token", "_tree")
+
+    def __init__(self, manager: MemoryStateManager, token: str, router: Router | None) -> None:
+        self._manager = manager
+        self._token = token
+        self._router = router
+        # Found now, and kept: while its lock is held (or waited for), an entry is never dropped.
+        self._entry = manager._use(token)
+        self._tree: StateTree | None = None
+
+    async def __aenter__(self) -> StateTree:
+        entry = self._entry
+        await entry.lock.acquire()
+        entry.last_seen = time.monotonic()
+        self._tree = StateTree(self._load, self._router)
+        return self._tree
+
+    async def _load(self, state: type[State]) -> State:
+        states = self._entry.states
+        instance = states.get(state)
+        if instance is None:
+            # A new state is the client's from now on: if the event fails it is rolled back to its defaults,
+            # as a stored one is to its last commit.
+            instance = states[state] = state()
+        return instance
+
+    async def save(self, last: bool = False) -> None:
+        self._manager._bound_total(self._token)
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        entry = self._entry
+        try:
+            if exc is not None:
+                assert self._tree is not None
+                self._tree.rollback()
+            self._manager._bound_total(self._token)
+        finally:
+            entry.last_seen = time.monotonic()
+            entry.lock.release()
 
 
 def state_size(state: State) -> int:
@@ -262,6 +350,9 @@ class MemoryStateManager(StateManager):
 
     def lock(self, token: str) -> AbstractAsyncContextManager[Fence]:
         return _EntryLock(self._use(token))
+
+    def session(self, token: str, router: Router | None = None) -> Session:
+        return _MemorySession(self, token, router)
 
     def connect(self, token: str) -> None:
         """Records an open connection of ``token``: its state stays however long the connection is idle.
@@ -336,6 +427,9 @@ class MemoryStateManager(StateManager):
         if entry is not None:
             for state in states:
                 entry.states[type(state)] = state
+        self._bound_total(token)
+
+    def _bound_total(self, token: str) -> None:
         if self.max_total_state_bytes is not None and self._total > self.max_total_state_bytes:
             self._evict(lambda: self._total > (self.max_total_state_bytes or 0), keep=token)
 

@@ -14,7 +14,7 @@ import socketio
 from engineio import packet as eio_packet
 from starlette.status import WS_1003_UNSUPPORTED_DATA
 
-from pyreact_asgi._codec import MalformedFrame, MsgspecPacket, event_frame
+from pyreact_asgi._codec import MalformedFrame, MsgspecPacket, decode, event_frame
 from pyreact_asgi._contract import EVENT, ORIGIN_REFUSED, PAGE, RELOAD, RELOAD_ERROR, STATE, UPDATE
 from pyreact_asgi._types import Message, Receive, Scope, Send
 from pyreact_asgi.config import Config
@@ -57,6 +57,7 @@ class _Connection:
     warned: bool = False  # a malformed frame was logged for this connection already
     malformed: int = 0
     dropped: bool = False
+    reply: Callable[[Update], Awaitable[None]] | None = None  # sends it an update (`_send_update`)
 
 
 def origin_allowed(origin: str | None, host: str, allowed: frozenset[str]) -> bool:
@@ -89,7 +90,8 @@ _REFUSED_PACKETS = frozenset({"4", "5", "6"})
 async def _checked_receive(receive: Receive) -> Message:
     message = await receive()
     text = message.get("text") if message["type"] == "websocket.receive" else None
-    if text is not None and not _ENGINE_FRAME.match(text):
+    # "42": a socket.io event, by far the most frames, and one the pattern takes.
+    if text is not None and text[:2] != "42" and not _ENGINE_FRAME.match(text):
         logger.warning("A client sent a frame that is no engine.io packet (%r); closed its connection.", text[:40])
         return {"type": "websocket.disconnect", "code": WS_1003_UNSUPPORTED_DATA}
     return message
@@ -109,11 +111,31 @@ class _Server(socketio.AsyncServer):  # type: ignore[misc]  # python-socketio sh
     """
 
     on_malformed: Callable[[str, MalformedFrame], Awaitable[None]] | None = None
+    # Takes an event of the default namespace without an ack id, as (engine.io sid, name, argument); returns
+    # False to leave it to python-socketio.
+    on_event: Callable[[str, str, Any], Awaitable[bool]] | None = None
 
     async def _handle_eio_message(self, eio_sid: str, data: str | bytes) -> None:
         if not isinstance(data, str) or data[:1] in _REFUSED_PACKETS:
             await self._refuse(eio_sid, "/", "a binary or server-only packet")
             return
+        if data[:2] == "2[" and self.on_event is not None:
+            # The frame every event of a tab is, 2["event",{...}]: decoded here once with msgspec and handed
+            # over, rather than through python-socketio's packet object, its handler lookup and the arguments
+            # it spreads. Anything else takes python-socketio's way (and its checks) below.
+            try:
+                event = decode(data[1:])
+            except (ValueError, RecursionError):
+                event = None  # a malformed frame: answered below
+            if (
+                type(event) is list
+                and len(event) == 2
+                and type(event[0]) is str
+                and event[0] not in _RESERVED_EVENTS
+                and event[0] not in self.reserved_events
+                and await self.on_event(eio_sid, event[0], event[1])
+            ):
+                return
         try:
             await super()._handle_eio_message(eio_sid, data)
         except MalformedFrame as exc:
@@ -129,6 +151,19 @@ class _Server(socketio.AsyncServer):  # type: ignore[misc]  # python-socketio sh
             return
         if data[0] in _RESERVED_EVENTS or data[0] in self.reserved_events:
             await self._refuse(eio_sid, namespace or "/", f"an event named {data[0]!r}, which is reserved")
+            return
+        if len(data) > 2:
+            # python-socketio would pass each as an argument to a handler that takes one, and log the TypeError.
+            if self.on_malformed is not None:
+                payload = data[1]
+                event_id = payload.get("id") if isinstance(payload, dict) else None
+                await self.on_malformed(
+                    eio_sid,
+                    MalformedFrame(
+                        f"Expected an event as [name, data], but got {len(data)} items.",
+                        event_id if type(event_id) is int else None,
+                    ),
+                )
             return
         await super()._handle_event(eio_sid, namespace, id, data)
 
@@ -164,6 +199,7 @@ class SocketTransport:
         self._max_pending = config.max_pending_events
         self._max_outgoing = config.max_outgoing_bytes
         self._connections: dict[str, _Connection] = {}
+        self._by_eio_sid: dict[str, _Connection] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
@@ -188,6 +224,7 @@ class SocketTransport:
             engineio_logger=False,
         )
         self.sio.on_malformed = self._on_malformed
+        self.sio.on_event = self._on_event_frame
         self.sio.on("connect", self._on_connect)
         self.sio.on("disconnect", self._on_disconnect)
         self.sio.on(EVENT, self._on_event)
@@ -286,7 +323,8 @@ class SocketTransport:
             logger.warning("Refused a connection: %s", exc)
             raise socketio.exceptions.ConnectionRefusedError(str(exc)) from None
         conn = _Connection(sid, self.sio.manager.eio_sid_from_sid(sid, "/"), token, router, states)
-        self._connections[sid] = conn
+        conn.reply = partial(self._send_update, conn)
+        self._connections[sid] = self._by_eio_sid[conn.eio_sid] = conn
         # The state is sent by the connection's task, first of its jobs: waiting here for the token's lock (held
         # by another tab's long handler) would hold up this connection's socket, pings included.
         self._enqueue(conn, partial(self._greet, conn, auth.get("storage")))
@@ -295,6 +333,7 @@ class SocketTransport:
         conn = self._connections.pop(sid, None)
         if conn is None:
             return
+        self._by_eio_sid.pop(conn.eio_sid, None)
         conn.dropped = True
         self._manager.disconnect(conn.token)
         # The tab is gone: its running handler is cancelled (and undone since its last update); background
@@ -315,10 +354,26 @@ class SocketTransport:
 
     # --- client messages -----------------------------------------------------------------------------
 
+    async def _on_event_frame(self, eio_sid: str, name: str, data: Any) -> bool:
+        conn = self._by_eio_sid.get(eio_sid)
+        # As python-socketio would: events of a client not (or no longer) connected are ignored.
+        if conn is None or not self.sio.manager.is_connected(conn.sid, "/"):
+            return False
+        if name == EVENT:
+            await self._event(conn, data)
+        elif name == PAGE:
+            await self._on_page(conn.sid, data)
+        else:
+            return False  # an unknown name: python-socketio hands it to `_on_unknown`
+        return True
+
     async def _on_event(self, sid: str, data: Any = None) -> None:
         conn = self._connections.get(sid)
         if conn is None:  # pragma: no cover - socketio only delivers events of connected sids
             return
+        await self._event(conn, data)
+
+    async def _event(self, conn: _Connection, data: Any) -> None:
         event_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), int) else None
         try:
             call = self._engine().resolve(data, conn.states)
@@ -355,7 +410,7 @@ class SocketTransport:
         await self._send_update(conn, Update(id=event_id, error=ErrorInfo("malformed", message)))
 
     async def _on_malformed(self, eio_sid: str, error: MalformedFrame) -> None:
-        conn = self._connections.get(self.sio.manager.sid_from_eio_sid(eio_sid, "/") or "")
+        conn = self._by_eio_sid.get(eio_sid)
         if conn is None:
             return
         conn.malformed += 1
@@ -401,7 +456,8 @@ class SocketTransport:
         await self._emit(conn, STATE, full)
 
     async def _run(self, conn: _Connection, call: Call) -> None:
-        error = await self.dispatcher.run(conn.token, conn.router, call, partial(self._send_update, conn))
+        assert conn.reply is not None
+        error = await self.dispatcher.run(conn.token, conn.router, call, conn.reply)
         if error is not None and error.code == "conflict":
             # Its store was refused (another worker took the lock), but the tab may show its changes (a
             # generator's updates, optimistic values): it gets the state as stored, so it does not diverge.
@@ -471,10 +527,11 @@ class SocketTransport:
                 await self._send_update(conn, Update(delta=update.delta, actions=update.actions, error=update.error))
 
     async def _send_update(self, conn: _Connection, update: Update) -> None:
-        delta = {name: vars for name, vars in update.delta.items() if name in conn.states}
+        delta = update.delta
+        if not delta.keys() <= conn.states:  # else, as usual, every state it changed is on the page
+            delta = {name: vars for name, vars in delta.items() if name in conn.states}
+            update = Update(id=update.id, delta=delta, error=update.error, actions=update.actions, done=update.done)
         if delta or update.actions or update.error or (update.done and update.id is not None):
-            if len(delta) != len(update.delta):
-                update = Update(id=update.id, delta=delta, error=update.error, actions=update.actions, done=update.done)
             await self._emit(conn, UPDATE, update)
 
     async def _emit(self, conn: _Connection, event: str, data: Any) -> None:
@@ -483,7 +540,7 @@ class SocketTransport:
         socket = self.sio.eio.sockets.get(conn.eio_sid)
         if socket is None:
             return
-        if self._backlog(socket) > self._max_outgoing:
+        if socket.queue._queue and self._backlog(socket) > self._max_outgoing:
             logger.warning(
                 "Client %s reads slower than its updates come (over %d bytes wait to be sent); disconnected it.",
                 conn.sid,
