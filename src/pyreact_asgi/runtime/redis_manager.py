@@ -247,7 +247,7 @@ class RedisStateManager(StateManager):
         )
         self.redis: Any = aioredis.Redis(connection_pool=pool)
         # Events go through connections of their own, without the pool's per-command bookkeeping.
-        self._client = LeanClient(pool, max_connections)
+        self._client = LeanClient(pool, max_connections, timeout=10)
         self._release = self.redis.register_script(_RELEASE_SOURCE)  # several at once, in a pipeline
         self._renew = self.redis.register_script(_RENEW)
         self._errors: tuple[type[BaseException], ...] = (aioredis.RedisError, OSError)
