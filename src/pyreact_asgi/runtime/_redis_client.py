@@ -5,41 +5,50 @@ import hashlib
 from collections import deque
 from typing import Any
 
-__all__ = ["LeanClient"]
+__all__ = ["LeanClient", "Script"]
 
 
 class LeanClient:
-    """Runs Lua scripts on connections of its own, one command at a time on each, taken from a free list.
+    """Runs Lua scripts on one connection of its own, pipelined: the commands of every task go out together.
 
     The hot path of the Redis state manager (one script per event) through redis-py's ``Redis`` client costs
     several times the command itself: the pool's checkout and release (a lock, a timeout, a health check), the
-    retry wrapper, the observability hooks, the ``Script`` wrapper. Here a command is one ``pack_command``, one
-    write and one ``read_response`` on a redis-py ``Connection`` (with its parser: hiredis when installed).
+    retry wrapper, the observability hooks, the ``Script`` wrapper. Here a command is a future in a queue: the
+    commands made while the event loop runs its other ready tasks are written with one ``send_packed_command``,
+    and one task reads the replies (redis-py's ``read_response``, with its parser: hiredis when installed) and
+    hands each to its command, in order (Redis answers the commands of a connection in the order sent). Redis
+    runs one command at a time anyway, so one connection loses nothing; many events at once cost one write and
+    one read of the socket together.
 
-    Each command has a deadline of ``timeout`` seconds (redis-py's own per-read and per-write timeouts are
-    turned off: they cost a task per write). A connection that fails is dropped, and a command that failed on a connection that had served before (Redis
-    restarted since) is sent once more on a new one; a script Redis no longer knows (its cache is emptied by a
-    restart) is loaded and run again.
+    Each command has a deadline of ``timeout`` seconds. A lost connection fails the commands in flight; a
+    command that failed so on a connection that had answered before (Redis restarted since) is sent once more
+    on a new one; a script Redis no longer knows (a restart empties its cache) is loaded and run again.
 
     Args:
-        pool: The redis-py pool whose settings (address, credentials, TLS) the connections are made with.
-        most: Most connections open at once; more commands at once wait for one.
-        timeout: Most seconds a command may take, once it has a connection.
+        pool: The redis-py pool whose settings (address, credentials, TLS) the connection is made with.
+        timeout: Most seconds a command may take.
     """
 
-    def __init__(self, pool: Any, most: int, timeout: float) -> None:
+    def __init__(self, pool: Any, timeout: float) -> None:
         self._pool = pool
-        self._most = most
         self._timeout = timeout
-        self._free: list[Any] = []
-        self._all: set[Any] = set()
-        self._waiters: deque[asyncio.Future[Any]] = deque()
-        self._errors: tuple[type[BaseException], ...] = ()
+        self._conn: Any = None
+        self._connecting: asyncio.Future[Any] | None = None
+        self._answered = False  # the current connection answered a command
+        self._pending: deque[asyncio.Future[Any]] = deque()
+        self._out: list[bytes] = []
+        self._reader: asyncio.Task[None] | None = None
+        self._errors: tuple[type[BaseException], ...] = (OSError,)
+        self._lost_error: type[BaseException] = OSError
+        self._response: type[BaseException] = Exception
         self._missing: type[BaseException] = Exception
 
-    def bind(self, errors: tuple[type[BaseException], ...], missing: type[BaseException]) -> None:
-        """Sets the exceptions of a lost connection, and redis-py's ``NoScriptError``."""
-        self._errors, self._missing = errors, missing
+    def bind(self, redis: Any) -> None:
+        """Takes the exceptions it raises from ``redis`` (the ``redis.exceptions`` module)."""
+        self._errors = (redis.RedisError, OSError)
+        self._lost_error = redis.ConnectionError
+        self._response = redis.ResponseError
+        self._missing = redis.NoScriptError
 
     async def run(self, script: Script, keys: list[str], args: list[Any]) -> Any:
         """Runs ``script`` with ``keys`` and ``args`` (EVALSHA) and returns its reply.
@@ -47,68 +56,135 @@ class LeanClient:
         Raises:
             redis.RedisError: Redis refused it, or cannot be reached.
             OSError: Redis cannot be reached.
+            TimeoutError: No reply within the deadline.
         """
         command = script.pack(keys, args)
-        conn = await self._take()
-        try:
-            used = conn.is_connected
+        async with asyncio.timeout(self._timeout):
+            conn = await self._connection()
+            answered = self._answered
             try:
-                async with asyncio.timeout(self._timeout):
-                    return await self._call(conn, command, script)
-            except self._errors:
-                if not used:
-                    raise
-            # The connection had served before and failed now: Redis restarted (or dropped it) since. Once more,
-            # on a new one; a failure then is Redis being gone.
-            await conn.disconnect(nowait=True)
-            async with asyncio.timeout(self._timeout):
                 return await self._call(conn, command, script)
-        except TimeoutError:
-            await conn.disconnect(nowait=True)  # a reply may still come: never read it as another's
-            raise
-        finally:
-            self._give(conn)
+            except self._errors:
+                if not answered:
+                    raise
+            # The connection had answered before and failed now: Redis restarted (or dropped it) since. Once
+            # more, on a new one; a failure then is Redis being gone.
+            return await self._call(await self._connection(), command, script)
 
     async def _call(self, conn: Any, command: bytes, script: Script) -> Any:
-        await conn.send_packed_command(command, check_health=False)
         try:
-            return await conn.read_response()
+            return await self._send(conn, command)
         except self._missing:
-            await conn.send_packed_command(conn.pack_command("SCRIPT", "LOAD", script.source), check_health=False)
-            await conn.read_response()
-            await conn.send_packed_command(command, check_health=False)
-            return await conn.read_response()
+            # Both on the same connection, in order: the script is loaded before the command runs again.
+            loaded = self._send(conn, b"*3\r\n$6\r\nSCRIPT\r\n$4\r\nLOAD\r\n" + _bulk(script.source.encode()))
+            again = self._send(conn, command)
+            await loaded
+            return await again
 
-    async def _take(self) -> Any:
-        if self._free:
-            return self._free.pop()
-        if len(self._all) < self._most:
-            conn = self._pool.make_connection()
-            conn.socket_timeout = None  # `run` has a deadline of its own
-            self._all.add(conn)
-            return conn
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
+    def _send(self, conn: Any, command: bytes) -> asyncio.Future[Any]:
+        if conn is not self._conn:  # lost meanwhile; its commands failed
+            raise self._lost_error("The connection to Redis was lost.")
+        reply: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.append(reply)
+        if not self._out:
+            asyncio.get_running_loop().call_soon(self._flush, conn)
+        self._out.append(command)
+        return reply
+
+    def _flush(self, conn: Any) -> None:
+        out, self._out = self._out, []
+        if conn is self._conn and out:
+            # A write of a few hundred bytes goes to the socket at once; the task only awaits drain.
+            task = asyncio.ensure_future(self._write(conn, out))
+            task.add_done_callback(_retrieve)
+
+    async def _write(self, conn: Any, out: list[bytes]) -> None:
         try:
-            return await waiter
-        except BaseException:
-            if waiter.done() and not waiter.cancelled():
-                self._give(waiter.result())  # handed over as it was cancelled: pass it on
-            raise
+            await conn.send_packed_command(out, check_health=False)
+        except BaseException as exc:
+            self._lost(conn, exc)
 
-    def _give(self, conn: Any) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(conn)
+    async def _connection(self) -> Any:
+        if self._conn is not None:
+            return self._conn
+        if self._connecting is None:
+            self._connecting = asyncio.ensure_future(self._connect())
+            self._connecting.add_done_callback(_retrieve)
+        try:
+            return await asyncio.shield(self._connecting)
+        finally:
+            if self._connecting is not None and self._connecting.done():
+                self._connecting = None
+
+    async def _connect(self) -> Any:
+        conn = self._pool.make_connection()
+        conn.socket_timeout = None  # each command has a deadline of its own; the reader waits for replies
+        await conn.connect()
+        self._conn, self._answered = conn, False
+        self._reader = asyncio.ensure_future(self._read(conn))
+        return conn
+
+    async def _read(self, conn: Any) -> None:
+        pending = self._pending
+        while True:
+            try:
+                reply = await conn.read_response()
+            except self._response as exc:
+                reply = exc  # an error reply (the script raised, or NOSCRIPT): for its command only
+            except BaseException as exc:
+                self._lost(conn, exc)
+                if not isinstance(exc, Exception):
+                    raise
                 return
-        self._free.append(conn)
+            self._answered = True
+            if not pending:  # a reply no command waits for: out of step, start over
+                self._lost(conn, self._lost_error("Redis sent a reply no command waits for."))
+                return
+            future = pending.popleft()
+            if future.done():
+                continue  # its caller gave up (cancelled, or past its deadline)
+            if isinstance(reply, BaseException):
+                future.set_exception(reply)
+            else:
+                future.set_result(reply)
+
+    def _lost(self, conn: Any, exc: BaseException) -> None:
+        if conn is not self._conn:
+            return
+        self._conn = None
+        pending, self._pending = self._pending, deque()
+        self._out = []
+        error = (
+            exc if isinstance(exc, self._errors) else self._lost_error(f"The connection to Redis was lost ({exc!r}).")
+        )
+        for future in pending:
+            if not future.done():
+                future.set_exception(error)
+        if self._reader is not None and self._reader is not asyncio.current_task():
+            self._reader.cancel()
+        self._reader = None
+        closing = asyncio.ensure_future(conn.disconnect(nowait=True))
+        closing.add_done_callback(_retrieve)
 
     async def close(self) -> None:
-        """Closes every connection; a command still running on one fails."""
-        conns, self._all, self._free = self._all, set(), []
-        for conn in conns:
-            await conn.disconnect()
+        """Closes the connection; commands in flight fail."""
+        conn, reader = self._conn, self._reader
+        if conn is None:
+            return
+        self._lost(conn, self._lost_error("The Redis state manager was closed."))
+        if reader is not None:
+            await asyncio.gather(reader, return_exceptions=True)
+        await conn.disconnect()
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    # Its outcome reaches the commands through their own futures.
+    if not task.cancelled():
+        task.exception()
+
+
+def _bulk(data: bytes) -> bytes:
+    return b"$%d\r\n%s\r\n" % (len(data), data)
 
 
 class Script:
@@ -119,7 +195,7 @@ class Script:
     def __init__(self, source: str) -> None:
         self.source = source
         self.sha = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()
-        self._head = b"$7\r\nEVALSHA\r\n$40\r\n" + self.sha.encode() + b"\r\n"
+        self._head = b"$7\r\nEVALSHA\r\n" + _bulk(self.sha.encode())
 
     def pack(self, keys: list[str], args: list[Any]) -> bytes:
         """Returns the EVALSHA command that runs the script, in the Redis protocol (RESP).
@@ -129,6 +205,5 @@ class Script:
         """
         parts = [b"*%d\r\n" % (3 + len(keys) + len(args)), self._head]
         for item in (len(keys), *keys, *args):
-            data = item if isinstance(item, bytes) else str(item).encode()
-            parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
+            parts.append(_bulk(item if isinstance(item, bytes) else str(item).encode()))
         return b"".join(parts)

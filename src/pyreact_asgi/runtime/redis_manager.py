@@ -206,8 +206,9 @@ class RedisStateManager(StateManager):
         max_state_bytes: Largest size of one client's states together; None for no limit.
         max_clients: Most clients with an open connection to this process; None for no limit.
         sweep_interval: Most seconds between two refreshes of the connected clients' expiry.
-        max_connections: Most connections to Redis this process opens for events, and as many again for
-            waiting for locks, updates across workers and upkeep; more commands at once wait for one.
+        max_connections: Most connections to Redis this process opens for waiting for locks, updates across
+            workers and upkeep (more commands at once wait for one); events take one more, which carries
+            the commands of all of them, pipelined.
         lease: Most seconds a worker keeps a client's lock while no event of the client comes; 0 lets go of
             it after every event (two round trips per event).
 
@@ -246,12 +247,12 @@ class RedisStateManager(StateManager):
             url, max_connections=max_connections, timeout=10, socket_connect_timeout=5, health_check_interval=30
         )
         self.redis: Any = aioredis.Redis(connection_pool=pool)
-        # Events go through connections of their own, without the pool's per-command bookkeeping.
-        self._client = LeanClient(pool, max_connections, timeout=10)
+        # Events go through a connection of their own, pipelined, without the pool's per-command bookkeeping.
+        self._client = LeanClient(pool, timeout=10)
         self._release = self.redis.register_script(_RELEASE_SOURCE)  # several at once, in a pipeline
         self._renew = self.redis.register_script(_RENEW)
         self._errors: tuple[type[BaseException], ...] = (aioredis.RedisError, OSError)
-        self._client.bind(self._errors, importlib.import_module("redis.exceptions").NoScriptError)
+        self._client.bind(importlib.import_module("redis.exceptions"))
         self._held: dict[str, _Held] = {}  # the locks this process holds, in use or leased
         self._local: dict[str, tuple[asyncio.Lock, list[int]]] = {}
         self._connected: dict[str, int] = {}
