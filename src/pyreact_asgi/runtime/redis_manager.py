@@ -163,11 +163,14 @@ def import_redis() -> ModuleType:
 class _Held:
     """A lock this process holds: its fence, the client's records as read under it, and whether it is in use."""
 
-    __slots__ = ("busy", "fence", "raw", "until", "used")
+    __slots__ = ("busy", "fence", "raw", "states", "until", "used")
 
     def __init__(self, fence: str, raw: dict[str, bytes], until: float) -> None:
         self.fence = fence
         self.raw = raw  # state name → record, as read when the lock was taken and written since
+        # The instances sessions under this lock used. One that ended with the lock kept as a lease had every
+        # change committed and stored (else it lets go), so the next session may use them as they are.
+        self.states: dict[type[State], State] = {}
         self.until = until  # monotonic time until which the lock surely stays ours without being extended
         self.busy = True  # a session of this process holds it; otherwise it is a lease, kept between sessions
         self.used = 0.0  # monotonic time its last session ended
@@ -500,6 +503,14 @@ class RedisStateManager(StateManager):
         assert held is not None, "load is called under the lock"
         record = held.raw.get(state.state_name())
         return None if record is None else self.decode(state, record)
+
+    async def _load_or_create(self, token: str, state: type[State]) -> State:
+        held = self._held[token]
+        instance = held.states.get(state)
+        if instance is None:
+            record = held.raw.get(state.state_name())
+            instance = held.states[state] = state() if record is None else self.decode(state, record)
+        return instance
 
     def decode(self, cls: type[State], record: bytes) -> State:
         """Returns an instance of ``cls`` with the vars of ``record`` that still fit their declared types.
