@@ -210,6 +210,40 @@ async def test_redis_manager_lets_go_of_an_idle_lease_for_another_worker(
             await manager.close()
 
 
+async def test_redis_manager_without_leases_lets_go_after_every_event(
+    redis_session: RedisServer, redis_prefix: str
+) -> None:
+    manager = _manager(redis_session, redis_prefix, lease=0, lock_expiry=60)  # renews nothing meanwhile
+    await manager.start()
+    manager.connect(A)
+    try:
+        before = _evalsha_calls(redis_session)
+        for _ in range(3):
+            await _event(manager)
+            assert int(redis_session.cli("EXISTS", f"{redis_prefix}:s:{{{A}}}:lock")) == 0
+        assert _evalsha_calls(redis_session) - before == 6  # take the lock and read; write and let go
+        assert await _count(manager) == 3
+    finally:
+        await manager.close()
+
+
+async def test_redis_manager_lets_go_of_a_lease_when_the_clients_last_tab_here_disconnects(
+    redis_session: RedisServer, redis_prefix: str
+) -> None:
+    one, two = (_manager(redis_session, redis_prefix, lease=30) for _ in range(2))
+    for manager in (one, two):
+        await manager.start()
+    one.connect(A)
+    try:
+        await _event(one, 2)
+        one.disconnect(A)  # let go of at once, not after 30 s
+        with anyio.fail_after(5):
+            assert await _count(two) == 2
+    finally:
+        for manager in (one, two):
+            await manager.close()
+
+
 async def test_redis_manager_rereads_a_lease_that_lapsed_while_its_worker_stalled(
     redis_session: RedisServer, redis_prefix: str
 ) -> None:

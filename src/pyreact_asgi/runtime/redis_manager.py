@@ -184,22 +184,25 @@ class RedisStateManager(StateManager):
       that no longer fits (a var added, removed or retyped since it was written, or garbage) loads with
       defaults for what does not fit, logged once per state class. The hash expires ``ttl`` seconds after
       its last use, and is refreshed while a tab of the client is connected.
-    - The client's lock is ``<prefix>:s:{<client key>}:lock``, ``SET NX`` with a random fence that expires after
-      ``lock_expiry`` and is renewed while held. A waiter sleeps on a wake-up list a release pushes to.
-      States are written by one Lua script that checks the fence first: a holder whose lock expired and was
-      taken by another has its write refused (`StateStoreError` "conflict").
+    - The client's lock is ``<prefix>:s:{<client key>}:lock``, taken with a random fence that expires after
+      ``lock_expiry`` and is renewed while held. A waiter marks it wanted (``…:want``, ``…:more``) and sleeps
+      on a wake-up list (``…:wake``) a release pushes to. States are written by one Lua script that checks the
+      fence first: a holder whose lock expired and was taken by another has its write refused
+      (`StateStoreError` "conflict").
+    - The worker a tab of the client is connected to keeps the client's lock after an event, as a lease, with
+      the records (and state instances) it read and wrote under it, while that tab's events keep coming. A
+      steady stream of events then costs one round trip each, one Lua call run before the client is told the
+      event is done: write what changed (if anything), refresh the states' expiry and extend the lock. The
+      holder lets go at its next store when another worker marked the lock wanted, after ``lease`` seconds
+      without an event, when the tab disconnects, and on `close`. An event that finds no lease costs one more
+      round trip first: take the lock and read the client's states; sessions that are not events (a tab's
+      greeting, background tasks, `PyApp.modify_state`) take the lock and let go of it. This worker's own
+      events of the client wait until the previous one's last update is sent, so their updates keep their
+      order.
+    - Events' scripts go through one connection of the manager's own, pipelined (`runtime/_redis_client.py`);
+      waiting for locks, pub/sub and upkeep through redis-py's pool.
     - Updates no event asked for (background tasks, uploads, `PyApp.modify_state`) are published on
       ``<prefix>:u`` and sent by each worker to the tabs connected to it.
-
-    - A worker keeps a client's lock after an event, as a lease, with the records it read and wrote under it,
-      for as long as that client's events keep coming to it (``lease`` seconds of idleness at most). A steady
-      stream of events of a tab then costs one round trip each, one Lua call run before the client is told
-      the event is done: write what changed (if anything), refresh the states' expiry and extend the lock.
-      Another worker that wants the lock marks it wanted; the holder lets go at its next store, or within
-      ``lease`` seconds if idle, and the waiter is woken at once. An event of a client whose lock this worker
-      does not hold costs one more round trip first: take the lock and read the client's states. This
-      worker's own events of the client wait until the previous one's last update is sent, so their updates
-      keep their order.
 
     Args:
         url: ``redis://``, ``rediss://`` or ``unix://`` URL of the server.
