@@ -78,7 +78,13 @@ class LeanClient:
             # Both on the same connection, in order: the script is loaded before the command runs again.
             loaded = self._send(conn, b"*3\r\n$6\r\nSCRIPT\r\n$4\r\nLOAD\r\n" + _bulk(script.source.encode()))
             again = self._send(conn, command)
-            await loaded
+            try:
+                await loaded
+            except BaseException:
+                again.cancel()  # its reply is skipped; or, if it came, its outcome is retrieved here
+                if not again.cancelled():
+                    again.exception()
+                raise
             return await again
 
     def _send(self, conn: Any, command: bytes) -> asyncio.Future[Any]:
@@ -99,6 +105,8 @@ class LeanClient:
             task.add_done_callback(_retrieve)
 
     async def _write(self, conn: Any, out: list[bytes]) -> None:
+        if conn is not self._conn:
+            return  # lost meanwhile: its commands failed, and send_packed_command would connect it again
         try:
             await conn.send_packed_command(out, check_health=False)
         except BaseException as exc:

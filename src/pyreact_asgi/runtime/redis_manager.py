@@ -416,12 +416,10 @@ class RedisStateManager(StateManager):
             raise
 
     def _let_go(self, token: str, *, lease: bool = False) -> None:
-        if lease:
-            held = self._held[token]
+        held = self._held.get(token) if lease else self._held.pop(token, None)
+        if held is not None and lease:
             held.busy = False
             held.used = time.monotonic()
-        else:
-            self._held.pop(token, None)
         self._local[token][0].release()
         self._unref(token)
 
