@@ -86,7 +86,8 @@ async def bench(levels: tuple[int, ...], rounds: int, warmup: float, duration: f
         )
         report.notes.append(f"{label}: each event is {handler}(1).")
     report.notes.append(
-        "A var's new value is sent whole: the list's event sends all 1,000 items, the wide app's the one int."
+        "A list changed in place at a few items goes as a patch (docs/protocol.md, Patches): the list's event "
+        "sends the one item it set, the wide app's the one int."
     )
     report.extra["cpu_steal_share"] = steal.share()
     report.extra["pinned"] = pair

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import RedisServer, redis_server
+from tests.servers import STORES, RedisServer, redis_server, valkey_server
 
 
 class _ErrorCollector(logging.Handler):
@@ -48,6 +48,20 @@ def redis_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisSer
     """One real redis-server for the session; tests keep apart by a key prefix of their own."""
     with redis_server(tmp_path_factory.mktemp("redis")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def valkey_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One real valkey-server for the session, as `redis_session`."""
+    with valkey_server(tmp_path_factory.mktemp("valkey")) as server:
+        yield server
+
+
+@pytest.fixture(params=STORES)
+def store_session(request: pytest.FixtureRequest) -> RedisServer:
+    """The session's redis-server, then its valkey-server: a test that takes it runs against both."""
+    server: RedisServer = request.getfixturevalue(f"{request.param}_session")
+    return server
 
 
 @pytest.fixture

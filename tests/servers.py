@@ -244,31 +244,73 @@ def nginx_proxy(
 
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+# Debian 12 has it in bookworm-backports only; scripts/_env.sh apt_install takes it from there.
+VALKEY_SERVER = shutil.which("valkey-server") or "/usr/bin/valkey-server"
+
+Store = Literal["redis", "valkey"]
+STORES: tuple[Store, ...] = ("redis", "valkey")
+# The server and its command-line client, by store: Valkey speaks Redis's protocol and takes its options.
+_STORE_TOOLS: dict[Store, tuple[str, str]] = {
+    "redis": (REDIS_SERVER, shutil.which("redis-cli") or "/usr/bin/redis-cli"),
+    "valkey": (VALKEY_SERVER, shutil.which("valkey-cli") or "/usr/bin/valkey-cli"),
+}
+
+
+@dataclass(frozen=True)
+class TLSFiles:
+    """PEM files of a server certificate and the CA that signed it, for a store that speaks only TLS."""
+
+    cert: Path
+    key: Path
+    ca: Path
 
 
 class RedisServer:
-    """A real redis-server on 127.0.0.1 with nothing persisted, in a temporary directory; `restart` keeps its
-    port, for tests of what happens while it is gone."""
+    """A real redis-server (or valkey-server) on 127.0.0.1 with nothing persisted, in a temporary directory;
+    `restart` keeps its port, for tests of what happens while it is gone."""
 
-    def __init__(self, tmp: Path, port: int | None = None, timeout: float = 10.0, *, durable: bool = False) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        port: int | None = None,
+        timeout: float = 10.0,
+        *,
+        durable: bool = False,
+        kind: Store = "redis",
+        tls: TLSFiles | None = None,
+    ) -> None:
         self.tmp = tmp
         # Durable: every write is in the append-only file before Redis acknowledges it, so a kill -9 loses
         # nothing acknowledged (a deployment that must not lose states runs Redis so too).
         self.durable = durable
+        self.kind = kind
+        self.binary, self.client = _STORE_TOOLS[kind]
+        # With TLS files it listens with TLS only: its plain port is closed (0).
+        self.tls = tls
         self.port = port or free_port()
         self.timeout = timeout
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
+        if self.tls is not None:
+            return f"rediss://127.0.0.1:{self.port}/0?ssl_ca_certs={self.tls.ca}"
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
         assert self.process is None, "already running"
+        if self.tls is None:
+            listen: tuple[str, ...] = ("--port", str(self.port))
+        else:
+            listen = (
+                *("--port", "0", "--tls-port", str(self.port), "--tls-cert-file", str(self.tls.cert)),
+                *("--tls-key-file", str(self.tls.key), "--tls-ca-cert-file", str(self.tls.ca)),
+                *("--tls-auth-clients", "no"),  # the server's certificate is what is checked, not the client's
+            )
         self.process = subprocess.Popen(
             # No RDB snapshots, no AOF: a test instance keeps nothing after it stops.
             [
-                *(REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.tmp)),
+                *(self.binary, *listen, "--bind", "127.0.0.1", "--dir", str(self.tmp)),
                 *("--save", "", "--protected-mode", "no", "--loglevel", "warning"),
                 *(("--appendonly", "yes", "--appendfsync", "always") if self.durable else ("--appendonly", "no")),
             ],
@@ -279,7 +321,7 @@ class RedisServer:
         wait_until(
             lambda: port_open(self.port),
             alive=lambda: process.poll() is None,
-            what="redis-server",
+            what=self.kind,
             timeout=self.timeout,
             detail=lambda: process.stderr.read().decode() if process.stderr and process.poll() is not None else "",
         )
@@ -298,23 +340,33 @@ class RedisServer:
         self.start()
 
     def cli(self, *args: str) -> str:
-        """Runs one command with redis-cli and returns its output."""
+        """Runs one command with redis-cli (valkey-cli) and returns its output."""
+        tls = () if self.tls is None else ("--tls", "--cacert", str(self.tls.ca))
         done = subprocess.run(
-            ["redis-cli", "-p", str(self.port), *args], capture_output=True, check=True, timeout=self.timeout
+            [self.client, *tls, "-p", str(self.port), *args], capture_output=True, check=True, timeout=self.timeout
         )
         return done.stdout.decode()
 
 
 @contextmanager
-def redis_server(tmp: Path) -> Iterator[RedisServer]:
+def redis_server(tmp: Path, *, kind: Store = "redis", tls: TLSFiles | None = None) -> Iterator[RedisServer]:
     """Runs a real redis-server (Debian's package) until the block ends; skips without one (see `require_tool`)."""
-    require_tool(REDIS_SERVER, "redis-server")
-    server = RedisServer(tmp)
+    binary = _STORE_TOOLS[kind][0]
+    require_tool(binary, "valkey-server (on Debian 12: -t bookworm-backports)" if kind == "valkey" else "redis-server")
+    server = RedisServer(tmp, kind=kind, tls=tls)
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def valkey_server(tmp: Path) -> Iterator[RedisServer]:
+    """Runs a real valkey-server (Debian's package, in bookworm-backports on Debian 12) until the block ends;
+    skips without one (see `require_tool`)."""
+    with redis_server(tmp, kind="valkey") as server:
+        yield server
 
 
 @contextmanager
@@ -324,17 +376,37 @@ def uvicorn_workers(
     """Runs ``uvicorn <app> --workers N`` as a subprocess on a free port, as a deployment does, with its
     stderr written to ``log``."""
     port = free_port()
+    argv = [
+        *(sys.executable, "-m", "uvicorn", app, "--workers", str(workers), "--port", str(port)),
+        *("--log-level", "warning", "--timeout-graceful-shutdown", "2"),
+    ]
+    with _supervisor("uvicorn", argv, port, env, log, timeout) as running:
+        yield running
+
+
+@contextmanager
+def gunicorn_workers(
+    argv: list[str], env: dict[str, str], log: Path, *, timeout: float = 30.0
+) -> Iterator[tuple[LiveServer, subprocess.Popen[bytes]]]:
+    """Runs gunicorn with ``argv`` (its arguments, without "gunicorn") as a subprocess, on the port of its
+    ``-b 127.0.0.1:PORT``, with its stderr written to ``log``."""
+    port = int(argv[argv.index("-b") + 1].rpartition(":")[2])
+    # Test-only options after the deployment's: less log, and a quick stop of workers with open websockets.
+    command = [sys.executable, "-m", "gunicorn", *argv, "--log-level", "warning", "--graceful-timeout", "2"]
+    with _supervisor("gunicorn", command, port, env, log, timeout) as running:
+        yield running
+
+
+@contextmanager
+def _supervisor(
+    what: str, argv: list[str], port: int, env: dict[str, str], log: Path, timeout: float
+) -> Iterator[tuple[LiveServer, subprocess.Popen[bytes]]]:
+    """Runs a server that supervises worker processes until the block ends; stops it with SIGTERM, as a
+    deployment's service manager does."""
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "uvicorn", app, "--workers", str(workers), "--port", str(port)),
-                *("--log-level", "warning", "--timeout-graceful-shutdown", "2"),
-            ],
-            env={**os.environ, **env},
-            stderr=out,
-        )
+        process = subprocess.Popen(argv, env={**os.environ, **env}, stderr=out)
     try:
-        wait_until(lambda: port_open(port), alive=lambda: process.poll() is None, what="uvicorn", timeout=timeout)
+        wait_until(lambda: port_open(port), alive=lambda: process.poll() is None, what=what, timeout=timeout)
         yield LiveServer("127.0.0.1", port), process
     finally:
         if process.poll() is None:

@@ -125,3 +125,44 @@ async def test_closed_tab_cannot_send(shared_build_dir: Path) -> None:
 async def test_client_takes_only_a_pyapp() -> None:
     with pytest.raises(pr.ConfigError, match=r"Expected a pyreact_asgi\.PyApp"):
         AppClient(object())  # type: ignore[arg-type]
+
+
+class Shelf(pr.State):
+    items: list[str] = [f"item {i}" for i in range(30)]  # noqa: RUF012
+
+    @pr.event
+    def rename(self, index: int, title: str) -> None:
+        self.items[index] = title
+
+    @pr.event
+    def add(self, title: str) -> None:
+        self.items.append(title)
+
+
+def shelf_page() -> pr.Component:
+    return pr.foreach(Shelf.items, lambda item: pr.text(item))
+
+
+async def test_tab_applies_patches_of_lists_changed_in_place(shared_build_dir: Path) -> None:
+    ui = pr.PyApp({"/": shelf_page}, config=pr.Config(build_dir=shared_build_dir / "test_testing_shelf"))
+    async with AppClient(ui) as client:
+        tab = await client.open()
+        reply = await tab.call(Shelf.rename, 3, "three")
+        assert reply.updates[-1]["delta"] == {"shelf": {"~items": [[0, 3, "three"]]}}, "sent as a patch"
+        assert reply.delta["shelf"]["items"][3] == "three", "a reply holds values, patches applied"
+        await tab.call(Shelf.add, "last")
+        expected = [f"item {i}" for i in range(30)]
+        expected[3] = "three"
+        assert tab.vars(Shelf)["items"] == [*expected, "last"]
+        assert tab.resyncs == 0
+
+
+async def test_tab_asks_for_the_full_state_when_a_patch_does_not_fit(shared_build_dir: Path) -> None:
+    ui = pr.PyApp({"/": shelf_page}, config=pr.Config(build_dir=shared_build_dir / "test_testing_shelf"))
+    async with AppClient(ui) as client:
+        tab = await client.open()
+        tab.state["shelf"]["items"] = ["diverged"]  # as if an update had been lost
+        await tab.call(Shelf.rename, 20, "twenty")
+        await tab.wait_for(lambda t: len(t.vars(Shelf)["items"]) == 30)
+        assert tab.resyncs == 1
+        assert tab.vars(Shelf)["items"][20] == "twenty"

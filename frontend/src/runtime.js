@@ -30,11 +30,79 @@ function subscribe(listener) {
   return () => listeners.delete(listener);
 }
 
+// A key of an own property, even "__proto__" (a dict's key is the user's data).
+function put(object, key, value) {
+  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+// A list or dict changed in place may come as ops that change the value this tab has (docs/protocol.md,
+// "Patches"): returns a new array or object, so React sees the change. Throws on anything not understood.
+function patched(value, ops) {
+  const codes = contract.patch;
+  if (!Array.isArray(ops)) throw new TypeError("patch");
+  if (Array.isArray(value)) {
+    const next = value.slice();
+    for (const op of ops) {
+      const [code, at] = Array.isArray(op) ? op : [];
+      const index = Number.isInteger(at) && at >= 0;
+      if (code === codes.set && op.length === 3 && index && at < next.length) next[at] = op[2];
+      else if (code === codes.append) for (let i = 1; i < op.length; i++) next.push(op[i]);
+      else if (code === codes.truncate && op.length === 2 && index && at <= next.length) next.length = at;
+      else throw new TypeError("patch");
+    }
+    return next;
+  }
+  if (value !== null && typeof value === "object") {
+    const next = { ...value };
+    for (const op of ops) {
+      const [code, key] = Array.isArray(op) ? op : [];
+      const named = typeof key === "string" || (typeof key === "number" && Number.isFinite(key));
+      if (code === codes.set && op.length === 3 && named) put(next, key, op[2]);
+      else if (code === codes.delete && op.length === 2 && named && Object.hasOwn(next, key)) delete next[key];
+      else throw new TypeError("patch");
+    }
+    return next;
+  }
+  throw new TypeError("patch");
+}
+
+// Set while this tab waits for its full state after a patch did not fit: patches until then are skipped.
+let resyncing = false;
+
+function resync() {
+  // The same page again: the server answers with the page's full state (or the reconnect sends it).
+  resyncing = true;
+  if (socket?.connected) socket.emit(contract.events.page, currentPage(mountPath()));
+}
+
 export function applyDelta(delta) {
   const next = { ...store };
-  for (const [name, vars] of Object.entries(delta)) next[name] = { ...next[name], ...vars };
+  const prefix = contract.patch.prefix;
+  const changed = {};
+  let diverged = false;
+  for (const [name, vars] of Object.entries(delta)) {
+    const state = { ...next[name] };
+    const values = (changed[name] = {});
+    for (const [key, value] of Object.entries(vars)) {
+      if (!key.startsWith(prefix)) {
+        put(state, key, value);
+        values[key] = value;
+        continue;
+      }
+      const variable = key.slice(prefix.length);
+      if (resyncing || diverged) continue;
+      try {
+        put(state, variable, patched(state[variable], value));
+        values[variable] = state[variable];
+      } catch {
+        diverged = true;
+      }
+    }
+    next[name] = state;
+  }
   publish(next);
-  writeStored(delta);
+  writeStored(changed);
+  if (diverged) resync();
 }
 
 // ---- vars the browser keeps (pr.Cookie, pr.LocalStorage, pr.SessionStorage), as JSON
@@ -402,6 +470,7 @@ function connect(mount) {
     }
   });
   socket.on(contract.events.state, (full) => {
+    resyncing = false;
     publish({ ...store, ...full });
     writeStored(full);
     for (const id of lost) {

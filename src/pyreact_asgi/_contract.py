@@ -14,6 +14,7 @@ Map (server side ↔ browser side):
     HTML shell           MOUNT_META (the mount path), BACKEND_META (an export's backend), ROOT_ID (where React renders)
     upload request       TOKEN_HEADER, PAGE_HEADER, UPLOAD_HANDLER_PARAM, UPLOAD_FIELD
     stored vars          StorageKind, stored_var_key / split_stored_var_key (STORED_KEY_SEPARATOR)
+    patches in a delta   PATCH_PREFIX, PATCH_SET, PATCH_DEL, PATCH_APPEND, PATCH_TRUNCATE
     runtime exports      RUNTIME_COMPONENTS, RUNTIME_HELPERS, VAR_SCOPE, reserved_name()
 """
 
@@ -37,6 +38,11 @@ __all__ = [
     "OVERLAY_COMPONENTS",
     "PAGE",
     "PAGE_HEADER",
+    "PATCH_APPEND",
+    "PATCH_DEL",
+    "PATCH_PREFIX",
+    "PATCH_SET",
+    "PATCH_TRUNCATE",
     "RELOAD",
     "RELOAD_ERROR",
     "ROOT_ID",
@@ -64,7 +70,7 @@ __all__ = [
 # --- socket.io events (docs/protocol.md) ----------------------------------------------------------------
 EVENT = "event"  # client → server: call one handler
 PAGE = "page"  # client → server: the tab navigated to another page of the app
-STATE = "state"  # server → client: the full state of the page's states (on connect and navigation)
+STATE = "state"  # server → client: the full state of the page's states (on connect, navigation, conflict)
 UPDATE = "update"  # server → client: a delta, actions, an error, the end of an event
 # The code in a refused connection's connect_error data when the page's Origin is not allowed: the tab
 # shows it was refused instead of reconnecting in silence.
@@ -101,6 +107,15 @@ STORAGE_KINDS: tuple[StorageKind, ...] = get_args(StorageKind)
 # A stored var's key is "<state name>.<var name>". A substate's name is itself dotted ("app.prefs"), and a
 # var name has no dot, so the key splits at its LAST separator, on both sides.
 STORED_KEY_SEPARATOR = "."
+
+# --- patches in an update's delta (docs/protocol.md, "Patches") ------------------------------------------
+# A state's delta may hold "<PATCH_PREFIX><var>": ops that change the var's value the client has, in order,
+# instead of the value. A var name is an identifier, so no var can be spelled so. Server → client only.
+PATCH_PREFIX = "~"
+PATCH_SET = 0  # [PATCH_SET, index or key, value]: a list's item (an index < its length) or a dict's key
+PATCH_DEL = 1  # [PATCH_DEL, key]: a dict's key, which it has
+PATCH_APPEND = 2  # [PATCH_APPEND, value, ...]: values added at the end of a list
+PATCH_TRUNCATE = 3  # [PATCH_TRUNCATE, length]: a list keeps its first ``length`` items (at most its length)
 
 # --- names the compiled app module takes from the runtime (JavaScript identifiers) ----------------------
 # Components the runtime exports; every other tag of a page is a lowercase HTML element.
@@ -180,6 +195,14 @@ class StorageKinds(msgspec.Struct, frozen=True, kw_only=True):
     session: StorageKind = "session"
 
 
+class PatchCodes(msgspec.Struct, frozen=True, kw_only=True):
+    prefix: str = PATCH_PREFIX
+    set: int = PATCH_SET
+    delete: int = PATCH_DEL
+    append: int = PATCH_APPEND
+    truncate: int = PATCH_TRUNCATE
+
+
 class ClientContract(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     """The names and paths the browser runtime uses, handed to its ``start()`` by the compiled app module.
 
@@ -194,6 +217,7 @@ class ClientContract(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
         storage: The kinds of stored vars.
         stored_key_separator: Splits a stored var's key at its last occurrence.
         origin_refused: The code of a connection refused for its Origin.
+        patch: How a delta spells a patch, and its op codes.
     """
 
     event_path: str = DEFAULT_EVENT_PATH
@@ -206,6 +230,7 @@ class ClientContract(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     storage: StorageKinds = StorageKinds()
     stored_key_separator: str = STORED_KEY_SEPARATOR
     origin_refused: str = ORIGIN_REFUSED
+    patch: PatchCodes = PatchCodes()
 
 
 def client_contract(event_path: str = DEFAULT_EVENT_PATH) -> ClientContract:

@@ -4,7 +4,7 @@ import os
 import re
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 
@@ -23,14 +23,24 @@ _REDIS_PREFIX = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
 
 
 def redact_url(url: str) -> str:
-    """Returns ``url`` with its password (and user) replaced by ``***``, for messages and logs."""
+    """Returns ``url`` with its password (and user) replaced by ``***``, for messages and logs.
+
+    A password can also be a query parameter (redis-py reads ``?password=`` and ``?ssl_keyfile_password=``):
+    the value of every parameter whose name ends in "password" is hidden too.
+    """
     parts = urlsplit(url)
-    if parts.password is None and parts.username is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=f"***@{host}"))
+    if parts.password is not None or parts.username is not None:
+        host = parts.hostname or ""
+        if parts.port is not None:
+            host += f":{parts.port}"
+        parts = parts._replace(netloc=f"***@{host}")
+    if parts.query:
+        query = [
+            (name, "***" if name.lower().endswith("password") else value)
+            for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        ]
+        parts = parts._replace(query=urlencode(query, safe="*/:"))
+    return urlunsplit(parts)
 
 
 class Config(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):

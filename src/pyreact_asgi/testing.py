@@ -49,6 +49,7 @@ from pyreact_asgi.exceptions import ConfigError, StateError
 from pyreact_asgi.runtime.binding import cookie_name
 from pyreact_asgi.state.base import State
 from pyreact_asgi.state.events import EventSpec
+from pyreact_asgi.state.patches import PatchError, apply_delta
 
 __all__ = ["AppClient", "EventError", "Reply", "Response", "Tab"]
 
@@ -249,7 +250,10 @@ class Tab:
         state: The page's states as the browser holds them: state name → var name → value, updated by
             every update the app sends.
         actions: Every action the app sent, in order, each a dict with its ``"kind"``.
-        updates: Every update the app sent, in order.
+        updates: Every update the app sent, in order, as sent (a list or dict changed in place may come as
+            a patch, docs/protocol.md); `state` and `Reply.delta` hold the values with the patches applied.
+        resyncs: How many times a patch did not fit this tab's copy of the state, so that it asked for the
+            full state again, as the browser runtime does; 0 unless something diverged.
     """
 
     def __init__(self, client: AppClient, page: str, token: str, cookie: str | None) -> None:
@@ -261,6 +265,7 @@ class Tab:
         self.state: dict[str, dict[str, Any]] = {}
         self.actions: list[dict[str, Any]] = []
         self.updates: list[dict[str, Any]] = []
+        self.resyncs = 0
         self.closed = False
         self._to_app: asyncio.Queue[Message] = asyncio.Queue()
         self._replies: dict[int, Reply] = {}
@@ -353,7 +358,10 @@ class Tab:
                     self.state = {state: dict(values) for state, values in data.items()}
                     self._greeted = True
                 elif name == UPDATE:
+                    resyncs = self.resyncs
                     self._on_update(data)
+                    if self.resyncs != resyncs:
+                        await self._send("42" + encode([PAGE, self.page]).decode())
             self._notify()
         self.closed = True
         self._notify()
@@ -364,15 +372,20 @@ class Tab:
 
     def _on_update(self, update: dict[str, Any]) -> None:
         self.updates.append(update)
-        for state, values in update.get("delta", {}).items():
-            self.state.setdefault(state, {}).update(values)
+        try:
+            changed = apply_delta(self.state, update.get("delta", {}))
+        except PatchError:
+            # As the browser runtime does: a patch that does not fit means this tab's copy diverged, so it
+            # asks for the full state (a "state" answers, like a navigation to the same page).
+            changed = {}
+            self.resyncs += 1
         self.actions.extend(update.get("actions", []))
         event_id = update.get("id")
         if event_id is None:
             return
         reply = self._replies.setdefault(event_id, Reply(event_id))
         reply.updates.append(update)
-        for state, values in update.get("delta", {}).items():
+        for state, values in changed.items():
             reply.delta.setdefault(state, {}).update(values)
         reply.actions.extend(update.get("actions", []))
         if update.get("error") is not None:
@@ -511,7 +524,10 @@ class Tab:
             raise EventError(path, str(response.status), response.text[:200])
         self._next_id += 1
         update = {**update, "id": self._next_id}
+        resyncs = self.resyncs
         self._on_update(update)
+        if self.resyncs != resyncs:
+            await self._send("42" + encode([PAGE, self.page]).decode())
         self._notify()
         reply = self._replies[self._next_id]
         if response.status != 200 or reply.error is not None:

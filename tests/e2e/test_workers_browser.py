@@ -1,4 +1,7 @@
-"""A real chromium against `uvicorn --workers 2` with Redis: reloading onto the other worker keeps the count."""
+"""A real chromium against `uvicorn --workers 2` with Valkey: reloading onto the other worker keeps the count.
+
+Valkey here, Redis in test_gunicorn.py's browser test: each store gets one browser test across workers, and
+tests/e2e/test_workers.py runs the rest over sockets."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browsing import NewTab
-from tests.servers import redis_server, uvicorn_workers
+from tests.servers import uvicorn_workers, valkey_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -16,12 +19,12 @@ APP = "tests.e2e.workers_app:host"
 TRIES = 40
 
 
-def test_workers_browser_reload_onto_the_other_worker_keeps_the_count(
+def test_workers_browser_reload_onto_the_other_worker_keeps_the_count_with_valkey(
     new_tab: NewTab, shared_build_dir: Path, tmp_path: Path
 ) -> None:
-    (tmp_path / "redis").mkdir()
-    with redis_server(tmp_path / "redis") as redis:
-        env = {"PYREACT_REDIS_URL": redis.url, "PYREACT_TEST_BUILD_DIR": str(shared_build_dir)}
+    (tmp_path / "valkey").mkdir()
+    with valkey_server(tmp_path / "valkey") as valkey:
+        env = {"PYREACT_REDIS_URL": valkey.url, "PYREACT_TEST_BUILD_DIR": str(shared_build_dir)}
         with uvicorn_workers(APP, env, tmp_path / "uvicorn.log") as (server, _):
             tab = new_tab()
             tab.open(f"{server.url}/ui/")

@@ -1,4 +1,4 @@
-"""An app for `uvicorn tests.e2e.workers_app:host --workers 2`: every handler says which worker ran it.
+"""An app for `uvicorn tests.e2e.workers_app:host --workers 2` (and gunicorn): every handler says which worker ran it.
 
 Settings come from the environment, as in a deployment: PYREACT_REDIS_URL (unset: the memory manager),
 PYREACT_TEST_PREFIX (the test's Redis key prefix) and PYREACT_TEST_BUILD_DIR.
@@ -63,6 +63,7 @@ def index() -> pr.Component:
         pr.text(Tally.note, id="note"),
         pr.button("Which worker?", on_click=Tally.whoami, id="whoami"),
         pr.text(Tally.pid, id="pid"),
+        pr.text(Tally.key, id="key"),  # for a host route's modify_state, as a handler would store it
     )
 
 

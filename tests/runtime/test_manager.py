@@ -4,7 +4,9 @@ import anyio
 import pytest
 
 import pyreact_asgi as pr
-from pyreact_asgi.runtime.manager import MemoryStateManager
+from pyreact_asgi.runtime import manager as manager_module
+from pyreact_asgi.runtime.manager import MemoryStateManager, state_size
+from pyreact_asgi.state import tracker
 
 pytestmark = pytest.mark.asyncio
 
@@ -180,3 +182,64 @@ async def test_manager_sweeper_runs_until_cancelled() -> None:
             while len(manager):  # noqa: ASYNC110 - the sweep has no event to await
                 await anyio.sleep(0.01)
             group.cancel_scope.cancel()
+
+
+class Log(pr.State):
+    lines: list[str] = [f"line {i:04d}" for i in range(300)]  # noqa: RUF012 - about 3 KB: past the estimate's floor
+    count: int = 0
+
+
+async def _grow(manager: MemoryStateManager, line: str, at: int | None = None) -> None:
+    async with manager.session("t") as tree:
+        log = await tree.get(Log)
+        log.count += 1
+        if at is None:
+            log.lines.append(line)
+        else:
+            log.lines[at] = line
+        manager.check("t", tree)
+        await tree.commit()
+
+
+async def test_manager_bounds_in_place_changes_without_encoding_every_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    measured: list[type[pr.State]] = []
+
+    def counted(state: pr.State) -> int:
+        measured.append(type(state))
+        return state_size(state)
+
+    monkeypatch.setattr(manager_module, "state_size", counted)
+    manager = MemoryStateManager(ttl=60, max_state_bytes=100_000)
+    manager.connect("t")
+    await _grow(manager, "first")
+    for i in range(40):
+        await _grow(manager, f"line {i + 1000:04d}", at=i)  # the same size: only the upper bound grows
+    assert len(measured) <= 3, "encoded when first loaded, then bounded by the patch ops"
+    state = await manager.load("t", Log)
+    assert state is not None
+    exact = state_size(state)
+    assert exact <= manager.total_bytes <= exact * 1.25, "an upper bound, within a quarter"
+
+
+async def test_manager_refuses_in_place_growth_past_max_state_bytes() -> None:
+    manager = MemoryStateManager(ttl=60, max_state_bytes=4000)
+    manager.connect("t")
+    await _grow(manager, "start")
+    size = manager.total_bytes
+    added = 0
+    refused: pr.LimitError | None = None
+    while refused is None:
+        try:
+            await _grow(manager, "x" * 40)  # appended in place: a patch op each event
+        except pr.LimitError as exc:
+            refused = exc
+        else:
+            added += 1
+    assert refused.code == "too_large"
+    assert "within 4000 bytes" in str(refused)
+    state = await manager.load("t", Log)
+    assert state is not None
+    kept = tracker(state).values
+    assert len(kept["lines"]) == 301 + added, "the refused append was undone"
+    # The limit held against the exact size: refused only when the append would truly have crossed it.
+    assert size + 42 * added <= 4000 < size + 42 * (added + 1) + 64

@@ -1,4 +1,5 @@
-"""The Redis state manager against a real redis-server: records, the lock and its fence, expiry, failures."""
+"""The Redis state manager against a real redis-server and a real valkey-server (every test runs against both):
+records, the lock and its fence, expiry, pub/sub, failures."""
 
 from __future__ import annotations
 
@@ -56,14 +57,22 @@ def _manager(server: RedisServer, prefix: str, **options: Any) -> RedisStateMana
 
 
 @pytest_asyncio.fixture
-async def workers(redis_session: RedisServer, redis_prefix: str) -> AsyncIterator[list[RedisStateManager]]:
+async def workers(store_session: RedisServer, redis_prefix: str) -> AsyncIterator[list[RedisStateManager]]:
     """Two managers on one Redis, as two worker processes would have."""
-    managers = [_manager(redis_session, redis_prefix), _manager(redis_session, redis_prefix)]
+    managers = [_manager(store_session, redis_prefix), _manager(store_session, redis_prefix)]
     for manager in managers:
         await manager.start()
     yield managers
     for manager in managers:
         await manager.close()
+
+
+async def test_redis_manager_runs_against_the_server_it_is_parametrized_with(
+    workers: list[RedisStateManager], store_session: RedisServer
+) -> None:
+    # Valkey reports a redis_version too (the Redis it is compatible with), and a valkey_version of its own.
+    info = await workers[0].redis.info("server")
+    assert ("valkey_version" in info) == (store_session.kind == "valkey")
 
 
 async def _count(manager: RedisStateManager, token: str = A) -> int:
@@ -85,16 +94,16 @@ async def test_redis_manager_state_written_on_one_worker_loads_on_another(worker
 
 
 async def test_redis_manager_keeps_clients_apart_and_writes_nothing_for_untouched_defaults(
-    workers: list[RedisStateManager], redis_session: RedisServer, redis_prefix: str
+    workers: list[RedisStateManager], store_session: RedisServer, redis_prefix: str
 ) -> None:
     one, _ = workers
 
     def keys() -> list[str]:
-        found = sorted(redis_session.cli("--raw", "KEYS", f"{redis_prefix}:*").split())
+        found = sorted(store_session.cli("--raw", "KEYS", f"{redis_prefix}:*").split())
         # The lock (kept as a lease after a session) and its wake-up list are short-lived: each expires.
         for key in found:
             if key.endswith((":lock", ":wake")):
-                assert 0 < int(redis_session.cli("PTTL", key)) <= 10_000
+                assert 0 < int(store_session.cli("PTTL", key)) <= 10_000
         return [k for k in found if not k.endswith((":lock", ":wake"))]
 
     async with one.session(A) as tree:
@@ -152,22 +161,22 @@ def _evalsha_calls(server: RedisServer) -> int:
 
 
 async def test_redis_manager_keeps_a_clients_lock_between_its_events_and_lets_go_when_another_worker_wants_it(
-    redis_session: RedisServer, redis_prefix: str
+    store_session: RedisServer, redis_prefix: str
 ) -> None:
     # lock_expiry 60 s: the renewer's first round comes long after this test, so every call counted is an event's.
-    one, two = (_manager(redis_session, redis_prefix, lock_expiry=60, lease=30) for _ in range(2))
+    one, two = (_manager(store_session, redis_prefix, lock_expiry=60, lease=30) for _ in range(2))
     for manager in (one, two):
         await manager.start()
     lock = f"{redis_prefix}:s:{{{A}}}:lock"
     one.connect(A)  # a tab of the client is connected to one: its events come there
     try:
         await _event(one)
-        fence = redis_session.cli("GET", lock)
-        before = _evalsha_calls(redis_session)
+        fence = store_session.cli("GET", lock)
+        before = _evalsha_calls(store_session)
         for _ in range(10):
             await _event(one)
-        assert _evalsha_calls(redis_session) - before == 10  # one round trip per event: the store
-        assert redis_session.cli("GET", lock) == fence  # kept as a lease all along
+        assert _evalsha_calls(store_session) - before == 10  # one round trip per event: the store
+        assert store_session.cli("GET", lock) == fence  # kept as a lease all along
         # The other worker marks the lock wanted and waits; one's next store lets go of it and wakes it (one is
         # busy here; an idle lease is let go of after `lease` seconds, 30 here, so this would fail by deadline).
         with anyio.fail_after(5):
@@ -177,7 +186,7 @@ async def test_redis_manager_keeps_a_clients_lock_between_its_events_and_lets_go
                 await anyio.to_thread.run_sync(
                     partial(
                         wait_until,
-                        lambda: redis_session.cli("EXISTS", f"{redis_prefix}:s:{{{A}}}:want").strip() == "1",
+                        lambda: store_session.cli("EXISTS", f"{redis_prefix}:s:{{{A}}}:want").strip() == "1",
                         alive=lambda: True,
                         what="the other worker's mark",
                         timeout=5,
@@ -190,13 +199,13 @@ async def test_redis_manager_keeps_a_clients_lock_between_its_events_and_lets_go
     finally:
         for manager in (one, two):
             await manager.close()
-    assert int(redis_session.cli("EXISTS", lock)) == 0  # close let go of every lease
+    assert int(store_session.cli("EXISTS", lock)) == 0  # close let go of every lease
 
 
 async def test_redis_manager_lets_go_of_an_idle_lease_for_another_worker(
-    redis_session: RedisServer, redis_prefix: str
+    store_session: RedisServer, redis_prefix: str
 ) -> None:
-    one, two = (_manager(redis_session, redis_prefix, lease=0.05) for _ in range(2))
+    one, two = (_manager(store_session, redis_prefix, lease=0.05) for _ in range(2))
     for manager in (one, two):
         await manager.start()
     one.connect(A)
@@ -211,26 +220,26 @@ async def test_redis_manager_lets_go_of_an_idle_lease_for_another_worker(
 
 
 async def test_redis_manager_without_leases_lets_go_after_every_event(
-    redis_session: RedisServer, redis_prefix: str
+    store_session: RedisServer, redis_prefix: str
 ) -> None:
-    manager = _manager(redis_session, redis_prefix, lease=0, lock_expiry=60)  # renews nothing meanwhile
+    manager = _manager(store_session, redis_prefix, lease=0, lock_expiry=60)  # renews nothing meanwhile
     await manager.start()
     manager.connect(A)
     try:
-        before = _evalsha_calls(redis_session)
+        before = _evalsha_calls(store_session)
         for _ in range(3):
             await _event(manager)
-            assert int(redis_session.cli("EXISTS", f"{redis_prefix}:s:{{{A}}}:lock")) == 0
-        assert _evalsha_calls(redis_session) - before == 6  # take the lock and read; write and let go
+            assert int(store_session.cli("EXISTS", f"{redis_prefix}:s:{{{A}}}:lock")) == 0
+        assert _evalsha_calls(store_session) - before == 6  # take the lock and read; write and let go
         assert await _count(manager) == 3
     finally:
         await manager.close()
 
 
 async def test_redis_manager_lets_go_of_a_lease_when_the_clients_last_tab_here_disconnects(
-    redis_session: RedisServer, redis_prefix: str
+    store_session: RedisServer, redis_prefix: str
 ) -> None:
-    one, two = (_manager(redis_session, redis_prefix, lease=30) for _ in range(2))
+    one, two = (_manager(store_session, redis_prefix, lease=30) for _ in range(2))
     for manager in (one, two):
         await manager.start()
     one.connect(A)
@@ -245,13 +254,13 @@ async def test_redis_manager_lets_go_of_a_lease_when_the_clients_last_tab_here_d
 
 
 async def test_redis_manager_rereads_a_lease_that_lapsed_while_its_worker_stalled(
-    redis_session: RedisServer, redis_prefix: str
+    store_session: RedisServer, redis_prefix: str
 ) -> None:
     # A stalled worker (never started: it renews nothing and lets go of no idle lease) keeps a lease past its
     # lock's expiry; another worker takes the lock and writes. The stalled one's next event must not trust
     # what it read before: it takes the lock again and reads the other's write.
-    stalled = _manager(redis_session, redis_prefix, lock_expiry=0.2)
-    other = _manager(redis_session, redis_prefix, lock_expiry=0.2)
+    stalled = _manager(store_session, redis_prefix, lock_expiry=0.2)
+    other = _manager(store_session, redis_prefix, lock_expiry=0.2)
     await other.start()
     stalled.connect(A)
     try:
@@ -265,12 +274,12 @@ async def test_redis_manager_rereads_a_lease_that_lapsed_while_its_worker_stalle
         await stalled.close()
 
 
-async def test_redis_manager_lock_of_a_crashed_worker_expires(redis_session: RedisServer, redis_prefix: str) -> None:
-    manager = _manager(redis_session, redis_prefix, lock_expiry=0.2)
+async def test_redis_manager_lock_of_a_crashed_worker_expires(store_session: RedisServer, redis_prefix: str) -> None:
+    manager = _manager(store_session, redis_prefix, lock_expiry=0.2)
     await manager.start()
     try:
         # A worker killed while holding the lock: its key stays until it expires, and nothing renews it.
-        redis_session.cli("SET", f"{redis_prefix}:s:{{{A}}}:lock", "dead worker", "PX", "200")
+        store_session.cli("SET", f"{redis_prefix}:s:{{{A}}}:lock", "dead worker", "PX", "200")
         with anyio.fail_after(5):
             assert await _count(manager) == 0
     finally:
@@ -278,12 +287,12 @@ async def test_redis_manager_lock_of_a_crashed_worker_expires(redis_session: Red
 
 
 async def test_redis_manager_refuses_the_store_of_a_holder_whose_lock_was_taken(
-    redis_session: RedisServer, redis_prefix: str
+    store_session: RedisServer, redis_prefix: str
 ) -> None:
     # The first worker stalls (it never renews: not started), its lock expires, a second worker takes it and
     # saves; the first one's late save must not overwrite that.
-    stalled = _manager(redis_session, redis_prefix, lock_expiry=0.2)
-    other = _manager(redis_session, redis_prefix, lock_expiry=0.2)
+    stalled = _manager(store_session, redis_prefix, lock_expiry=0.2)
+    other = _manager(store_session, redis_prefix, lock_expiry=0.2)
     await other.start()
     try:
         session = stalled.session(A)
@@ -302,12 +311,12 @@ async def test_redis_manager_refuses_the_store_of_a_holder_whose_lock_was_taken(
 
 
 async def test_dispatch_ends_an_event_whose_lock_was_taken_with_an_error_update(
-    redis_session: RedisServer, redis_prefix: str, caplog: pytest.LogCaptureFixture
+    store_session: RedisServer, redis_prefix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     gate["entered"], gate["go"] = anyio.Event(), anyio.Event()
     engine = Engine({"box": Box})
-    stalled = _manager(redis_session, redis_prefix, lock_expiry=0.2)  # never renews its locks
-    other = _manager(redis_session, redis_prefix, lock_expiry=0.2)
+    stalled = _manager(store_session, redis_prefix, lock_expiry=0.2)  # never renews its locks
+    other = _manager(store_session, redis_prefix, lock_expiry=0.2)
     await other.start()
     dispatcher = Dispatcher(pr.Config(), lambda: engine, stalled)
     updates: list[Update] = []
@@ -336,7 +345,7 @@ async def test_dispatch_ends_an_event_whose_lock_was_taken_with_an_error_update(
 
 
 async def test_redis_manager_loads_an_old_record_with_defaults_for_what_no_longer_fits(
-    workers: list[RedisStateManager], redis_session: RedisServer, redis_prefix: str, caplog: pytest.LogCaptureFixture
+    workers: list[RedisStateManager], store_session: RedisServer, redis_prefix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     old = msgspec.msgpack.encode({"count": "not an int any more", "label": "kept", "gone": 1, "items": [1, 2]})
     await workers[0].redis.hset(f"{redis_prefix}:s:{{{A}}}", "box", old)
@@ -366,7 +375,7 @@ async def test_redis_manager_loads_an_old_record_with_defaults_for_what_no_longe
 )
 async def test_redis_manager_loads_a_corrupt_record_as_defaults(
     workers: list[RedisStateManager],
-    redis_session: RedisServer,
+    store_session: RedisServer,
     redis_prefix: str,
     record: bytes,
     caplog: pytest.LogCaptureFixture,
@@ -409,18 +418,18 @@ async def test_redis_manager_refuses_a_state_past_max_state_bytes(workers: list[
 
 
 async def test_redis_manager_records_expire_after_state_ttl_and_are_refreshed_on_use(
-    redis_session: RedisServer, redis_prefix: str
+    store_session: RedisServer, redis_prefix: str
 ) -> None:
-    manager = RedisStateManager(redis_session.url, 30, prefix=redis_prefix)
+    manager = RedisStateManager(store_session.url, 30, prefix=redis_prefix)
     await manager.start()
     try:
         key = f"{redis_prefix}:s:{{{A}}}"
         async with manager.session(A) as tree:
             (await tree.get(Box)).count = 1
-        assert 0 < int(redis_session.cli("PTTL", key)) <= 30_000
-        redis_session.cli("PEXPIRE", key, "5000")
+        assert 0 < int(store_session.cli("PTTL", key)) <= 30_000
+        store_session.cli("PEXPIRE", key, "5000")
         assert await _count(manager) == 1
-        assert int(redis_session.cli("PTTL", key)) > 5000  # reading refreshed it
+        assert int(store_session.cli("PTTL", key)) > 5000  # reading refreshed it
     finally:
         await manager.close()
 
@@ -455,9 +464,9 @@ async def test_redis_manager_names_the_url_without_password_when_redis_is_down()
 
 
 async def test_redis_manager_fails_events_while_redis_is_gone_and_resumes_when_it_returns(
-    tmp_path: Any, redis_prefix: str, caplog: pytest.LogCaptureFixture
+    tmp_path: Any, store_session: RedisServer, redis_prefix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server = RedisServer(tmp_path)
+    server = RedisServer(tmp_path, kind=store_session.kind)  # one of its own, of the same kind, to stop
     server.start()
     manager = _manager(server, redis_prefix)
     await manager.start()
@@ -482,23 +491,23 @@ async def test_redis_manager_fails_events_while_redis_is_gone_and_resumes_when_i
 
 
 async def test_redis_manager_refreshes_the_expiry_of_connected_clients(
-    redis_session: RedisServer, redis_prefix: str
+    store_session: RedisServer, redis_prefix: str
 ) -> None:
-    manager = RedisStateManager(redis_session.url, 30, prefix=redis_prefix, sweep_interval=0.05)
+    manager = RedisStateManager(store_session.url, 30, prefix=redis_prefix, sweep_interval=0.05)
     await manager.start()
     key = f"{redis_prefix}:s:{{{A}}}"
     try:
         async with manager.session(A) as tree:
             (await tree.get(Box)).count = 1
         manager.connect(A)
-        redis_session.cli("PEXPIRE", key, "2000")
+        store_session.cli("PEXPIRE", key, "2000")
         async with anyio.create_task_group() as tg:
             tg.start_soon(manager.run_sweeper)
             # Redis offers no event for a changed expiry: poll it against a deadline.
             await anyio.to_thread.run_sync(
                 partial(
                     wait_until,
-                    lambda: int(redis_session.cli("PTTL", key)) > 2000,
+                    lambda: int(store_session.cli("PTTL", key)) > 2000,
                     alive=lambda: True,
                     what="the expiry refresh",
                     timeout=5,

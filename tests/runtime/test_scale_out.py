@@ -53,8 +53,12 @@ def _app(build_dir: Path, **config: object) -> pr.PyApp:
         ("redis://:secret@host:6379/0", "redis://***@host:6379/0"),
         ("rediss://user:secret@host/1", "rediss://***@host/1"),
         ("redis://host:6379/0", "redis://host:6379/0"),
+        (
+            "rediss://host:6380/0?password=hunter2&ssl_keyfile_password=x&ssl_ca_certs=/ca.pem",
+            "rediss://host:6380/0?password=***&ssl_keyfile_password=***&ssl_ca_certs=/ca.pem",
+        ),
     ],
-    ids=["password", "user-and-password", "none"],
+    ids=["password", "user-and-password", "none", "query-password"],
 )
 async def test_redact_url_hides_the_password(url: str, shown: str) -> None:
     assert redact_url(url) == shown
@@ -109,11 +113,12 @@ async def test_modify_state_needs_a_started_app_and_a_client_key(shared_build_di
                     pass  # pragma: no cover - refused
 
 
-@pytest.fixture(params=["memory", "redis"])
-def manager_config(request: pytest.FixtureRequest, redis_session: RedisServer, redis_prefix: str) -> dict[str, object]:
+@pytest.fixture(params=["memory", "redis", "valkey"])
+def manager_config(request: pytest.FixtureRequest, redis_prefix: str) -> dict[str, object]:
     if request.param == "memory":
         return {}
-    return {"redis_url": redis_session.url, "redis_prefix": redis_prefix}
+    server: RedisServer = request.getfixturevalue(f"{request.param}_session")
+    return {"redis_url": server.url, "redis_prefix": redis_prefix}
 
 
 def _host(ui: pr.PyApp) -> Starlette:
@@ -168,11 +173,12 @@ async def test_modify_state_changes_a_clients_state_and_updates_its_open_tab(
 
 
 async def test_modify_state_on_another_worker_is_not_starved_by_a_tab_firing_events_nonstop(
-    shared_build_dir: Path, redis_session: RedisServer, redis_prefix: str
+    shared_build_dir: Path, store_session: RedisServer, redis_prefix: str
 ) -> None:
-    # Two workers on one Redis: the tab's, which keeps the client's lock between its events as a lease, and
-    # another one (in this test's loop) whose modify_state must get the lock while the tab keeps clicking.
-    config = {"redis_url": redis_session.url, "redis_prefix": redis_prefix}
+    # Two workers on one Redis (or Valkey): the tab's, which keeps the client's lock between its events as a
+    # lease, and another one (in this test's loop) whose modify_state must get the lock while the tab keeps
+    # clicking.
+    config = {"redis_url": store_session.url, "redis_prefix": redis_prefix}
     tab_worker, other_worker = _app(shared_build_dir, **config), _app(shared_build_dir, **config)
     with serve(_host(tab_worker)) as server:
         async with connect(server) as tab, other_worker.lifespan():

@@ -53,11 +53,14 @@ class Dispatcher:
         self._expose_errors = config.expose_errors
         self._threads = _Threads(_THREADS)
 
-    async def run(self, token: str, router: Router | None, call: Call, reply: Reply) -> None:
+    async def run(self, token: str, router: Router | None, call: Call, reply: Reply) -> ErrorInfo | None:
         """Runs ``call`` for the client ``token`` and sends each update it makes, its last marked done.
 
         A failure is sent as one error update (the event's last) and never raised; only cancellation is
         (the client disconnected): the changes since the last update are then undone.
+
+        Returns:
+            The error sent, or None if the event succeeded.
         """
         engine = self._engine()
         error: ErrorInfo | None = None
@@ -76,7 +79,7 @@ class Dispatcher:
                                 # Saved before the client is told the event is done: what it was told is kept.
                                 await session.save(last=True)
                             await reply(Update(id=call.id, delta=step.delta, actions=step.actions, done=step.done))
-                    return
+                    return None
                 except (LimitError, StateStoreError) as exc:
                     logger.warning('Event handler "%s" refused: %s', _name(call), exc)
                     error = ErrorInfo(exc.code, str(exc))
@@ -95,6 +98,7 @@ class Dispatcher:
             )
         assert error is not None
         await reply(Update(id=call.id, error=error))
+        return error
 
     def error_message(self, exc: BaseException) -> str:
         """Returns what a client is told about a handler that raised: ``Config.handler_error_message``."""

@@ -9,11 +9,11 @@ from typing import Any
 
 import msgspec
 
-from pyreact_asgi._contract import split_stored_var_key
+from pyreact_asgi._contract import PATCH_PREFIX, split_stored_var_key
 from pyreact_asgi.actions import Action
 from pyreact_asgi.exceptions import ConfigError, HandlerError, ProtocolError, StateError
 from pyreact_asgi.runtime.messages import EventMessage
-from pyreact_asgi.state import ComponentState, EventHandler, EventSpec, State, StateTree, tracker
+from pyreact_asgi.state import Changes, ComponentState, EventHandler, EventSpec, State, StateTree, tracker
 from pyreact_asgi.state.vars import Var
 from pyreact_asgi.uploaded import UploadedFile
 
@@ -212,7 +212,7 @@ class Engine:
             for name, changed in step.delta.items():
                 merged.setdefault(name, {}).update(changed)
             actions += step.actions
-        return Outcome(merged, actions)
+        return Outcome(_unpatched(tree, merged), actions)
 
     async def process(
         self, tree: StateTree, call: Call, *, run_sync: RunSync | None = None, check: Check | None = None
@@ -291,10 +291,20 @@ class Engine:
         """
         if check is not None:
             check(tree)
-        changes = await tree.commit(self._dependents_of)
+        patches: Changes = {}
+        changes = await tree.commit(self._dependents_of, patches)
         delta: Delta = {}
         for cls, changed in changes.items():
-            public = {name: value for name, value in changed.items() if not name.startswith("_")}
+            patched = patches.get(cls)
+            if patched is None:
+                public = {name: value for name, value in changed.items() if not name.startswith("_")}
+            else:
+                # A list or dict changed in place goes as the ops that change it (docs/protocol.md, "Patches").
+                public = {
+                    name if name not in patched else PATCH_PREFIX + name: patched.get(name, value)
+                    for name, value in changed.items()
+                    if not name.startswith("_")
+                }
             if public:
                 delta[cls.state_name()] = public
         return delta
@@ -316,6 +326,22 @@ def _is_async(handler: EventHandler) -> bool:
 
 
 _END = object()
+
+
+def _unpatched(tree: StateTree, delta: Delta) -> Delta:
+    # Patches of several steps do not merge: a patched var gets its value now, from the tree.
+    if not any(key.startswith(PATCH_PREFIX) for changed in delta.values() for key in changed):
+        return delta
+    states = {state.state_name(): tracker(state).values for state in tree.states}
+    return {
+        name: {
+            key.removeprefix(PATCH_PREFIX): states[name][key.removeprefix(PATCH_PREFIX)]
+            if key.startswith(PATCH_PREFIX)
+            else value
+            for key, value in changed.items()
+        }
+        for name, changed in delta.items()
+    }
 
 
 async def _items(gen: Any, run_sync: RunSync | None) -> AsyncIterator[Any]:

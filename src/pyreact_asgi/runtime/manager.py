@@ -181,6 +181,7 @@ class _Entry:
     last_seen: float = field(default_factory=time.monotonic)
     connections: int = 0  # open websocket connections of the token: while any, it is never dropped
     sizes: dict[type[State], int] = field(default_factory=dict)  # each state's size when last measured
+    slack: dict[type[State], int] = field(default_factory=dict)  # how much of it may be an over-estimate
     size: int = 0
 
     def idle(self) -> bool:
@@ -200,6 +201,10 @@ class _EntryLock:
     async def __aexit__(self, *exc_info: object) -> None:
         self._entry.last_seen = time.monotonic()
         self._entry.lock.release()
+
+
+# States smaller than this are measured by encoding them: it costs about what bounding their growth would.
+_ESTIMATE_FROM = 2048
 
 
 def state_size(state: State) -> int:
@@ -282,8 +287,35 @@ class MemoryStateManager(StateManager):
         entry = self._entries.get(token)
         if entry is None or (self.max_state_bytes is None and self.max_total_state_bytes is None):
             return
-        loaded = {type(state): state_size(state) for state in tree.states}
-        size = sum(loaded.values()) + sum(n for cls, n in entry.sizes.items() if cls not in loaded)
+        sizes, slack = entry.sizes, entry.slack
+        loaded: dict[type[State], int] = {}
+        for state in tree.states:
+            cls = type(state)
+            known = sizes.get(cls)
+            # A state none of whose vars can have changed keeps its size. A large one whose lists and dicts
+            # changed only by patch ops (and scalars by assignment) grows by at most what they hold
+            # (`Tracker.growth`): that upper bound is used until it may be a quarter too large, or would break
+            # the limit; then the state is encoded. A small one is encoded as fast as its growth is bounded.
+            if known is not None:
+                record = tracker(state)
+                if record.unchanged():
+                    loaded[cls] = known
+                    continue
+                if known >= _ESTIMATE_FROM:
+                    growth = record.growth()
+                    if growth is not None and (extra := slack.get(cls, 0) + growth) <= known // 4:
+                        loaded[cls] = known + growth
+                        slack[cls] = extra
+                        continue
+            loaded[cls] = state_size(state)
+            if cls in slack:
+                del slack[cls]
+        size = sum(loaded.values()) + sum(n for cls, n in sizes.items() if cls not in loaded)
+        if self.max_state_bytes is not None and size > self.max_state_bytes and any(slack.get(c) for c in loaded):
+            for state in tree.states:
+                if slack.pop(type(state), 0):
+                    loaded[type(state)] = state_size(state)
+            size = sum(loaded.values()) + sum(n for cls, n in sizes.items() if cls not in loaded)
         if self.max_state_bytes is not None and size > self.max_state_bytes:
             raise LimitError(
                 f"Expected the client's state to stay within {self.max_state_bytes} bytes, but the event would "
@@ -334,6 +366,7 @@ class MemoryStateManager(StateManager):
                 moved[new_cls] = new
             entry.states = moved
             entry.sizes = {}
+            entry.slack = {}
 
     def sweep(self, now: float | None = None) -> int:
         """Drops the states of clients without a connection that were last used more than ``ttl`` ago.

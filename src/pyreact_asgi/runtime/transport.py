@@ -401,7 +401,11 @@ class SocketTransport:
         await self._emit(conn, STATE, full)
 
     async def _run(self, conn: _Connection, call: Call) -> None:
-        await self.dispatcher.run(conn.token, conn.router, call, partial(self._send_update, conn))
+        error = await self.dispatcher.run(conn.token, conn.router, call, partial(self._send_update, conn))
+        if error is not None and error.code == "conflict":
+            # Its store was refused (another worker took the lock), but the tab may show its changes (a
+            # generator's updates, optimistic values): it gets the state as stored, so it does not diverge.
+            await self._send_full(conn)
 
     async def _start_background(self, conn: _Connection, call: Call) -> None:
         # Acknowledged at once: the task's changes come later, in updates of their own.
@@ -418,11 +422,15 @@ class SocketTransport:
         router = Router(
             conn.router.scope, mount=conn.router.mount, page=page, routes=self._routes, client_key=conn.token
         )
-        engine = self._engine()
-        conn.states = engine.page_states(router.route or router.page)
+        conn.states = self._engine().page_states(router.route or router.page)
         conn.router = router
+        await self._send_full(conn)
+
+    async def _send_full(self, conn: _Connection) -> None:
+        # The states of the tab's page in full, as stored.
+        engine = self._engine()
         try:
-            async with self._manager.session(conn.token, router) as tree:
+            async with self._manager.session(conn.token, conn.router) as tree:
                 full = await engine.full_state(tree, conn.states)
         except StateStoreError as exc:
             # As on connect: the tab shows it is offline, and reconnects until the store answers again.

@@ -27,6 +27,7 @@ from pyreact_asgi.runtime.dispatch import Dispatcher
 from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
 from pyreact_asgi.runtime.transport import TOKEN, origin_allowed
+from pyreact_asgi.state.patches import merge_delta
 from pyreact_asgi.uploaded import UploadedFile
 
 __all__ = ["UploadEndpoint", "UploadError", "discard", "receive_files", "safe_filename"]
@@ -345,8 +346,7 @@ class UploadEndpoint:
         for update in updates:
             if update.error is not None:
                 return _reply(_STATUS.get(update.error.code, 500), Update(error=update.error))
-            for name, changed in update.delta.items():
-                merged.setdefault(name, {}).update(changed)
+            merge_delta(merged, update.delta)
             actions += update.actions
         return _reply(200, Update(delta=merged, actions=actions))
 

@@ -2,6 +2,9 @@
 
 Modules, each importing only those above it (tests/test_architecture.py checks there is no cycle):
 
+- ``containers``: the lists, dicts and sets a handler gets from a var, which record their changes (a patch to
+  send, how to undo them) in the var's tracker.
+- ``patches``: applying the patch ops of a delta in Python, as the browser runtime does (`apply_delta`).
 - ``tracking``: `Tracker`, the values of one state instance and what changed in them; the one interface
   to change tracking, for the tree, the engine and background tasks (`tracker(instance)`).
 - ``vars``: `Var`, a value that lives in the browser as a JavaScript expression, and `StateVar`.

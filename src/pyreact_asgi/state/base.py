@@ -16,7 +16,7 @@ from pyreact_asgi.state.computed import ComputedVar
 from pyreact_asgi.state.events import EventHandler, EventSpec, Param
 from pyreact_asgi.state.router_var import RouterVar
 from pyreact_asgi.state.storage import ClientStorage
-from pyreact_asgi.state.tracking import SCALARS, Tracked, Tracker, encode, tracker
+from pyreact_asgi.state.tracking import SCALARS, Tracked, Tracker, tracker
 from pyreact_asgi.state.tree import ROUTER_READ, tree_of
 from pyreact_asgi.state.vars import StateVar
 
@@ -28,6 +28,7 @@ __all__ = ["BackgroundLink", "State", "detached", "field"]
 _STATE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _RESERVED = frozenset({"router"})
+_SCALAR_TYPES = frozenset(SCALARS)
 S = TypeVar("S", bound="State")
 T = TypeVar("T")
 Validator = Callable[[Any], object]
@@ -103,10 +104,10 @@ class _VarDescriptor:
         tree = record.tree
         if tree is not None and tree.reads is not None:
             tree.reads.add((type(instance), name))
-        # A container may be changed in place through the reference returned here: remember how it looked,
-        # so that the change is found (and can be undone) when the event ends.
-        if not isinstance(value, SCALARS) and name not in record.snapshots:
-            record.snapshots[name] = encode(value)
+        # A container may be changed in place through the reference returned here: it is one that records
+        # its changes (or, if it cannot, the tracker remembers how it looked).
+        if value.__class__ not in _SCALAR_TYPES and not isinstance(value, SCALARS):
+            return record.read(name)
         return value
 
     def __set__(self, instance: State, value: Any) -> None:

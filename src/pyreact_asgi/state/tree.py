@@ -140,21 +140,36 @@ class StateTree:
         """Whether the computed var ``name`` of ``state`` read ``self.router`` the last time it ran."""
         return any(key[1] == ROUTER_READ for key in tracker(state).deps.get(name, ()))
 
-    async def commit(self, dependents: Callable[[type[State]], Iterable[type[State]]] = lambda _: ()) -> Changes:
+    async def commit(
+        self,
+        dependents: Callable[[type[State]], Iterable[type[State]]] = lambda _: (),
+        patches: Changes | None = None,
+    ) -> Changes:
         """Returns what changed since the last commit, computed vars included, and makes it the new baseline.
 
         Computed vars are recomputed only when a var they read changed (or they never ran), and reported
         only when their value differs from the one the client has. States whose computed vars read a
         changed state are loaded first (``dependents`` names them).
 
+        Args:
+            dependents: Returns the states whose computed vars read a state.
+            patches: Given, receives the patch ops (`Tracker.patch`) of the changed vars that have one.
+
         Raises:
             Exception: A computed var raised; nothing is committed, and `rollback` undoes the event.
         """
         changes: Changes = {}
         for state, record in self._records:
+            if record.unchanged():
+                continue
             changed = record.changes()
             if changed:
                 changes[type(state)] = changed
+                if patches is not None and record.touched:
+                    for name in changed:
+                        ops = record.patch(name)
+                        if ops is not None:
+                            patches.setdefault(type(state), {})[name] = ops
         for cls in list(changes):
             for dependent in dependents(cls):
                 await self.get(dependent)
