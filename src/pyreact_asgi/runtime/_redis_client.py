@@ -38,6 +38,7 @@ class LeanClient:
         self._pending: deque[asyncio.Future[Any]] = deque()
         self._out: list[bytes] = []
         self._reader: asyncio.Task[None] | None = None
+        self._closing: set[asyncio.Future[Any]] = set()  # disconnects of lost connections, awaited by `close`
         self._errors: tuple[type[BaseException], ...] = (OSError,)
         self._lost_error: type[BaseException] = OSError
         self._response: type[BaseException] = Exception
@@ -156,7 +157,7 @@ class LeanClient:
             else:
                 future.set_result(reply)
 
-    def _lost(self, conn: Any, exc: BaseException) -> None:
+    def _lost(self, conn: Any, exc: BaseException, *, close: bool = True) -> None:
         if conn is not self._conn:
             return
         self._conn = None
@@ -168,21 +169,31 @@ class LeanClient:
         for future in pending:
             if not future.done():
                 future.set_exception(error)
+        if not close:
+            return
         if self._reader is not None and self._reader is not asyncio.current_task():
             self._reader.cancel()
         self._reader = None
-        closing = asyncio.ensure_future(conn.disconnect(nowait=True))
+        closing = asyncio.ensure_future(conn.disconnect())  # waits for TLS to close too; `close` awaits it
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
         closing.add_done_callback(_retrieve)
 
     async def close(self) -> None:
         """Closes the connection; commands in flight fail."""
+        if self._connecting is not None:
+            await asyncio.gather(self._connecting, return_exceptions=True)
         conn, reader = self._conn, self._reader
-        if conn is None:
-            return
-        self._lost(conn, self._lost_error("The Redis state manager was closed."))
+        if conn is not None:
+            self._lost(conn, self._lost_error("The Redis state manager was closed."), close=False)
+            # Closed before the reader ends (it ends as the socket closes): a reader cancelled mid-read would
+            # close the socket without waiting, which leaves a TLS connection's socket open past the loop.
+            await conn.disconnect()
         if reader is not None:
+            reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
-        await conn.disconnect()
+        self._reader = None
+        await asyncio.gather(*self._closing, return_exceptions=True)
 
 
 def _retrieve(task: asyncio.Future[Any]) -> None:
