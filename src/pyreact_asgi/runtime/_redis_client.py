@@ -99,8 +99,10 @@ class LeanClient:
         return reply
 
     def _flush(self, conn: Any) -> None:
+        if conn is not self._conn:
+            return  # lost since: its commands failed, and what is queued now is a newer connection's to flush
         out, self._out = self._out, []
-        if conn is self._conn and out:
+        if out:
             # A write of a few hundred bytes goes to the socket at once; the task only awaits drain.
             task = asyncio.ensure_future(self._write(conn, out))
             task.add_done_callback(_retrieve)
