@@ -1,9 +1,10 @@
 """The Redis state manager against the memory manager, in the same run, at 1, 10 and 100 clients.
 
 Two uvicorn processes serve the README's counter, one keeping states in memory and one in a redis-server this
-benchmark starts (no persistence, on a free port). Closed-loop clients (benchmarks/_eio.py's light client)
-send their next event when the previous one is answered; runs alternate between the two servers (ABBA) so
-that drift on the shared machine hits both. Also measured: Redis round trips per event (Redis's own
+benchmark starts (no persistence, on a free port). Closed-loop clients (benchmarks/_eio.py's light hand-framed
+client) send their next event when the previous one is answered; runs alternate between the two servers (ABBA)
+so that drift on the shared machine hits both. As in bench_roundtrip, the servers and redis-server are pinned to
+one core and the load generator to another, so that the servers saturate first. Also measured: Redis round trips per event (Redis's own
 ``total_reads_processed``, which counts one read for a pipeline; ``total_commands_processed`` counts each
 command), and bytes per client in Redis for the counter and the dashboard example.
 """
@@ -20,7 +21,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks._common import Report, Row, ServerProcess, cpu_seconds, finish, percentile, uvicorn_process
+from benchmarks._common import (
+    Report,
+    Row,
+    ServerProcess,
+    cores,
+    cpu_seconds,
+    finish,
+    percentile,
+    pinned,
+    uvicorn_process,
+)
 from benchmarks._eio import LightClient, session
 from tests.servers import RedisServer
 
@@ -30,12 +41,12 @@ LEVELS = (1, 10, 100)
 
 
 @contextmanager
-def _server(redis_url: str | None, build_dir: Path) -> Iterator[ServerProcess]:
+def _server(redis_url: str | None, build_dir: Path, cpu: int | None) -> Iterator[ServerProcess]:
     # The app reads PYREACT_REDIS_URL, as a deployment would; the process inherits this environment.
     before = os.environ.get("PYREACT_REDIS_URL")
     os.environ["PYREACT_REDIS_URL"] = redis_url or ""
     try:
-        with uvicorn_process(SUBJECT, build_dir=build_dir) as server:
+        with uvicorn_process(SUBJECT, build_dir=build_dir, cpu=cpu) as server:
             yield server
     finally:
         if before is None:
@@ -89,7 +100,11 @@ async def _round_trips(server: ServerProcess, redis: RedisServer, events: int = 
 
 def _bytes_per_client(redis: RedisServer) -> tuple[float, float]:
     """Returns the records' bytes and Redis's MEMORY USAGE per client hash, averaged over the stored clients."""
-    keys = [k for k in redis.cli("--raw", "KEYS", "pyreact:s:*").split() if not k.endswith((":lock", ":wake"))]
+    keys = [
+        k
+        for k in redis.cli("--raw", "KEYS", "pyreact:s:*").split()
+        if not k.endswith((":lock", ":wake", ":want", ":more"))
+    ]
     records = memory = 0
     for key in keys:
         fields = redis.cli("--raw", "HKEYS", key).split()
@@ -119,11 +134,20 @@ async def bench(levels: tuple[int, ...], rounds: int, warmup: float, duration: f
         subject="Redis state manager (redis-server on 127.0.0.1, no persistence)",
         baseline="memory state manager, same app, same uvicorn",
     )
+    cpus = cores()
+    server_cpu = cpus and cpus[0]
     with tempfile.TemporaryDirectory(prefix="pyreact-bench-") as tmp:
         redis = RedisServer(Path(tmp))
         redis.start()
         try:
-            with _server(redis.url, Path(tmp)) as subject, _server(None, Path(tmp)) as baseline:
+            assert redis.process is not None
+            if server_cpu is not None:
+                os.sched_setaffinity(redis.process.pid, {server_cpu})
+            with (
+                _server(redis.url, Path(tmp), server_cpu) as subject,
+                _server(None, Path(tmp), server_cpu) as baseline,
+                pinned(cpus and cpus[1]),
+            ):
                 for n in levels:
                     totals: dict[str, list[tuple[int, float, list[float], list[float]]]] = {
                         "subject": [],
@@ -142,7 +166,11 @@ async def bench(levels: tuple[int, ...], rounds: int, warmup: float, duration: f
                         for kind in (k for pair in order for k in pair):
                             run = await _run(pools[kind], warmup, duration, pids[kind])
                             totals[kind].append(run)
-                            print(f"{n:>3} clients  {kind:<8}  {run[0] / run[1]:6.0f} events/s", flush=True)
+                            print(
+                                f"{n:>3} clients  {kind:<8}  {run[0] / run[1]:6.0f} events/s  "
+                                f"server CPU {run[3][0] / run[0] * 1e6:4.0f} µs/event",
+                                flush=True,
+                            )
                         for pool in pools.values():
                             await asyncio.gather(*(c.close() for c in pool))
                     s = sum(r[0] for r in totals["subject"]) / sum(r[1] for r in totals["subject"])
@@ -169,6 +197,11 @@ async def bench(levels: tuple[int, ...], rounds: int, warmup: float, duration: f
     report.add(Row("dashboard: record bytes per client (every state changed)", "B", _dashboard_bytes()))
     report.notes.append(
         f"{rounds} rounds per level and manager, alternating, each {warmup:g} s warm-up + {duration:g} s measured."
+    )
+    report.notes.append(
+        f"Servers and redis-server pinned to CPU {cpus[0]}, load generator to CPU {cpus[1]}."
+        if cpus
+        else "Only one CPU: servers, redis-server and load generator share it (not pinned)."
     )
     report.notes.append(
         "Round trips: Redis's total_reads_processed per event over 200 sequential events of one client "

@@ -97,16 +97,22 @@ async def test_redis_manager_keeps_clients_apart_and_writes_nothing_for_untouche
     workers: list[RedisStateManager], store_session: RedisServer, redis_prefix: str
 ) -> None:
     one, _ = workers
+
+    def keys() -> list[str]:
+        found = sorted(store_session.cli("--raw", "KEYS", f"{redis_prefix}:*").split())
+        # The lock (kept as a lease after a session) and its wake-up list are short-lived: each expires.
+        for key in found:
+            if key.endswith((":lock", ":wake")):
+                assert 0 < int(store_session.cli("PTTL", key)) <= 10_000
+        return [k for k in found if not k.endswith((":lock", ":wake"))]
+
     async with one.session(A) as tree:
-        await tree.get(Box)  # read, never changed: no record, only the lock's wake-up list, for 5 s at most
-    assert store_session.cli("--raw", "KEYS", f"{redis_prefix}:*").split() == [f"{redis_prefix}:s:{{{A}}}:wake"]
-    assert 0 < int(store_session.cli("PTTL", f"{redis_prefix}:s:{{{A}}}:wake")) <= 5000
+        await tree.get(Box)  # read, never changed: no record
+    assert keys() == []
     async with one.session(B) as tree:
         (await tree.get(Box)).count = 1
     assert await _count(one, A) == 0
-    # One hash per client, plus the short-lived wake-up list of its lock; the lock itself is gone.
-    keys = sorted(store_session.cli("--raw", "KEYS", f"{redis_prefix}:*").split())
-    assert keys == [f"{redis_prefix}:s:{{{A}}}:wake", f"{redis_prefix}:s:{{{B}}}", f"{redis_prefix}:s:{{{B}}}:wake"]
+    assert keys() == [f"{redis_prefix}:s:{{{B}}}"]  # one hash per client that changed something
 
 
 async def test_redis_manager_refuses_a_key_that_no_client_has(workers: list[RedisStateManager]) -> None:
@@ -137,6 +143,135 @@ async def test_redis_manager_orders_events_of_a_client_across_workers(workers: l
                 box.count = 2
     assert seen == [2]
     assert await _count(one) == 3
+
+
+async def _event(manager: RedisStateManager, by: int = 1, token: str = A) -> None:
+    # As the dispatcher runs an event: its last store comes before the client is told the event is done.
+    session = manager.session(token)
+    async with session as tree:
+        (await tree.get(Box)).count += by
+        await session.save(last=True)
+
+
+def _evalsha_calls(server: RedisServer) -> int:
+    for line in server.cli("INFO", "commandstats").splitlines():
+        if line.startswith("cmdstat_evalsha:"):
+            return int(line.split("calls=", 1)[1].split(",", 1)[0])
+    return 0
+
+
+async def test_redis_manager_keeps_a_clients_lock_between_its_events_and_lets_go_when_another_worker_wants_it(
+    store_session: RedisServer, redis_prefix: str
+) -> None:
+    # lock_expiry 60 s: the renewer's first round comes long after this test, so every call counted is an event's.
+    one, two = (_manager(store_session, redis_prefix, lock_expiry=60, lease=30) for _ in range(2))
+    for manager in (one, two):
+        await manager.start()
+    lock = f"{redis_prefix}:s:{{{A}}}:lock"
+    one.connect(A)  # a tab of the client is connected to one: its events come there
+    try:
+        await _event(one)
+        fence = store_session.cli("GET", lock)
+        before = _evalsha_calls(store_session)
+        for _ in range(10):
+            await _event(one)
+        assert _evalsha_calls(store_session) - before == 10  # one round trip per event: the store
+        assert store_session.cli("GET", lock) == fence  # kept as a lease all along
+        # The other worker marks the lock wanted and waits; one's next store lets go of it and wakes it (one is
+        # busy here; an idle lease is let go of after `lease` seconds, 30 here, so this would fail by deadline).
+        with anyio.fail_after(5):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(_event, two, 100)
+                # No event crosses from a waiter to this test: poll Redis against a deadline.
+                await anyio.to_thread.run_sync(
+                    partial(
+                        wait_until,
+                        lambda: store_session.cli("EXISTS", f"{redis_prefix}:s:{{{A}}}:want").strip() == "1",
+                        alive=lambda: True,
+                        what="the other worker's mark",
+                        timeout=5,
+                    )
+                )
+                await _event(one)
+        with anyio.fail_after(5):
+            async with two.session(A) as tree:
+                assert (await tree.get(Box)).count == 112  # one's 12, then two's 100, each seen by the next
+    finally:
+        for manager in (one, two):
+            await manager.close()
+    assert int(store_session.cli("EXISTS", lock)) == 0  # close let go of every lease
+
+
+async def test_redis_manager_lets_go_of_an_idle_lease_for_another_worker(
+    store_session: RedisServer, redis_prefix: str
+) -> None:
+    one, two = (_manager(store_session, redis_prefix, lease=0.05) for _ in range(2))
+    for manager in (one, two):
+        await manager.start()
+    one.connect(A)
+    try:
+        await _event(one, 5)
+        with anyio.fail_after(5):  # one lets go of its idle lease within a few times 0.05 s
+            await _event(two, 1)
+            assert await _count(one) == 6  # and one takes it back, reading what two wrote
+    finally:
+        for manager in (one, two):
+            await manager.close()
+
+
+async def test_redis_manager_without_leases_lets_go_after_every_event(
+    store_session: RedisServer, redis_prefix: str
+) -> None:
+    manager = _manager(store_session, redis_prefix, lease=0, lock_expiry=60)  # renews nothing meanwhile
+    await manager.start()
+    manager.connect(A)
+    try:
+        before = _evalsha_calls(store_session)
+        for _ in range(3):
+            await _event(manager)
+            assert int(store_session.cli("EXISTS", f"{redis_prefix}:s:{{{A}}}:lock")) == 0
+        assert _evalsha_calls(store_session) - before == 6  # take the lock and read; write and let go
+        assert await _count(manager) == 3
+    finally:
+        await manager.close()
+
+
+async def test_redis_manager_lets_go_of_a_lease_when_the_clients_last_tab_here_disconnects(
+    store_session: RedisServer, redis_prefix: str
+) -> None:
+    one, two = (_manager(store_session, redis_prefix, lease=30) for _ in range(2))
+    for manager in (one, two):
+        await manager.start()
+    one.connect(A)
+    try:
+        await _event(one, 2)
+        one.disconnect(A)  # let go of at once, not after 30 s
+        with anyio.fail_after(5):
+            assert await _count(two) == 2
+    finally:
+        for manager in (one, two):
+            await manager.close()
+
+
+async def test_redis_manager_rereads_a_lease_that_lapsed_while_its_worker_stalled(
+    store_session: RedisServer, redis_prefix: str
+) -> None:
+    # A stalled worker (never started: it renews nothing and lets go of no idle lease) keeps a lease past its
+    # lock's expiry; another worker takes the lock and writes. The stalled one's next event must not trust
+    # what it read before: it takes the lock again and reads the other's write.
+    stalled = _manager(store_session, redis_prefix, lock_expiry=0.2)
+    other = _manager(store_session, redis_prefix, lock_expiry=0.2)
+    await other.start()
+    stalled.connect(A)
+    try:
+        await _event(stalled, 1)
+        with anyio.fail_after(5):
+            await _event(other, 10)  # waits until the stalled worker's lock expired
+            await _event(stalled, 100)
+        assert await _count(other) == 111
+    finally:
+        await other.close()
+        await stalled.close()
 
 
 async def test_redis_manager_lock_of_a_crashed_worker_expires(store_session: RedisServer, redis_prefix: str) -> None:

@@ -34,6 +34,10 @@ class Inbox(pr.State):
     async def remember(self) -> None:
         self.key = self.router.client_key or ""
 
+    @pr.event
+    def bump(self) -> None:
+        self.count += 1
+
 
 def page() -> pr.Component:
     return pr.text(Inbox.count, Inbox.key, Inbox.text)
@@ -166,6 +170,42 @@ async def test_modify_state_changes_a_clients_state_and_updates_its_open_tab(
             # A key no client has is refused by the route's modify_state, and the tab carries on.
             assert (await _post(server, "/push/not-a-key/count"))[0] == 500
             assert (await tab.call("inbox.remember")).get("error") is None
+
+
+async def test_modify_state_on_another_worker_is_not_starved_by_a_tab_firing_events_nonstop(
+    shared_build_dir: Path, store_session: RedisServer, redis_prefix: str
+) -> None:
+    # Two workers on one Redis (or Valkey): the tab's, which keeps the client's lock between its events as a
+    # lease, and another one (in this test's loop) whose modify_state must get the lock while the tab keeps
+    # clicking.
+    config = {"redis_url": store_session.url, "redis_prefix": redis_prefix}
+    tab_worker, other_worker = _app(shared_build_dir, **config), _app(shared_build_dir, **config)
+    with serve(_host(tab_worker)) as server:
+        async with connect(server) as tab, other_worker.lifespan():
+            key = (await tab.call("inbox.remember"))["delta"]["inbox"]["key"]
+            clicking = anyio.Event()
+            counts: list[int] = []
+
+            async def click() -> None:
+                while True:
+                    reply = await tab.call("inbox.bump")
+                    assert reply.get("error") is None
+                    counts.append(reply["delta"]["inbox"]["count"])
+                    clicking.set()
+
+            with anyio.fail_after(10):
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(click)
+                    await clicking.wait()
+                    async with other_worker.modify_state(key) as tree:
+                        inbox = await tree.get(Inbox)
+                        inbox.text = f"pushed after {inbox.count} clicks"
+                    pushed = await tab.push_where(lambda update: "text" in update["delta"].get("inbox", {}))
+                    tg.cancel_scope.cancel()
+            seen = int(pushed["delta"]["inbox"]["text"].split()[2])
+            assert seen in counts  # the push saw the state of an acknowledged click, none lost
+            reply = await tab.call("inbox.bump")
+            assert reply["delta"]["inbox"]["count"] > max(counts)
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import logging
+import math
 import operator
 import secrets
-from collections.abc import Iterable
+import time
+from collections.abc import Awaitable, Iterable
 from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -17,6 +20,7 @@ from anyio.abc import TaskStatus
 from pyreact_asgi.actions import Action
 from pyreact_asgi.config import redact_url
 from pyreact_asgi.exceptions import LimitError, ProtocolError, StateStoreError
+from pyreact_asgi.runtime._redis_client import LeanClient, Script
 from pyreact_asgi.runtime.binding import CLIENT_KEY
 from pyreact_asgi.runtime.manager import Deliver, Fence, Session, StateManager
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
@@ -33,31 +37,64 @@ __all__ = ["RedisStateManager", "import_redis"]
 
 logger = logging.getLogger(__name__)
 
-# Takes the lock's fence, writes the changed states and refreshes their expiry in one step, so no other
+# Takes the client's lock, or finds it still held with this fence (a lease that lapsed locally), then reads
+# the client's states and refreshes their expiry: one round trip. A waiter that finds the lock taken marks it
+# wanted, which makes the holder let go at its next store instead of keeping a lease. The first waiter's mark
+# is its fence, a reservation: a free lock so marked is left to that waiter, so that a busy tab cannot take it
+# back first. Later waiters note that they wait too; when the reserved waiter takes the lock, the mark stays
+# (as "*", wanted but reserved for nobody), so that this holder lets go for them in turn.
+# KEYS: lock, states hash, wanted marker, more waiters. ARGV: fence, lock expiry (ms), state ttl (ms), marks'
+# expiry (ms). Returns false if the lock is not to be had yet.
+_ACQUIRE = Script("""
+local holder = redis.call('GET', KEYS[1])
+local wanted = redis.call('GET', KEYS[3])
+if holder ~= ARGV[1] and (holder or (wanted and wanted ~= '*' and wanted ~= ARGV[1])) then
+  if not wanted then redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[4])
+  elseif wanted == ARGV[1] then redis.call('PEXPIRE', KEYS[3], ARGV[4])
+  else redis.call('SET', KEYS[4], 1, 'PX', ARGV[4]) end
+  return false
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if wanted == ARGV[1] or wanted == '*' then
+  if redis.call('DEL', KEYS[4]) == 1 then redis.call('SET', KEYS[3], '*', 'PX', ARGV[4])
+  else redis.call('DEL', KEYS[3]) end
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return redis.call('HGETALL', KEYS[2])
+""")
+# Checks the lock's fence, writes the changed states and refreshes their expiry in one step, so no other
 # holder can come between the check and the write (reflex-dev/reflex#6855 checks with GET, then writes with
-# a separate SET). KEYS: lock, states hash, wake-up list. ARGV: fence, state ttl (ms), release (0/1), then
-# name, record pairs.
-_STORE = """
+# a separate SET). Then, by ARGV[3]: "0" keeps the lock; "1" lets go of it and wakes a waiter; "2" keeps it as
+# a lease (extending it) unless another worker marked it wanted, then lets go of it.
+# KEYS: lock, states hash, wake-up list, wanted marker. ARGV: fence, state ttl (ms), mode, lock expiry (ms),
+# then name, record pairs. Returns 0 if the lock is not ours, 2 if kept as a lease, 1 otherwise.
+_STORE = Script("""
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
-if ARGV[3] == '1' then
+local mode = ARGV[3]
+if mode == '2' then
+  if redis.call('EXISTS', KEYS[4]) == 0 then
+    redis.call('PEXPIRE', KEYS[1], ARGV[4])
+    return 2
+  end
+  mode = '1'
+end
+if mode == '1' then
   redis.call('DEL', KEYS[1])
   redis.call('RPUSH', KEYS[3], 1)
   redis.call('LTRIM', KEYS[3], -4, -1)
   redis.call('PEXPIRE', KEYS[3], 5000)
 end
 return 1
-"""
-# Takes the lock if it is free, and then reads the client's states and refreshes their expiry: one round
-# trip. KEYS: lock, states hash. ARGV: fence, lock expiry (ms), state ttl (ms). Returns nil if taken.
-_ACQUIRE = """
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return redis.call('HGETALL', KEYS[2])
-"""
-# Lets go of the lock if it is still ours, and wakes one waiter. KEYS: lock, wake-up list. ARGV: fence.
-_RELEASE = """
+""")
+# Withdraws a waiter's reservation (leaving the lock wanted if more wait), and lets go of the lock if it is
+# still ours, waking one waiter. KEYS: lock, wake-up list, wanted marker, more waiters. ARGV: fence.
+_RELEASE_SOURCE = """
+if redis.call('GET', KEYS[3]) == ARGV[1] then
+  if redis.call('DEL', KEYS[4]) == 1 then redis.call('SET', KEYS[3], '*', 'PX', 2000)
+  else redis.call('DEL', KEYS[3]) end
+end
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('RPUSH', KEYS[2], 1)
@@ -65,11 +102,14 @@ redis.call('LTRIM', KEYS[2], -4, -1)
 redis.call('PEXPIRE', KEYS[2], 5000)
 return 1
 """
+_RELEASE = Script(_RELEASE_SOURCE)
 # Extends the lock if it is still ours. KEYS: lock. ARGV: fence, expiry (ms).
 _RENEW = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 """
+# _STORE's modes.
+_KEEP, _LET_GO, _LEASE = "0", "1", "2"
 
 _encoder = msgspec.msgpack.Encoder()
 _update_encoder = msgspec.msgpack.Encoder()
@@ -121,13 +161,19 @@ def import_redis() -> ModuleType:
 
 
 class _Held:
-    """A lock this process holds: its fence, and the client's records as read under it."""
+    """A lock this process holds: its fence, the client's records as read under it, and whether it is in use."""
 
-    __slots__ = ("fence", "raw")
+    __slots__ = ("busy", "fence", "raw", "states", "until", "used")
 
-    def __init__(self, fence: str) -> None:
+    def __init__(self, fence: str, raw: dict[str, bytes], until: float) -> None:
         self.fence = fence
-        self.raw: dict[str, bytes] | None = None  # state name → record, read when the lock was taken
+        self.raw = raw  # state name → record, as read when the lock was taken and written since
+        # The instances sessions under this lock used. One that ended with the lock kept as a lease had every
+        # change committed and stored (else it lets go), so the next session may use them as they are.
+        self.states: dict[type[State], State] = {}
+        self.until = until  # monotonic time until which the lock surely stays ours without being extended
+        self.busy = True  # a session of this process holds it; otherwise it is a lease, kept between sessions
+        self.used = 0.0  # monotonic time its last session ended
 
 
 class RedisStateManager(StateManager):
@@ -138,17 +184,25 @@ class RedisStateManager(StateManager):
       that no longer fits (a var added, removed or retyped since it was written, or garbage) loads with
       defaults for what does not fit, logged once per state class. The hash expires ``ttl`` seconds after
       its last use, and is refreshed while a tab of the client is connected.
-    - The client's lock is ``<prefix>:s:{<client key>}:lock``, ``SET NX`` with a random fence that expires after
-      ``lock_expiry`` and is renewed while held. A waiter sleeps on a wake-up list a release pushes to.
-      States are written by one Lua script that checks the fence first: a holder whose lock expired and was
-      taken by another has its write refused (`StateStoreError` "conflict").
+    - The client's lock is ``<prefix>:s:{<client key>}:lock``, taken with a random fence that expires after
+      ``lock_expiry`` and is renewed while held. A waiter marks it wanted (``…:want``, ``…:more``) and sleeps
+      on a wake-up list (``…:wake``) a release pushes to. States are written by one Lua script that checks the
+      fence first: a holder whose lock expired and was taken by another has its write refused
+      (`StateStoreError` "conflict").
+    - The worker a tab of the client is connected to keeps the client's lock after an event, as a lease, with
+      the records (and state instances) it read and wrote under it, while that tab's events keep coming. A
+      steady stream of events then costs one round trip each, one Lua call run before the client is told the
+      event is done: write what changed (if anything), refresh the states' expiry and extend the lock. The
+      holder lets go at its next store when another worker marked the lock wanted, after ``lease`` seconds
+      without an event, when the tab disconnects, and on `close`. An event that finds no lease costs one more
+      round trip first: take the lock and read the client's states; sessions that are not events (a tab's
+      greeting, background tasks, `PyApp.modify_state`) take the lock and let go of it. This worker's own
+      events of the client wait until the previous one's last update is sent, so their updates keep their
+      order.
+    - Events' scripts go through one connection of the manager's own, pipelined (`runtime/_redis_client.py`);
+      waiting for locks, pub/sub and upkeep through redis-py's pool.
     - Updates no event asked for (background tasks, uploads, `PyApp.modify_state`) are published on
       ``<prefix>:u`` and sent by each worker to the tabs connected to it.
-
-    An event costs two round trips, each one Lua call: take the lock and read the client's states (refreshing
-    their expiry); then, before the client is told the event is done, write what changed and let go of the
-    lock. Other workers may take it from then on; this worker's own events of the client wait until the
-    event's last update is sent, so their updates keep their order.
 
     Args:
         url: ``redis://``, ``rediss://`` or ``unix://`` URL of the server.
@@ -158,7 +212,11 @@ class RedisStateManager(StateManager):
         max_state_bytes: Largest size of one client's states together; None for no limit.
         max_clients: Most clients with an open connection to this process; None for no limit.
         sweep_interval: Most seconds between two refreshes of the connected clients' expiry.
-        max_connections: Most connections to Redis this process opens; more commands at once wait for one.
+        max_connections: Most connections to Redis this process opens for waiting for locks, updates across
+            workers and upkeep (more commands at once wait for one); events take one more, which carries
+            the commands of all of them, pipelined.
+        lease: Most seconds a worker keeps a client's lock while no event of the client comes; 0 lets go of
+            it after every event (two round trips per event).
 
     Raises:
         ImportError: The redis package is not installed.
@@ -177,6 +235,7 @@ class RedisStateManager(StateManager):
         max_clients: int | None = None,
         sweep_interval: float = 60.0,
         max_connections: int = 100,
+        lease: float = 0.25,
     ) -> None:
         aioredis = import_redis()
         self.url = url
@@ -186,22 +245,27 @@ class RedisStateManager(StateManager):
         self.max_state_bytes = max_state_bytes
         self.max_clients = max_clients
         self.sweep_interval = sweep_interval
+        self.lease = lease
+        self._last = _LEASE if lease > 0 else _LET_GO  # how an event's last store ends
         # A blocking pool: past max_connections commands wait for a free connection (for 10 s at most) rather
         # than fail, so a burst of events costs latency, not errors.
         pool = aioredis.BlockingConnectionPool.from_url(
             url, max_connections=max_connections, timeout=10, socket_connect_timeout=5, health_check_interval=30
         )
         self.redis: Any = aioredis.Redis(connection_pool=pool)
-        self._store = self.redis.register_script(_STORE)
-        self._release = self.redis.register_script(_RELEASE)
-        self._acquire = self.redis.register_script(_ACQUIRE)
+        # Events go through a connection of their own, pipelined, without the pool's per-command bookkeeping.
+        self._client = LeanClient(pool, timeout=10)
+        self._release = self.redis.register_script(_RELEASE_SOURCE)  # several at once, in a pipeline
         self._renew = self.redis.register_script(_RENEW)
         self._errors: tuple[type[BaseException], ...] = (aioredis.RedisError, OSError)
-        self._held: dict[str, _Held] = {}
+        self._client.bind(importlib.import_module("redis.exceptions"))
+        self._held: dict[str, _Held] = {}  # the locks this process holds, in use or leased
         self._local: dict[str, tuple[asyncio.Lock, list[int]]] = {}
         self._connected: dict[str, int] = {}
         self._warned: set[tuple[str, str]] = set()
         self._renewer: asyncio.Task[None] | None = None
+        self._keeper: asyncio.Task[None] | None = None
+        self._chores: set[asyncio.Task[Any]] = set()
         self._down = False  # an outage was logged and nothing has answered since
 
     def __repr__(self) -> str:
@@ -246,13 +310,19 @@ class RedisStateManager(StateManager):
             ) from None
         if self._renewer is None:
             self._renewer = asyncio.create_task(self._renew_held(), name="pyreact lock renewer")
+        if self._keeper is None:
+            self._keeper = asyncio.create_task(self._end_idle_leases(), name="pyreact lease keeper")
 
     async def close(self) -> None:
-        """Stops renewing locks and closes the connections."""
-        if self._renewer is not None:
-            self._renewer.cancel()
-            await asyncio.gather(self._renewer, return_exceptions=True)
-            self._renewer = None
+        """Lets go of the leased locks, stops renewing locks and closes the connections."""
+        tasks = [t for t in (self._renewer, self._keeper, *self._chores) if t is not None]
+        self._renewer = self._keeper = None
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        # Another worker may take over this one's clients at once, rather than after the locks expire.
+        await self._end_leases(math.inf)
+        await self._client.close()
         await self.redis.aclose()
         await self.redis.connection_pool.disconnect()
 
@@ -271,52 +341,85 @@ class RedisStateManager(StateManager):
             StateStoreError: Redis cannot be reached.
         """
         key = self.key(token)
-        local = self._local.get(token)
-        if local is None:
-            local = self._local[token] = (asyncio.Lock(), [0])
-        # Waiters of this process queue here, so only one of them at a time asks Redis.
-        local[1][0] += 1
+        await self._enter(token)
         try:
-            await local[0].acquire()
-        except BaseException:
-            self._unref(token)
-            raise
-        try:
-            fence = secrets.token_urlsafe(12)
+            held = self._held.get(token)
+            if held is not None:
+                held.busy = True
+                if time.monotonic() < held.until:  # leased: surely still ours
+                    return held.fence
+                # Leased, but not extended for a while (a stalled process), or not let go of (Redis did not
+                # answer): taken again below with its fence, which finds it if it is still ours.
+                fence = held.fence
+            else:
+                fence = secrets.token_urlsafe(12)
             expiry = int(self.lock_expiry * 1000)
             wait = min(_MAX_WAIT, self.lock_expiry / 2)
+            args = [fence, expiry, int(self.ttl * 1000), int(wait * 2000)]
+            keys = [key + ":lock", key, key + ":want", key + ":more"]
+            wanted = False
             try:
                 while True:
+                    sent = time.monotonic()
                     # Shielded: a cancellation (a closed tab) between Redis taking the lock and its reply arriving
                     # would leave the lock held until it expires. It is delivered at the next await instead,
                     # with the lock ours, and the session lets go of it.
                     with anyio.CancelScope(shield=True):
-                        raw = await self._acquire(keys=[key + ":lock", key], args=[fence, expiry, int(self.ttl * 1000)])
+                        raw = await self._client.run(_ACQUIRE, keys, args)
                     self._down = False
                     if raw is not None:
                         break
+                    wanted = True
                     await self.redis.blpop([key + ":wake"], timeout=wait)
             except self._errors as exc:
                 raise self._unavailable(exc) from None
+            except BaseException:
+                if wanted:  # withdraw the mark, so that the lock does not wait for this waiter
+                    keys = [key + ":lock", key + ":wake", key + ":want", key + ":more"]
+                    self._chore(self._quietly(self._client.run(_RELEASE, keys, [fence])))
+                raise
         except BaseException:
-            self._let_go(token)
+            if held is not None:  # still to be let go of, or taken again with its fence
+                held.until = 0.0
+            self._let_go(token, lease=held is not None)
             raise
-        held = self._held[token] = _Held(fence)
-        held.raw = {raw[i].decode("utf-8", "replace"): raw[i + 1] for i in range(0, len(raw) - 1, 2)}
+        self._held.pop(token, None)
+        records = {raw[i].decode("utf-8", "replace"): raw[i + 1] for i in range(0, len(raw) - 1, 2)}
+        self._held[token] = _Held(fence, records, sent + self.lock_expiry / 2)
         return fence
 
     async def release(self, token: str, fence: str) -> None:
         """Lets go of the client's lock, if it is still the one of ``fence``, and wakes a waiter."""
         key = self.key(token)
         try:
-            await self._release(keys=[key + ":lock", key + ":wake"], args=[fence])
+            await self._client.run(_RELEASE, [key + ":lock", key + ":wake", key + ":want", key + ":more"], [fence])
         except self._errors as exc:
-            self._unavailable(exc)  # logged once per outage; the lock expires by itself
-        finally:
-            self._let_go(token)
+            self._unavailable(exc)  # logged once per outage
+            # Let go of later: a durable Redis keeps the lock across a restart, until it expires.
+            held = self._held.get(token)
+            if held is not None and held.fence == fence:
+                held.until = 0.0
+                self._let_go(token, lease=True)
+                return
+        self._let_go(token)
 
-    def _let_go(self, token: str) -> None:
-        self._held.pop(token, None)
+    async def _enter(self, token: str) -> None:
+        # Sessions of this process queue here, so only one of them at a time asks Redis for a client's lock.
+        local = self._local.get(token)
+        if local is None:
+            local = self._local[token] = (asyncio.Lock(), [0])
+        local[1][0] += 1
+        try:
+            await local[0].acquire()
+        except BaseException:
+            self._unref(token)
+            raise
+
+    def _let_go(self, token: str, *, lease: bool = False) -> None:
+        held = self._held.get(token) if lease else self._held.pop(token, None)
+        if held is not None and lease:
+            held.busy = False
+            held.used = time.monotonic()
         self._local[token][0].release()
         self._unref(token)
 
@@ -326,31 +429,89 @@ class RedisStateManager(StateManager):
         if count[0] == 0:
             del self._local[token]
 
+    async def _quietly(self, job: Awaitable[Any]) -> None:
+        try:
+            await job
+        except self._errors as exc:
+            self._unavailable(exc)  # logged once per outage; the lock expires by itself
+
+    def _chore(self, job: Any) -> None:
+        task = asyncio.ensure_future(job)
+        self._chores.add(task)
+        task.add_done_callback(self._chores.discard)
+
     async def _renew_held(self) -> None:
         # A handler may run for longer than the lock lasts: while its worker lives, the lock is extended.
         interval = self.lock_expiry / 3
         expiry = int(self.lock_expiry * 1000)
         while True:
             await asyncio.sleep(interval)
-            held = list(self._held.items())
+            # Not a lock that is only still to be let go of (Redis did not answer).
+            held = [(t, h) for t, h in self._held.items() if h.busy or h.until > 0]
             if not held:
                 continue
+            sent = time.monotonic()
             try:
                 async with self.redis.pipeline(transaction=False) as pipe:
                     for token, entry in held:
                         await self._renew(keys=[self.key(token) + ":lock"], args=[entry.fence, expiry], client=pipe)
-                    await pipe.execute()
+                    renewed = await pipe.execute()
             except self._errors as exc:
                 self._unavailable(exc)  # logged once per outage
+                continue
+            for (token, entry), ok in zip(held, renewed, strict=True):
+                if ok:
+                    entry.until = max(entry.until, sent + self.lock_expiry / 2)
+                elif not entry.busy and self._held.get(token) is entry:
+                    del self._held[token]  # a lease whose lock expired: taken again by the next event
+
+    async def _end_idle_leases(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease / 2 if self.lease > 0 else 1.0)
+            await self._end_leases(time.monotonic() - self.lease)
+
+    async def _end_leases(self, unused_since: float) -> None:
+        # Leases no session uses or waits for; held under the local lock while they are let go of, so that a
+        # session that comes meanwhile waits and then takes the lock anew.
+        tokens = [t for t, h in self._held.items() if not h.busy and t not in self._local and h.used <= unused_since]
+        if not tokens:
+            return
+        for token in tokens:
+            await self._enter(token)  # uncontended: returns without yielding
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for token in tokens:
+                    key = self.key(token)
+                    keys = [key + ":lock", key + ":wake", key + ":want", key + ":more"]
+                    await self._release(keys=keys, args=[self._held[token].fence], client=pipe)
+                await pipe.execute()
+        except self._errors as exc:
+            self._unavailable(exc)  # logged once per outage; tried again at the next round
+            for token in tokens:
+                self._let_go(token, lease=True)
+            return
+        except BaseException:
+            for token in tokens:
+                self._let_go(token)
+            raise
+        for token in tokens:
+            self._let_go(token)
 
     # --- records -------------------------------------------------------------------------------------
 
     async def load(self, token: str, state: type[State]) -> State | None:
         held = self._held.get(token)
         assert held is not None, "load is called under the lock"
-        assert held.raw is not None, "read with the lock"
         record = held.raw.get(state.state_name())
         return None if record is None else self.decode(state, record)
+
+    async def _load_or_create(self, token: str, state: type[State]) -> State:
+        held = self._held[token]
+        instance = held.states.get(state)
+        if instance is None:
+            record = held.raw.get(state.state_name())
+            instance = held.states[state] = state() if record is None else self.decode(state, record)
+        return instance
 
     def decode(self, cls: type[State], record: bytes) -> State:
         """Returns an instance of ``cls`` with the vars of ``record`` that still fit their declared types.
@@ -423,7 +584,7 @@ class RedisStateManager(StateManager):
         if self.max_state_bytes is None:
             return
         held = self._held.get(token)
-        others = {} if held is None or held.raw is None else held.raw
+        others = {} if held is None else held.raw
         size = sum(loaded.values()) + sum(len(v) for k, v in others.items() if k not in loaded)
         if size > self.max_state_bytes:
             raise LimitError(
@@ -433,14 +594,15 @@ class RedisStateManager(StateManager):
             )
 
     async def store(self, token: str, states: Iterable[State], fence: Fence = None) -> None:
-        await self._write(token, states, fence, release=False)
+        await self._write(token, states, fence, _KEEP)
 
-    async def _write(self, token: str, states: Iterable[State], fence: Fence, *, release: bool) -> None:
+    async def _write(self, token: str, states: Iterable[State], fence: Fence, mode: str) -> int | None:
+        # Returns _STORE's reply (2: kept as a lease), or None if nothing was to be written and the lock is kept.
         assert fence is not None, "a Redis lock always has a fence"
         key = self.key(token)
         held = self._held.get(token)
-        raw = {} if held is None or held.raw is None else held.raw
-        args: list[Any] = [fence, int(self.ttl * 1000), int(release)]
+        raw = {} if held is None else held.raw
+        args: list[Any] = [fence, int(self.ttl * 1000), mode, int(self.lock_expiry * 1000)]
         changed: dict[str, bytes] = {}
         for state in states:
             record = self.encode(state)
@@ -449,23 +611,25 @@ class RedisStateManager(StateManager):
             if raw.get(name) != record and (name in raw or record != _encoder.encode(tracker(type(state)()).values)):
                 args += (name, record)
                 changed[name] = record
-        if len(args) == 3 and not release:
-            return
+        if not changed and mode == _KEEP:
+            return None
+        sent = time.monotonic()
         try:
-            if len(args) == 3:
-                written = await self._release(keys=[key + ":lock", key + ":wake"], args=[fence])
-            else:
-                written = await self._store(keys=[key + ":lock", key, key + ":wake"], args=args)
+            written: int = await self._client.run(_STORE, [key + ":lock", key, key + ":wake", key + ":want"], args)
         except self._errors as exc:
             raise self._unavailable(exc) from None
-        if not written and len(args) > 3:
+        if not written and changed:
             raise StateStoreError(
                 "Expected to still hold the client's lock when saving its state, but it expired while the event "
                 "ran and another event took it; this event's changes were not saved, so as not to overwrite "
                 "newer ones. Raise Config.lock_expiry if the server stalls for that long.",
                 code="conflict",
             )
-        raw.update(changed)
+        if held is not None:
+            raw.update(changed)
+            if written == 2:
+                held.until = sent + self.lock_expiry / 2
+        return written
 
     def _unavailable(self, exc: BaseException) -> StateStoreError:
         # Logged with the detail once per outage; the client is told only that the store did not answer (the
@@ -498,6 +662,14 @@ class RedisStateManager(StateManager):
         count = self._connected.pop(token, 0) - 1
         if count > 0:
             self._connected[token] = count
+            return
+        # Its last tab here is gone, and with it the stream of events a lease is kept for: let go of it now.
+        held = self._held.get(token)
+        if held is not None and not held.busy:
+            del self._held[token]
+            key = self.key(token)
+            keys = [key + ":lock", key + ":wake", key + ":want", key + ":more"]
+            self._chore(self._quietly(self._client.run(_RELEASE, keys, [held.fence])))
 
     async def run_sweeper(self) -> None:
         """Refreshes the expiry of the connected clients' states until cancelled; Redis drops the others."""
@@ -579,8 +751,8 @@ class _Lock:
 
 
 class _Session(Session):
-    # What is left to save and the release are one script, one round trip.
-    __slots__ = ("_fence", "_manager", "_released", "_router", "_token", "_tree")
+    # What is left to save, and the release (or the lease's extension), are one script, one round trip.
+    __slots__ = ("_fence", "_lease", "_manager", "_router", "_saved", "_token", "_tree")
 
     def __init__(self, manager: RedisStateManager, token: str, router: Router | None) -> None:
         self._manager = manager
@@ -588,7 +760,8 @@ class _Session(Session):
         self._router = router
         self._tree: StateTree | None = None
         self._fence = ""
-        self._released = False
+        self._saved = False  # the last save is done: the lock was let go of, or kept as a lease
+        self._lease = False
 
     async def __aenter__(self) -> StateTree:
         self._fence = await self._manager.acquire(self._token)
@@ -597,10 +770,14 @@ class _Session(Session):
 
     async def save(self, last: bool = False) -> None:
         assert self._tree is not None
-        await self._manager._write(self._token, self._tree.states, self._fence, release=last)
-        # Other workers may take the lock now; this worker's own waiters still wait for the block to end
-        # (the local lock), so what it sends next keeps its order with their updates.
-        self._released = last
+        manager = self._manager
+        # A lease only for a client with a tab connected to this worker: its next event comes here.
+        mode = (manager._last if self._token in manager._connected else _LET_GO) if last else _KEEP
+        written = await manager._write(self._token, self._tree.states, self._fence, mode)
+        # Other workers may take the lock now, unless it is kept as a lease; this worker's own waiters still
+        # wait for the block to end (the local lock), so what it sends next keeps its order with their updates.
+        if last:
+            self._saved, self._lease = True, written == 2
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
         tree = self._tree
@@ -609,12 +786,16 @@ class _Session(Session):
         try:
             if exc is not None:
                 tree.rollback()
-            # After the last save, nothing is left to write; a change made after it is refused (the lock is
-            # gone), as a change by a holder that lost its lock is.
-            await manager._write(self._token, tree.states, self._fence, release=not self._released)
+            if self._saved:
+                # Nothing is left to write; a change made after the last save is written only if the lock is
+                # still ours (kept as a lease), and refused otherwise, as a change by a holder that lost it is.
+                await manager._write(self._token, tree.states, self._fence, _KEEP)
+            else:
+                # Not an event (a tab's greeting, a task, a push): let go, as it is no stream of events to lease for.
+                await manager._write(self._token, tree.states, self._fence, _LET_GO)
         except BaseException:
             # The lock is still ours unless it was taken: let go of it (a no-op if taken), then raise.
             await manager.release(self._token, self._fence)
             raise
         else:
-            manager._let_go(self._token)
+            manager._let_go(self._token, lease=self._lease)
