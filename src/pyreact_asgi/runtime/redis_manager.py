@@ -160,6 +160,18 @@ def import_redis() -> ModuleType:
     return redis.asyncio
 
 
+def _stop_if_cancelled() -> None:
+    """Raises CancelledError in a task that was asked to stop, even if the request was lost on the way.
+
+    redis-py can turn a cancellation that arrives in the middle of a command into a connection error (or
+    retry the command): a long-running upkeep loop that catches those errors would then carry on for ever,
+    and `RedisStateManager.close`, which cancels it and waits, would never return.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 class _Held:
     """A lock this process holds: its fence, the client's records as read under it, and whether it is in use."""
 
@@ -433,6 +445,7 @@ class RedisStateManager(StateManager):
         try:
             await job
         except self._errors as exc:
+            _stop_if_cancelled()
             self._unavailable(exc)  # logged once per outage; the lock expires by itself
 
     def _chore(self, job: Any) -> None:
@@ -445,6 +458,7 @@ class RedisStateManager(StateManager):
         interval = self.lock_expiry / 3
         expiry = int(self.lock_expiry * 1000)
         while True:
+            _stop_if_cancelled()
             await asyncio.sleep(interval)
             # Not a lock that is only still to be let go of (Redis did not answer).
             held = [(t, h) for t, h in self._held.items() if h.busy or h.until > 0]
@@ -457,6 +471,7 @@ class RedisStateManager(StateManager):
                         await self._renew(keys=[self.key(token) + ":lock"], args=[entry.fence, expiry], client=pipe)
                     renewed = await pipe.execute()
             except self._errors as exc:
+                _stop_if_cancelled()
                 self._unavailable(exc)  # logged once per outage
                 continue
             for (token, entry), ok in zip(held, renewed, strict=True):
@@ -467,6 +482,7 @@ class RedisStateManager(StateManager):
 
     async def _end_idle_leases(self) -> None:
         while True:
+            _stop_if_cancelled()
             await asyncio.sleep(self.lease / 2 if self.lease > 0 else 1.0)
             await self._end_leases(time.monotonic() - self.lease)
 
@@ -489,6 +505,7 @@ class RedisStateManager(StateManager):
             self._unavailable(exc)  # logged once per outage; tried again at the next round
             for token in tokens:
                 self._let_go(token, lease=True)
+            _stop_if_cancelled()
             return
         except BaseException:
             for token in tokens:
@@ -675,6 +692,7 @@ class RedisStateManager(StateManager):
         """Refreshes the expiry of the connected clients' states until cancelled; Redis drops the others."""
         interval = min(self.sweep_interval, self.ttl / 2)
         while True:
+            _stop_if_cancelled()
             await asyncio.sleep(interval)
             tokens = list(self._connected)
             if not tokens:
@@ -685,6 +703,7 @@ class RedisStateManager(StateManager):
                         pipe.pexpire(self.key(token), int(self.ttl * 1000))
                     await pipe.execute()
             except self._errors as exc:
+                _stop_if_cancelled()
                 self._unavailable(exc)  # logged once per outage
 
     # --- updates across workers ----------------------------------------------------------------------
@@ -708,6 +727,7 @@ class RedisStateManager(StateManager):
         backoff = 0.1
         started = False
         while True:
+            _stop_if_cancelled()
             pubsub = self.redis.pubsub()
             try:
                 await pubsub.subscribe(self.channel)
@@ -727,6 +747,7 @@ class RedisStateManager(StateManager):
                     update = Update(delta=relayed.delta, error=relayed.error, actions=relayed.actions)
                     await local(relayed.token, update)
             except self._errors as exc:
+                _stop_if_cancelled()
                 self._unavailable(exc)  # logged once per outage; resubscribed when it answers again
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
