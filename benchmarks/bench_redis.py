@@ -128,7 +128,9 @@ def _dashboard_bytes() -> int:
     return sum(len(manager.encode(cls())) for cls in states)
 
 
-async def bench(levels: tuple[int, ...], rounds: int, warmup: float, duration: float) -> Report:
+async def bench(
+    levels: tuple[int, ...], rounds: int, warmup: float, duration: float, redis_core: str = "server"
+) -> Report:
     report = Report(
         name="bench_redis",
         subject="Redis state manager (redis-server on 127.0.0.1, no persistence)",
@@ -141,8 +143,9 @@ async def bench(levels: tuple[int, ...], rounds: int, warmup: float, duration: f
         redis.start()
         try:
             assert redis.process is not None
-            if server_cpu is not None:
-                os.sched_setaffinity(redis.process.pid, {server_cpu})
+            redis_cpu = server_cpu if redis_core == "server" else cpus and cpus[1]
+            if redis_cpu is not None:
+                os.sched_setaffinity(redis.process.pid, {redis_cpu})
             with (
                 _server(redis.url, Path(tmp), server_cpu) as subject,
                 _server(None, Path(tmp), server_cpu) as baseline,
@@ -199,7 +202,8 @@ async def bench(levels: tuple[int, ...], rounds: int, warmup: float, duration: f
         f"{rounds} rounds per level and manager, alternating, each {warmup:g} s warm-up + {duration:g} s measured."
     )
     report.notes.append(
-        f"Servers and redis-server pinned to CPU {cpus[0]}, load generator to CPU {cpus[1]}."
+        f"Servers pinned to CPU {cpus[0]}, redis-server to CPU {cpus[0 if redis_core == 'server' else 1]}, "
+        f"load generator to CPU {cpus[1]}."
         if cpus
         else "Only one CPU: servers, redis-server and load generator share it (not pinned)."
     )
@@ -216,11 +220,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=4, help="runs per level and manager, alternating")
     parser.add_argument("--warmup", type=float, default=0.2, help="seconds of unmeasured events per run")
     parser.add_argument("--duration", type=float, default=1.5, help="measured seconds per run")
+    parser.add_argument(
+        "--redis-core",
+        choices=["server", "other"],
+        default="server",
+        help="pin redis-server to the servers' core (default: its CPU is charged to the Redis manager) or to the "
+        "load generator's (as when Redis runs on a machine of its own)",
+    )
     args = parser.parse_args(argv)
     if shutil.which("redis-server") is None:
         print("redis-server is missing: apt-get install redis-server")
         return 1
-    return finish(asyncio.run(bench(tuple(args.levels), args.rounds, args.warmup, args.duration)))
+    return finish(asyncio.run(bench(tuple(args.levels), args.rounds, args.warmup, args.duration, args.redis_core)))
 
 
 if __name__ == "__main__":
