@@ -8,7 +8,7 @@ import math
 import operator
 import secrets
 import time
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -453,38 +453,42 @@ class RedisStateManager(StateManager):
         self._chores.add(task)
         task.add_done_callback(self._chores.discard)
 
-    async def _renew_held(self) -> None:
-        # A handler may run for longer than the lock lasts: while its worker lives, the lock is extended.
-        interval = self.lock_expiry / 3
-        expiry = int(self.lock_expiry * 1000)
+    async def _every(self, interval: float, job: Callable[[], Awaitable[None]]) -> None:
+        """Runs ``job`` every ``interval`` seconds until cancelled; a Redis outage is logged and it tries again."""
         while True:
             _stop_if_cancelled()
             await asyncio.sleep(interval)
-            # Not a lock that is only still to be let go of (Redis did not answer).
-            held = [(t, h) for t, h in self._held.items() if h.busy or h.until > 0]
-            if not held:
-                continue
-            sent = time.monotonic()
             try:
-                async with self.redis.pipeline(transaction=False) as pipe:
-                    for token, entry in held:
-                        await self._renew(keys=[self.key(token) + ":lock"], args=[entry.fence, expiry], client=pipe)
-                    renewed = await pipe.execute()
+                await job()
             except self._errors as exc:
                 _stop_if_cancelled()
                 self._unavailable(exc)  # logged once per outage
-                continue
-            for (token, entry), ok in zip(held, renewed, strict=True):
-                if ok:
-                    entry.until = max(entry.until, sent + self.lock_expiry / 2)
-                elif not entry.busy and self._held.get(token) is entry:
-                    del self._held[token]  # a lease whose lock expired: taken again by the next event
+
+    async def _renew_held(self) -> None:
+        # A handler may run for longer than the lock lasts: while its worker lives, the lock is extended.
+        await self._every(self.lock_expiry / 3, self._renew_once)
+
+    async def _renew_once(self) -> None:
+        # Not a lock that is only still to be let go of (Redis did not answer).
+        held = [(t, h) for t, h in self._held.items() if h.busy or h.until > 0]
+        if not held:
+            return
+        expiry = int(self.lock_expiry * 1000)
+        sent = time.monotonic()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for token, entry in held:
+                await self._renew(keys=[self.key(token) + ":lock"], args=[entry.fence, expiry], client=pipe)
+            renewed = await pipe.execute()
+        for (token, entry), ok in zip(held, renewed, strict=True):
+            if ok:
+                entry.until = max(entry.until, sent + self.lock_expiry / 2)
+            elif not entry.busy and self._held.get(token) is entry:
+                del self._held[token]  # a lease whose lock expired: taken again by the next event
 
     async def _end_idle_leases(self) -> None:
-        while True:
-            _stop_if_cancelled()
-            await asyncio.sleep(self.lease / 2 if self.lease > 0 else 1.0)
-            await self._end_leases(time.monotonic() - self.lease)
+        await self._every(
+            self.lease / 2 if self.lease > 0 else 1.0, lambda: self._end_leases(time.monotonic() - self.lease)
+        )
 
     async def _end_leases(self, unused_since: float) -> None:
         # Leases no session uses or waits for; held under the local lock while they are let go of, so that a
@@ -690,21 +694,15 @@ class RedisStateManager(StateManager):
 
     async def run_sweeper(self) -> None:
         """Refreshes the expiry of the connected clients' states until cancelled; Redis drops the others."""
-        interval = min(self.sweep_interval, self.ttl / 2)
-        while True:
-            _stop_if_cancelled()
-            await asyncio.sleep(interval)
-            tokens = list(self._connected)
-            if not tokens:
-                continue
-            try:
-                async with self.redis.pipeline(transaction=False) as pipe:
-                    for token in tokens:
-                        pipe.pexpire(self.key(token), int(self.ttl * 1000))
-                    await pipe.execute()
-            except self._errors as exc:
-                _stop_if_cancelled()
-                self._unavailable(exc)  # logged once per outage
+        await self._every(min(self.sweep_interval, self.ttl / 2), self._refresh_connected)
+
+    async def _refresh_connected(self) -> None:
+        tokens = list(self._connected)
+        if tokens:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for token in tokens:
+                    pipe.pexpire(self.key(token), int(self.ttl * 1000))
+                await pipe.execute()
 
     # --- updates across workers ----------------------------------------------------------------------
 
