@@ -14,6 +14,7 @@ import sql from "highlight.js/lib/languages/sql";
 import typescript from "highlight.js/lib/languages/typescript";
 import xml from "highlight.js/lib/languages/xml";
 import yaml from "highlight.js/lib/languages/yaml";
+import { styleOnce } from "./style.js";
 
 for (const [name, language] of Object.entries({ bash, css, javascript, json, python, sql, typescript, xml, yaml })) hljs.registerLanguage(name, language);
 hljs.registerAliases(["sh", "shell"], { languageName: "bash" });
@@ -53,14 +54,7 @@ const STYLE = `
 :root[data-theme=dark] .hljs-keyword,:root[data-theme=dark] .hljs-built_in{color:#c4b5fd}:root[data-theme=dark] .hljs-string,:root[data-theme=dark] .hljs-attr{color:#6ee7b7}
 :root[data-theme=dark] .hljs-number,:root[data-theme=dark] .hljs-literal{color:#fcd34d}:root[data-theme=dark] .hljs-title{color:#93c5fd}
 `;
-let styled = false;
-function injectStyle() {
-  if (styled) return;
-  styled = true;
-  const style = document.createElement("style");
-  style.textContent = STYLE;
-  document.head.appendChild(style);
-}
+const injectStyle = styleOnce(STYLE);
 
 export function Markdown({ source, id, className, style }) {
   injectStyle();

@@ -1,6 +1,7 @@
 // Built-in component package "table": the view of a server-side pr.DataTable. Sorting, filtering, paging and
 // selection are events to the server; this only draws the page of rows it was sent.
 import * as React from "react";
+import { styleOnce } from "./style.js";
 
 const h = React.createElement;
 const SAFE_URL = /^(https?:|mailto:|[#/?.]|[^:]*$)/i;
@@ -28,14 +29,7 @@ const STYLE = `
 .pr-dt-pager select{padding:.25rem}
 .pr-dt a{color:var(--pr-accent)}
 `;
-let styled = false;
-function injectStyle() {
-  if (styled) return;
-  styled = true;
-  const style = document.createElement("style");
-  style.textContent = STYLE;
-  document.head.appendChild(style);
-}
+const injectStyle = styleOnce(STYLE);
 
 function numberFormat(format) {
   const [kind, arg] = (format ?? "number").split(":");
