@@ -109,7 +109,8 @@ def test_containers_every_change_is_found_and_undone(var: str, change: Callable[
     assert list(tracker(shelf).changes()) == [var]
     rollback(shelf)
     assert getattr(shelf, var) == before
-    assert list(getattr(shelf, var)) == list(before), "the order is restored too"
+    if not isinstance(before, set):  # a set has no order to restore: its iteration order follows the hash seed
+        assert list(getattr(shelf, var)) == list(before), "the order is restored too"
     assert take_delta(shelf) == {}
 
 
