@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import random
+import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,7 +25,7 @@ FAIL = Script("return redis.error_reply('refused ' .. ARGV[1])")
 def _client(server: RedisServer) -> LeanClient:
     pool = import_redis().ConnectionPool.from_url(server.url)
     client = LeanClient(pool, timeout=5)
-    client.bind(importlib.import_module("redis.exceptions"))
+    client.bind(importlib.import_module("redis.exceptions"), importlib.import_module("hiredis"))
     return client
 
 
@@ -90,3 +91,66 @@ async def test_redis_client_loads_scripts_again_and_reconnects_after_redis_resta
     finally:
         await lean.close()
         server.stop()
+
+
+async def test_redis_client_fails_the_commands_of_a_stalled_redis_at_their_deadline_then_carries_on(
+    tmp_path: Path,
+) -> None:
+    # A Redis that stops answering (SIGSTOP: the connection stays open, nothing comes back) must not hold
+    # the commands for ever: each fails with TimeoutError once its deadline passes, and once Redis answers
+    # again the next command works, on a new connection.
+    server = RedisServer(tmp_path)
+    server.start()
+    assert server.process is not None
+    pool = import_redis().ConnectionPool.from_url(server.url)
+    lean = LeanClient(pool, timeout=0.3)
+    lean.bind(importlib.import_module("redis.exceptions"), importlib.import_module("hiredis"))
+    try:
+        assert await lean.run(ECHO, ["a"], [1, 2]) == [b"a", b"1", b"2"]
+        server.process.send_signal(signal.SIGSTOP)
+        try:
+            async with asyncio.timeout(10):  # only a guard against a hang: the deadline is 0.3 s
+                results = await asyncio.gather(
+                    *(lean.run(ECHO, ["a"], [n, 2]) for n in range(3)), return_exceptions=True
+                )
+        finally:
+            server.process.send_signal(signal.SIGCONT)
+        assert all(isinstance(r, TimeoutError) for r in results), results
+        assert await lean.run(ECHO, ["a"], [5, 6]) == [b"a", b"5", b"6"]
+    finally:
+        await lean.close()
+        server.stop()
+
+
+async def test_redis_client_drops_a_connection_that_sends_what_is_no_reply() -> None:
+    # A peer that answers the handshake and then sends bytes that are not the Redis protocol: the command
+    # fails with a connection error naming it, nothing hangs, and the next command connects again.
+    errors = importlib.import_module("redis.exceptions")
+    hiredis = importlib.import_module("hiredis")
+    connections = 0
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        requests = hiredis.Reader()
+        while data := await reader.read(65536):
+            requests.feed(data)
+            while (request := requests.gets()) is not False:
+                writer.write(b"?not a reply\r\n" if request[0].upper() == b"EVALSHA" else b"+OK\r\n")
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    pool = import_redis().ConnectionPool.from_url(f"redis://127.0.0.1:{port}/0")
+    lean = LeanClient(pool, timeout=5)
+    lean.bind(errors, hiredis)
+    try:
+        async with asyncio.timeout(10):
+            for attempt in (1, 2):
+                with pytest.raises(errors.ConnectionError, match="not a reply"):
+                    await lean.run(ECHO, ["a"], [attempt, 2])
+        assert connections == 2
+    finally:
+        await lean.close()
+        server.close()
+        await server.wait_closed()

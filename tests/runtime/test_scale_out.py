@@ -88,9 +88,12 @@ async def test_app_keeps_states_in_memory_by_default_and_in_redis_when_configure
         _app(shared_build_dir)
 
 
-async def test_app_without_the_redis_package_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "redis.asyncio", None)
-    with pytest.raises(ImportError, match=r"pip install 'pyreact-asgi\[redis\]'"):
+@pytest.mark.parametrize("missing", ["redis.asyncio", "hiredis"])
+async def test_app_without_the_redis_packages_says_how_to_install_them(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    monkeypatch.setitem(sys.modules, missing, None)
+    with pytest.raises(ImportError, match=rf"{missing.split('.')[0]} is missing: pip install 'pyreact-asgi\[redis\]'"):
         import_redis()
 
 

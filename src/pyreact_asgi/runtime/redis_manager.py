@@ -146,16 +146,19 @@ _MAX_WAIT = 1.0
 
 
 def import_redis() -> ModuleType:
-    """Returns ``redis.asyncio``.
+    """Returns ``redis.asyncio``, having checked that hiredis (the reply parser of `LeanClient`) is there too.
 
     Raises:
-        ImportError: The redis package is not installed; the message gives the fix.
+        ImportError: The redis or the hiredis package is not installed; the message gives the fix.
     """
     try:
+        import hiredis  # noqa: F401
         import redis.asyncio
     except ImportError as exc:
+        missing = (exc.name or "redis").split(".")[0]
         raise ImportError(
-            "Config.redis_url (or PYREACT_REDIS_URL) needs the redis package: pip install 'pyreact-asgi[redis]'"
+            f"Config.redis_url (or PYREACT_REDIS_URL) needs the redis and hiredis packages, but {missing} is "
+            "missing: pip install 'pyreact-asgi[redis]'"
         ) from exc
     return redis.asyncio
 
@@ -270,7 +273,7 @@ class RedisStateManager(StateManager):
         self._release = self.redis.register_script(_RELEASE_SOURCE)  # several at once, in a pipeline
         self._renew = self.redis.register_script(_RENEW)
         self._errors: tuple[type[BaseException], ...] = (aioredis.RedisError, OSError)
-        self._client.bind(importlib.import_module("redis.exceptions"))
+        self._client.bind(importlib.import_module("redis.exceptions"), importlib.import_module("hiredis"))
         self._held: dict[str, _Held] = {}  # the locks this process holds, in use or leased
         self._local: dict[str, tuple[asyncio.Lock, list[int]]] = {}
         self._connected: dict[str, int] = {}
@@ -806,9 +809,11 @@ class _Session(Session):
             if exc is not None:
                 tree.rollback()
             if self._saved:
-                # Nothing is left to write; a change made after the last save is written only if the lock is
-                # still ours (kept as a lease), and refused otherwise, as a change by a holder that lost it is.
-                await manager._write(self._token, tree.states, self._fence, _KEEP)
+                # Nothing is left to write, unless a state changed after the last save (its changes are
+                # committed before it): such a change is written only if the lock is still ours (kept as a
+                # lease), and refused otherwise, as a change by a holder that lost it is.
+                if not all(tracker(state).unchanged() for state in tree.states):
+                    await manager._write(self._token, tree.states, self._fence, _KEEP)
             else:
                 # Not an event (a tab's greeting, a task, a push): let go, as it is no stream of events to lease for.
                 await manager._write(self._token, tree.states, self._fence, _LET_GO)
