@@ -129,17 +129,23 @@ def _dashboard_bytes() -> int:
 
 
 async def bench(
-    levels: tuple[int, ...], rounds: int, warmup: float, duration: float, redis_core: str = "server"
+    levels: tuple[int, ...],
+    rounds: int,
+    warmup: float,
+    duration: float,
+    redis_core: str = "server",
+    unix: bool = False,
 ) -> Report:
+    where = "a Unix socket" if unix else "127.0.0.1"
     report = Report(
         name="bench_redis",
-        subject="Redis state manager (redis-server on 127.0.0.1, no persistence)",
+        subject=f"Redis state manager (redis-server on {where}, no persistence)",
         baseline="memory state manager, same app, same uvicorn",
     )
     cpus = cores()
     server_cpu = cpus and cpus[0]
     with tempfile.TemporaryDirectory(prefix="pyreact-bench-") as tmp:
-        redis = RedisServer(Path(tmp))
+        redis = RedisServer(Path(tmp), unix=unix)
         redis.start()
         try:
             assert redis.process is not None
@@ -227,11 +233,16 @@ def main(argv: list[str] | None = None) -> int:
         help="pin redis-server to the servers' core (default: its CPU is charged to the Redis manager) or to the "
         "load generator's (as when Redis runs on a machine of its own)",
     )
+    parser.add_argument(
+        "--unix", action="store_true", help="reach redis-server through its Unix socket (unix://) instead of TCP"
+    )
     args = parser.parse_args(argv)
     if shutil.which("redis-server") is None:
         print("redis-server is missing: apt-get install redis-server")
         return 1
-    return finish(asyncio.run(bench(tuple(args.levels), args.rounds, args.warmup, args.duration, args.redis_core)))
+    return finish(
+        asyncio.run(bench(tuple(args.levels), args.rounds, args.warmup, args.duration, args.redis_core, args.unix))
+    )
 
 
 if __name__ == "__main__":

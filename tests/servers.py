@@ -278,6 +278,7 @@ class RedisServer:
         durable: bool = False,
         kind: Store = "redis",
         tls: TLSFiles | None = None,
+        unix: bool = False,
     ) -> None:
         self.tmp = tmp
         # Durable: every write is in the append-only file before Redis acknowledges it, so a kill -9 loses
@@ -287,6 +288,8 @@ class RedisServer:
         self.binary, self.client = _STORE_TOOLS[kind]
         # With TLS files it listens with TLS only: its plain port is closed (0).
         self.tls = tls
+        # Also listening on a Unix socket, which `url` then names (the port stays open, to see it is up).
+        self.socket = tmp / "redis.sock" if unix else None
         self.port = port or free_port()
         self.timeout = timeout
         self.process: subprocess.Popen[bytes] | None = None
@@ -295,6 +298,8 @@ class RedisServer:
     def url(self) -> str:
         if self.tls is not None:
             return f"rediss://127.0.0.1:{self.port}/0?ssl_ca_certs={self.tls.ca}"
+        if self.socket is not None:
+            return f"unix://{self.socket}?db=0"
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
@@ -307,6 +312,8 @@ class RedisServer:
                 *("--tls-key-file", str(self.tls.key), "--tls-ca-cert-file", str(self.tls.ca)),
                 *("--tls-auth-clients", "no"),  # the server's certificate is what is checked, not the client's
             )
+        if self.socket is not None:
+            listen = (*listen, "--unixsocket", str(self.socket), "--unixsocketperm", "700")
         self.process = subprocess.Popen(
             # No RDB snapshots, no AOF: a test instance keeps nothing after it stops.
             [

@@ -154,3 +154,21 @@ async def test_redis_client_drops_a_connection_that_sends_what_is_no_reply() -> 
         await lean.close()
         server.close()
         await server.wait_closed()
+
+
+async def test_redis_client_runs_over_a_unix_socket(tmp_path: Path) -> None:
+    # A Redis on the same machine is often reached through its Unix socket (unix:// URLs): the client takes
+    # over that connection's transport as it does a TCP one's.
+    server = RedisServer(tmp_path, unix=True)
+    server.start()
+    assert server.url.startswith("unix://")
+    lean = _client(server)
+    try:
+        assert await asyncio.gather(*(lean.run(ECHO, ["u"], [n, 1]) for n in range(3))) == [
+            [b"u", str(n).encode(), b"1"] for n in range(3)
+        ]
+        server.restart()  # the socket file is made anew: a new connection, and the script loaded again
+        assert await lean.run(ECHO, ["u"], [7, 8]) == [b"u", b"7", b"8"]
+    finally:
+        await lean.close()
+        server.stop()
