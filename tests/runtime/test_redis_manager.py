@@ -219,6 +219,25 @@ async def test_redis_manager_lets_go_of_an_idle_lease_for_another_worker(
             await manager.close()
 
 
+async def test_redis_manager_renews_the_lock_of_a_session_that_outlives_its_expiry(
+    store_session: RedisServer, redis_prefix: str
+) -> None:
+    # A handler that runs for several times lock_expiry keeps its lock while its worker lives: its store is
+    # not refused as a stale one. (Nothing else touches the lock meanwhile: what is awaited is time itself.)
+    manager = _manager(store_session, redis_prefix, lock_expiry=0.3)
+    await manager.start()
+    try:
+        session = manager.session(A)
+        async with session as tree:
+            (await tree.get(Box)).count += 7
+            await anyio.sleep(1.2)  # four times the lock's expiry
+            assert int(store_session.cli("PTTL", f"{redis_prefix}:s:{{{A}}}:lock")) > 0
+            await session.save(last=True)
+        assert await _count(manager) == 7
+    finally:
+        await manager.close()
+
+
 async def test_redis_manager_without_leases_lets_go_after_every_event(
     store_session: RedisServer, redis_prefix: str
 ) -> None:

@@ -90,7 +90,7 @@ return 1
 """)
 # Withdraws a waiter's reservation (leaving the lock wanted if more wait), and lets go of the lock if it is
 # still ours, waking one waiter. KEYS: lock, wake-up list, wanted marker, more waiters. ARGV: fence.
-_RELEASE_SOURCE = """
+_RELEASE = Script("""
 if redis.call('GET', KEYS[3]) == ARGV[1] then
   if redis.call('DEL', KEYS[4]) == 1 then redis.call('SET', KEYS[3], '*', 'PX', 2000)
   else redis.call('DEL', KEYS[3]) end
@@ -101,13 +101,12 @@ redis.call('RPUSH', KEYS[2], 1)
 redis.call('LTRIM', KEYS[2], -4, -1)
 redis.call('PEXPIRE', KEYS[2], 5000)
 return 1
-"""
-_RELEASE = Script(_RELEASE_SOURCE)
+""")
 # Extends the lock if it is still ours. KEYS: lock. ARGV: fence, expiry (ms).
-_RENEW = """
+_RENEW = Script("""
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-"""
+""")
 # _STORE's modes.
 _KEEP, _LET_GO, _LEASE = "0", "1", "2"
 
@@ -270,8 +269,6 @@ class RedisStateManager(StateManager):
         self.redis: Any = aioredis.Redis(connection_pool=pool)
         # Events go through a connection of their own, pipelined, without the pool's per-command bookkeeping.
         self._client = LeanClient(pool, timeout=10)
-        self._release = self.redis.register_script(_RELEASE_SOURCE)  # several at once, in a pipeline
-        self._renew = self.redis.register_script(_RENEW)
         self._errors: tuple[type[BaseException], ...] = (aioredis.RedisError, OSError)
         self._client.bind(importlib.import_module("redis.exceptions"), importlib.import_module("hiredis"))
         self._held: dict[str, _Held] = {}  # the locks this process holds, in use or leased
@@ -301,6 +298,11 @@ class RedisStateManager(StateManager):
             )
         # The hash tag {…} puts the three keys of a client in one Redis Cluster slot, as its Lua scripts need.
         return f"{self.prefix}:s:{{{token}}}"
+
+    def _release_keys(self, token: str) -> list[str]:
+        # _RELEASE's KEYS: the lock, its wake-up list, its wanted marker and its "more waiters" marker.
+        key = self.key(token)
+        return [key + ":lock", key + ":wake", key + ":want", key + ":more"]
 
     @property
     def channel(self) -> str:
@@ -390,8 +392,7 @@ class RedisStateManager(StateManager):
                 raise self._unavailable(exc) from None
             except BaseException:
                 if wanted:  # withdraw the mark, so that the lock does not wait for this waiter
-                    keys = [key + ":lock", key + ":wake", key + ":want", key + ":more"]
-                    self._chore(self._quietly(self._client.run(_RELEASE, keys, [fence])))
+                    self._chore(self._quietly(self._client.run(_RELEASE, self._release_keys(token), [fence])))
                 raise
         except BaseException:
             if held is not None:  # still to be let go of, or taken again with its fence
@@ -405,9 +406,8 @@ class RedisStateManager(StateManager):
 
     async def release(self, token: str, fence: str) -> None:
         """Lets go of the client's lock, if it is still the one of ``fence``, and wakes a waiter."""
-        key = self.key(token)
         try:
-            await self._client.run(_RELEASE, [key + ":lock", key + ":wake", key + ":want", key + ":more"], [fence])
+            await self._client.run(_RELEASE, self._release_keys(token), [fence])
         except self._errors as exc:
             self._unavailable(exc)  # logged once per outage
             # Let go of later: a durable Redis keeps the lock across a restart, until it expires.
@@ -451,6 +451,15 @@ class RedisStateManager(StateManager):
             _stop_if_cancelled()
             self._unavailable(exc)  # logged once per outage; the lock expires by itself
 
+    async def _all(self, commands: Iterable[Awaitable[Any]]) -> list[Any]:
+        """Runs ``commands`` (`LeanClient.run` calls, which go out together, pipelined) and returns their
+        replies in order; raises the first failure once every one has ended."""
+        replies = await asyncio.gather(*commands, return_exceptions=True)
+        for reply in replies:
+            if isinstance(reply, BaseException):
+                raise reply
+        return replies
+
     def _chore(self, job: Any) -> None:
         task = asyncio.ensure_future(job)
         self._chores.add(task)
@@ -478,10 +487,7 @@ class RedisStateManager(StateManager):
             return
         expiry = int(self.lock_expiry * 1000)
         sent = time.monotonic()
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for token, entry in held:
-                await self._renew(keys=[self.key(token) + ":lock"], args=[entry.fence, expiry], client=pipe)
-            renewed = await pipe.execute()
+        renewed = await self._all(self._client.run(_RENEW, [self.key(t) + ":lock"], [h.fence, expiry]) for t, h in held)
         for (token, entry), ok in zip(held, renewed, strict=True):
             if ok:
                 entry.until = max(entry.until, sent + self.lock_expiry / 2)
@@ -502,12 +508,7 @@ class RedisStateManager(StateManager):
         for token in tokens:
             await self._enter(token)  # uncontended: returns without yielding
         try:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for token in tokens:
-                    key = self.key(token)
-                    keys = [key + ":lock", key + ":wake", key + ":want", key + ":more"]
-                    await self._release(keys=keys, args=[self._held[token].fence], client=pipe)
-                await pipe.execute()
+            await self._all(self._client.run(_RELEASE, self._release_keys(t), [self._held[t].fence]) for t in tokens)
         except self._errors as exc:
             self._unavailable(exc)  # logged once per outage; tried again at the next round
             for token in tokens:
@@ -691,9 +692,7 @@ class RedisStateManager(StateManager):
         held = self._held.get(token)
         if held is not None and not held.busy:
             del self._held[token]
-            key = self.key(token)
-            keys = [key + ":lock", key + ":wake", key + ":want", key + ":more"]
-            self._chore(self._quietly(self._client.run(_RELEASE, keys, [held.fence])))
+            self._chore(self._quietly(self._client.run(_RELEASE, self._release_keys(token), [held.fence])))
 
     async def run_sweeper(self) -> None:
         """Refreshes the expiry of the connected clients' states until cancelled; Redis drops the others."""
