@@ -2,8 +2,8 @@
 
 Two uvicorn processes serve the README's counter, one keeping states in memory and one in a redis-server this
 benchmark starts (no persistence, on a free port). Closed-loop clients (benchmarks/_eio.py's light hand-framed
-client) send their next event when the previous one is answered; runs alternate between the two servers (ABBA)
-so that drift on the shared machine hits both. As in bench_roundtrip, the servers and redis-server are pinned to
+client) send their next event when the previous one is answered; runs alternate between the two servers (ABBA,
+bench_roundtrip's `abba`) so that drift on the shared machine hits both. As in bench_roundtrip, the servers and redis-server are pinned to
 one core and the load generator to another, so that the servers saturate first. Also measured: Redis round trips per event (Redis's own
 ``total_reads_processed``, which counts one read for a pipeline; ``total_commands_processed`` counts each
 command), and bytes per client in Redis for the counter and the dashboard example.
@@ -16,23 +16,13 @@ import asyncio
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks._common import (
-    Report,
-    Row,
-    ServerProcess,
-    cores,
-    cpu_seconds,
-    finish,
-    percentile,
-    pinned,
-    uvicorn_process,
-)
+from benchmarks._common import Report, Row, ServerProcess, cores, finish, pinned, uvicorn_process
 from benchmarks._eio import LightClient, session
+from benchmarks.bench_roundtrip import Totals, abba
 from tests.servers import RedisServer
 
 SUBJECT = "benchmarks._apps:counter_app"
@@ -53,30 +43,6 @@ def _server(redis_url: str | None, build_dir: Path, cpu: int | None) -> Iterator
             os.environ.pop("PYREACT_REDIS_URL", None)
         else:
             os.environ["PYREACT_REDIS_URL"] = before
-
-
-async def _loop(client: LightClient, until: float, samples: list[float]) -> None:
-    while time.perf_counter() < until:
-        started = time.perf_counter()
-        reply = await client.call(HANDLER, 1)
-        if "error" in reply:
-            raise RuntimeError(f"unexpected reply {reply!r}")
-        samples.append(time.perf_counter() - started)
-
-
-async def _run(
-    clients: list[LightClient], warmup: float, duration: float, pids: list[int]
-) -> tuple[int, float, list[float], list[float]]:
-    """Returns the events, seconds, latencies, and the CPU seconds each of ``pids`` used meanwhile."""
-    discard: list[float] = []
-    until = time.perf_counter() + warmup
-    await asyncio.gather(*(_loop(c, until, discard) for c in clients))
-    samples: list[float] = []
-    cpu = [cpu_seconds(pid) for pid in pids]
-    started = time.perf_counter()
-    await asyncio.gather(*(_loop(c, started + duration, samples) for c in clients))
-    seconds = time.perf_counter() - started
-    return len(samples), seconds, samples, [cpu_seconds(pid) - before for pid, before in zip(pids, cpu, strict=True)]
 
 
 def _info(redis: RedisServer, *names: str) -> dict[str, int]:
@@ -158,42 +124,23 @@ async def bench(
                 pinned(cpus and cpus[1]),
             ):
                 for n in levels:
-                    totals: dict[str, list[tuple[int, float, list[float], list[float]]]] = {
-                        "subject": [],
-                        "baseline": [],
-                    }
-                    assert redis.process is not None
-                    pids = {"subject": [subject.pid, redis.process.pid], "baseline": [baseline.pid]}
-                    async with session() as http:
-                        pools = {
-                            "subject": await asyncio.gather(*(LightClient.open(http, subject.url) for _ in range(n))),
-                            "baseline": await asyncio.gather(*(LightClient.open(http, baseline.url) for _ in range(n))),
-                        }
-                        order = [
-                            ("baseline", "subject") if r % 2 == 0 else ("subject", "baseline") for r in range(rounds)
-                        ]
-                        for kind in (k for pair in order for k in pair):
-                            run = await _run(pools[kind], warmup, duration, pids[kind])
-                            totals[kind].append(run)
-                            print(
-                                f"{n:>3} clients  {kind:<8}  {run[0] / run[1]:6.0f} events/s  "
-                                f"server CPU {run[3][0] / run[0] * 1e6:4.0f} µs/event",
-                                flush=True,
-                            )
-                        for pool in pools.values():
-                            await asyncio.gather(*(c.close() for c in pool))
-                    s = sum(r[0] for r in totals["subject"]) / sum(r[1] for r in totals["subject"])
-                    b = sum(r[0] for r in totals["baseline"]) / sum(r[1] for r in totals["baseline"])
+                    totals = {"subject": Totals(), "baseline": Totals()}
+                    await abba(
+                        {"subject": (subject, HANDLER), "baseline": (baseline, HANDLER)},
+                        n,
+                        totals,
+                        rounds=rounds,
+                        warmup=warmup,
+                        duration=duration,
+                        subject_helper=redis.process.pid,
+                    )
+                    s, b = totals["subject"], totals["baseline"]
                     label = "1 client" if n == 1 else f"{n} clients"
-                    row = report.add(Row(f"events/s, {label}", "", s, b, "≥ 0.7x"))
+                    row = report.add(Row(f"events/s, {label}", "", s.throughput, b.throughput, "≥ 0.7x"))
                     row.passed = row.ratio is not None and row.ratio >= 0.7
-                    p50 = {k: percentile(sorted(x for r in v for x in r[2]), 50) * 1000 for k, v in totals.items()}
-                    report.add(Row(f"p50 latency, {label}", "ms", p50["subject"], p50["baseline"]))
-                    events = {k: sum(r[0] for r in v) for k, v in totals.items()}
-                    server_us = {k: sum(r[3][0] for r in v) / events[k] * 1e6 for k, v in totals.items()}
-                    report.add(Row(f"server CPU per event, {label}", "µs", server_us["subject"], server_us["baseline"]))
-                    redis_us = sum(r[3][1] for r in totals["subject"]) / events["subject"] * 1e6
-                    report.add(Row(f"redis-server CPU per event, {label}", "µs", redis_us))
+                    report.add(Row(f"p50 latency, {label}", "ms", s.latency_ms(50), b.latency_ms(50)))
+                    report.add(Row(f"server CPU per event, {label}", "µs", s.server_cpu_us, b.server_cpu_us))
+                    report.add(Row(f"redis-server CPU per event, {label}", "µs", s.helper_cpu_us))
                 reads, commands = await _round_trips(subject, redis)
                 trips = report.add(Row("Redis round trips per event", "", reads, None, "≤ 3"))
                 trips.passed = reads <= 3.2  # the lock renewal and expiry refresh add a few reads of their own

@@ -86,15 +86,23 @@ class Run:
     server_cpu: float
     client_cpu: float
     latencies: list[float] = field(repr=False)
+    helper_cpu: float = 0.0  # of the process the server depends on, if any (a redis-server)
 
 
 class Pool:
-    """``size`` clients connected to one server, kept open across that server's runs at one level."""
+    """``size`` clients connected to one server, kept open across that server's runs at one level; the CPU
+    time of ``helper`` (a process the server depends on) is measured beside the server's."""
 
     def __init__(
-        self, server: ServerProcess, session: aiohttp.ClientSession, size: int, handler: str = HANDLER
+        self,
+        server: ServerProcess,
+        session: aiohttp.ClientSession,
+        size: int,
+        handler: str = HANDLER,
+        helper: int | None = None,
     ) -> None:
         self.server = server
+        self.helper = helper
         self.clients = [BenchClient(session, handler) for _ in range(size)]
 
     async def __aenter__(self) -> Pool:
@@ -109,12 +117,15 @@ class Pool:
         until = time.perf_counter() + warmup
         await asyncio.gather(*(c.loop(until, discard) for c in self.clients))
         samples: list[float] = []
+        helper = self.helper
         cpu_before, client_before = cpu_seconds(self.server.pid), time.process_time()
+        helper_before = 0.0 if helper is None else cpu_seconds(helper)
         started = time.perf_counter()
         await asyncio.gather(*(c.loop(started + duration, samples) for c in self.clients))
         seconds = time.perf_counter() - started
         server_cpu = cpu_seconds(self.server.pid) - cpu_before
-        return Run(len(samples), seconds, server_cpu, time.process_time() - client_before, samples)
+        helper_cpu = 0.0 if helper is None else cpu_seconds(helper) - helper_before
+        return Run(len(samples), seconds, server_cpu, time.process_time() - client_before, samples, helper_cpu)
 
 
 @dataclass
@@ -132,6 +143,10 @@ class Totals:
     def server_cpu_us(self) -> float:
         return sum(r.server_cpu for r in self.runs) / sum(r.events for r in self.runs) * 1e6
 
+    @property
+    def helper_cpu_us(self) -> float:
+        return sum(r.helper_cpu for r in self.runs) / sum(r.events for r in self.runs) * 1e6
+
     def cpu_share(self, attr: str) -> float:
         return sum(getattr(r, attr) for r in self.runs) / sum(r.seconds for r in self.runs)
 
@@ -144,15 +159,17 @@ async def abba(
     rounds: int,
     warmup: float,
     duration: float,
+    subject_helper: int | None = None,
 ) -> dict[str, Pool]:
     """Connects ``clients`` clients to each of two servers and times them in ABBA order; returns the pools.
 
-    ``servers`` maps "subject" and "baseline" to a server and the handler its events call.
+    ``servers`` maps "subject" and "baseline" to a server and the handler its events call; the CPU time of
+    ``subject_helper`` (a process id) is measured with the subject's runs.
     """
     # The default connector limit of 100 connections would queue clients.
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         async with (
-            Pool(servers["subject"][0], session, clients, servers["subject"][1]) as s_pool,
+            Pool(servers["subject"][0], session, clients, servers["subject"][1], subject_helper) as s_pool,
             Pool(servers["baseline"][0], session, clients, servers["baseline"][1]) as b_pool,
         ):
             pools = {"subject": s_pool, "baseline": b_pool}
