@@ -12,9 +12,11 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
+import anyio
 import hypercorn.asyncio
 import hypercorn.config
 import pytest
@@ -353,6 +355,13 @@ class RedisServer:
             [self.client, *tls, "-p", str(self.port), *args], capture_output=True, check=True, timeout=self.timeout
         )
         return done.stdout.decode()
+
+    async def poll(self, ready: Callable[[RedisServer], bool], what: str, within: float = 5.0) -> None:
+        """Waits until ``ready(self)`` holds, without blocking the event loop: Redis offers no event to await
+        for a key's state or expiry, so it is polled (with `cli`) against a deadline of ``within`` seconds."""
+        await anyio.to_thread.run_sync(
+            partial(wait_until, lambda: ready(self), alive=lambda: True, what=what, timeout=within)
+        )
 
 
 @contextmanager

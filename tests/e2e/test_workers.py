@@ -17,7 +17,6 @@ import anyio
 import pytest
 
 from pyreact_asgi._codec import decode
-from tests._waiting import wait_until
 from tests.e2e.client import Client, connect, new_token
 from tests.servers import LiveServer, RedisServer, redis_server, uvicorn_workers
 
@@ -162,14 +161,9 @@ async def test_workers_tab_of_a_killed_worker_reconnects_with_every_acknowledged
             await tab.send({"id": 99, "handler": "tally.stuck", "args": []})
             # The stuck handler holds the client's lock in Redis once it runs.
             # No event crosses from the worker process to wait on: poll Redis against a deadline.
-            await anyio.to_thread.run_sync(
-                partial(
-                    wait_until,
-                    lambda: redis_for_workers.cli("EXISTS", f"killed:s:{{{key}}}:lock").strip() == "1",
-                    alive=lambda: True,
-                    what="the stuck handler's lock",
-                    timeout=10,
-                )
+            lock = f"killed:s:{{{key}}}:lock"
+            await redis_for_workers.poll(
+                lambda r: r.cli("EXISTS", lock).strip() == "1", "the stuck handler's lock", within=10
             )
             os.kill(victim, signal.SIGKILL)
             with anyio.fail_after(10):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from functools import partial
 from typing import Any
 
 import anyio
@@ -19,7 +18,6 @@ from pyreact_asgi.runtime.engine import Engine
 from pyreact_asgi.runtime.messages import ErrorInfo, Update
 from pyreact_asgi.runtime.redis_manager import RedisStateManager
 from pyreact_asgi.state.tracking import tracker
-from tests._waiting import wait_until
 from tests.servers import RedisServer
 
 pytestmark = pytest.mark.asyncio
@@ -183,15 +181,8 @@ async def test_redis_manager_keeps_a_clients_lock_between_its_events_and_lets_go
             async with anyio.create_task_group() as tg:
                 tg.start_soon(_event, two, 100)
                 # No event crosses from a waiter to this test: poll Redis against a deadline.
-                await anyio.to_thread.run_sync(
-                    partial(
-                        wait_until,
-                        lambda: store_session.cli("EXISTS", f"{redis_prefix}:s:{{{A}}}:want").strip() == "1",
-                        alive=lambda: True,
-                        what="the other worker's mark",
-                        timeout=5,
-                    )
-                )
+                want = f"{redis_prefix}:s:{{{A}}}:want"
+                await store_session.poll(lambda r: r.cli("EXISTS", want).strip() == "1", "the other worker's mark")
                 await _event(one)
         with anyio.fail_after(5):
             async with two.session(A) as tree:
@@ -522,16 +513,7 @@ async def test_redis_manager_refreshes_the_expiry_of_connected_clients(
         store_session.cli("PEXPIRE", key, "2000")
         async with anyio.create_task_group() as tg:
             tg.start_soon(manager.run_sweeper)
-            # Redis offers no event for a changed expiry: poll it against a deadline.
-            await anyio.to_thread.run_sync(
-                partial(
-                    wait_until,
-                    lambda: int(store_session.cli("PTTL", key)) > 2000,
-                    alive=lambda: True,
-                    what="the expiry refresh",
-                    timeout=5,
-                )
-            )
+            await store_session.poll(lambda r: int(r.cli("PTTL", key)) > 2000, "the expiry refresh")
             tg.cancel_scope.cancel()
         manager.disconnect(A)
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import anyio
@@ -40,16 +41,22 @@ _BROKEN = {
 }
 
 
-@pytest.mark.parametrize("frame", list(_BROKEN.values()), ids=list(_BROKEN))
-async def test_quiet_failures_get_an_error_reply(board: LiveServer, frame: str) -> None:
-    event_id = int(frame.split('"id":')[1].split(",")[0])
+async def _send_broken(board: LiveServer, frame: str, event_id: int | None) -> tuple[Any, Any, Any]:
+    """Sends ``frame`` over a raw socket; returns its reply, then the replies to a good event on the same
+    connection and to one of a bystander's (the connection still works, and so does everyone else's)."""
     async with connect(board, mount="") as bystander, raw_connect(board) as raw:
         with anyio.fail_after(5):
             await raw.send_frame(frame)
             reply = await raw.update(event_id)
-            # The connection still works, and so does everyone else's.
             after = await raw.call(1, "board.store", "fine")
             other = await bystander.call("board.increment")
+    return reply, after, other
+
+
+@pytest.mark.parametrize("frame", list(_BROKEN.values()), ids=list(_BROKEN))
+async def test_quiet_failures_get_an_error_reply(board: LiveServer, frame: str) -> None:
+    event_id = int(frame.split('"id":')[1].split(",")[0])
+    reply, after, other = await _send_broken(board, frame, event_id)
     assert reply["error"]["code"] == "malformed"
     assert "delta" not in reply
     assert after["delta"] == {"board": {"blob": "fine"}}
@@ -93,12 +100,7 @@ async def test_quiet_failures_of_the_event_frame_get_an_error_reply_without_trac
     # The usual frame, 42["event",{...}], is decoded by the transport itself; these are the shapes around it,
     # which python-socketio used to pass on as extra arguments (and log a TypeError with its traceback).
     caplog.set_level(logging.INFO)
-    async with connect(board, mount="") as bystander, raw_connect(board) as raw:
-        with anyio.fail_after(5):
-            await raw.send_frame(frame)
-            reply = await raw.update(event_id)
-            after = await raw.call(1, "board.store", "fine")
-            other = await bystander.call("board.increment")
+    reply, after, other = await _send_broken(board, frame, event_id)
     assert reply["error"]["code"] in ("malformed", "unknown_handler")
     assert after["delta"] == {"board": {"blob": "fine"}}
     assert other["delta"] == {"board": {"count": 1}}
