@@ -87,6 +87,12 @@ _ENGINE_FRAME = re.compile(r"^(?:4[0-6]|[0-35-6][a-z]{0,8}$)")
 _REFUSED_PACKETS = frozenset({"4", "5", "6"})
 
 
+def _event_id(payload: Any) -> int | None:
+    """The id an event's payload names, if it names one: what an error reply to it carries."""
+    value = payload.get("id") if isinstance(payload, dict) else None
+    return value if type(value) is int else None
+
+
 async def _checked_receive(receive: Receive) -> Message:
     message = await receive()
     text = message.get("text") if message["type"] == "websocket.receive" else None
@@ -155,13 +161,10 @@ class _Server(socketio.AsyncServer):  # type: ignore[misc]  # python-socketio sh
         if len(data) > 2:
             # python-socketio would pass each as an argument to a handler that takes one, and log the TypeError.
             if self.on_malformed is not None:
-                payload = data[1]
-                event_id = payload.get("id") if isinstance(payload, dict) else None
                 await self.on_malformed(
                     eio_sid,
                     MalformedFrame(
-                        f"Expected an event as [name, data], but got {len(data)} items.",
-                        event_id if type(event_id) is int else None,
+                        f"Expected an event as [name, data], but got {len(data)} items.", _event_id(data[1])
                     ),
                 )
             return
@@ -374,7 +377,7 @@ class SocketTransport:
         await self._event(conn, data)
 
     async def _event(self, conn: _Connection, data: Any) -> None:
-        event_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), int) else None
+        event_id = _event_id(data)
         try:
             call = self._engine().resolve(data, conn.states)
         except ProtocolError as exc:
@@ -404,7 +407,7 @@ class SocketTransport:
         conn = self._connections.get(sid)
         if conn is None:
             return
-        event_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), int) else None
+        event_id = _event_id(data)
         self._warn_once(conn, 'Client %s sent an event named %r; only "%s" and "%s" exist.', sid, name, EVENT, PAGE)
         message = f'Expected an event named "{EVENT}" or "{PAGE}", but got {name!r}.'
         await self._send_update(conn, Update(id=event_id, error=ErrorInfo("malformed", message)))
