@@ -170,7 +170,7 @@ async def bench(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_redis", description=__doc__)
     parser.add_argument("--levels", type=int, nargs="+", default=list(LEVELS), help="concurrent clients per level")
-    parser.add_argument("--rounds", type=int, default=4, help="runs per level and manager, alternating")
+    parser.add_argument("--rounds", type=int, default=6, help="runs per level and manager, alternating")
     parser.add_argument("--warmup", type=float, default=0.2, help="seconds of unmeasured events per run")
     parser.add_argument("--duration", type=float, default=1.5, help="measured seconds per run")
     parser.add_argument(
